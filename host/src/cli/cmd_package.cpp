@@ -1,0 +1,243 @@
+// `ferry check` and `ferry preview`: the product's Check and Preview of a package.
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "package/package_check.hpp"
+#include "util/size_text.hpp"
+
+namespace ferry::host {
+namespace po = boost::program_options;
+using nlohmann::json;
+
+namespace {
+
+struct PackageArgs {
+    std::string package;
+    std::string max_size = "30MB";
+    std::string endpoint;
+    bool as_json = false;
+};
+
+// Parses the options check and preview share; returns -1 to go on, else an exit code.
+int parse_package_args(const char* usage, const char* about, const Args& args, PackageArgs& out) {
+    po::options_description opts(usage);
+    opts.add_options()("json", "print one JSON document on stdout")(
+        "max-size", po::value<std::string>(&out.max_size)->default_value("30MB"),
+        "refuse packages larger than this (e.g. 30MB, 2GB; 0 = no limit)")(
+        "endpoint", po::value<std::string>(&out.endpoint), "OSS endpoint, for oss://bucket/key addresses")(
+        "help,h", "show this help");
+    po::options_description hidden;
+    hidden.add_options()("package", po::value<std::string>(&out.package), "");
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("package", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << opts << "\n" << about << "\n";
+        return kExitOk;
+    }
+    out.as_json = vm.count("json") != 0;
+    if (out.package.empty()) {
+        std::cerr << "error[FERRY-USAGE]: give the package: a file path, http(s)://..., or oss://bucket/key\n";
+        return kExitUsage;
+    }
+    return -1;
+}
+
+// Reads and checks the package; false when it could not be read at all.
+bool load_and_check(App& app, const PackageArgs& a, PackageModel& model, sdk::Diagnostics& diags, int& exit_code) {
+    const auto max = parse_size(a.max_size);
+    if (!max) {
+        std::cerr << "error[FERRY-USAGE]: --max-size '" << a.max_size << "' is not a size (write it like 30MB or 2GB)\n";
+        exit_code = kExitUsage;
+        return false;
+    }
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (!a.endpoint.empty()) extra.emplace_back("endpoint", a.endpoint);
+    std::string plugin;
+    auto source = app.source_for_argument(a.package, extra, plugin, diags);
+    if (!source) {
+        exit_code = diags.items().empty() || diags.items().front().code.rfind("FERRY-CONFIG", 0) == 0 ? kExitUsage
+                                                                                                     : kExitFailed;
+        return false;
+    }
+    ReadOptions options;
+    options.max_size = *max;
+    const bool read_ok = read_package(*source, plugin, options, model, diags);
+    if (read_ok) check_package(model, [&](const std::string& c) { return app.engine_owns_command(c); }, diags);
+    exit_code = diags.has_errors() ? kExitFailed : kExitOk;
+    return read_ok;
+}
+
+json package_json(const PackageModel& m) {
+    return {{"path", m.info.location},   {"source", m.info.source_plugin}, {"size", m.info.size},
+            {"sha256", m.info.sha256},   {"format", m.info.format},        {"entries", m.info.entries},
+            {"uncompressed", m.info.uncompressed}};
+}
+
+void print_package_header(const PackageModel& m) {
+    std::cout << "Package  " << m.info.location << "\n"
+              << "Format   " << (m.info.format.empty() ? "-" : m.info.format) << "    Size " << format_size(m.info.size)
+              << " (" << m.info.size << " bytes)    Entries " << m.info.entries << "\n"
+              << "SHA-256  " << (m.info.sha256.empty() ? "-" : m.info.sha256) << "\n"
+              << "Objects  " << m.nodes.size() << " nodes, " << m.resources.size() << " resources, "
+              << m.tables.size() << " tables, " << m.functions.size() << " functions, " << m.datasources.size()
+              << " data sources\n";
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+    return out;
+}
+
+std::vector<std::string> dependency_targets(const Node& n) {
+    std::vector<std::string> out;
+    for (const auto& d : n.depends) out.push_back(d.target);
+    return out;
+}
+
+}  // namespace
+
+int cmd_check(App& app, const Args& args) {
+    PackageArgs a;
+    if (int rc = parse_package_args("ferry check PACKAGE [--json] [--max-size SIZE] [--endpoint HOST]",
+                                    "Checks that a package is sound: its archive, paths, sizes, FlowSpec documents, "
+                                    "object names, code files and dependencies.\nExit 0 when it passed, 1 when it did "
+                                    "not, 2 on bad usage.",
+                                    args, a);
+        rc >= 0)
+        return rc;
+    PackageModel model;
+    sdk::Diagnostics diags;
+    int rc = kExitOk;
+    const bool read = load_and_check(app, a, model, diags, rc);
+    if (rc == kExitUsage && !read) {
+        print_diagnostics(std::cerr, diags);
+        return rc;
+    }
+    const std::size_t errors = count_severity(diags, sdk::Severity::error);
+    const std::size_t warnings = count_severity(diags, sdk::Severity::warning);
+    if (a.as_json) {
+        json doc{{"ok", errors == 0},
+                 {"package", package_json(model)},
+                 {"objects",
+                  {{"nodes", model.nodes.size()},
+                   {"resources", model.resources.size()},
+                   {"tables", model.tables.size()},
+                   {"functions", model.functions.size()},
+                   {"datasources", model.datasources.size()}}},
+                 {"diagnostics", diagnostics_json(diags)}};
+        std::cout << doc.dump(2) << "\n";
+        return rc;
+    }
+    print_diagnostics(std::cerr, diags);
+    if (read) print_package_header(model);
+    if (errors == 0) {
+        std::cout << "\nThe resource package has passed the check";
+        if (warnings) std::cout << " (" << warnings << " warning" << (warnings == 1 ? "" : "s") << ")";
+        std::cout << ".\n";
+    } else {
+        std::cout << "\nThe package did not pass the check: " << errors << " error" << (errors == 1 ? "" : "s")
+                  << ", " << warnings << " warning" << (warnings == 1 ? "" : "s") << " (listed on stderr).\n";
+    }
+    return rc;
+}
+
+int cmd_preview(App& app, const Args& args) {
+    PackageArgs a;
+    if (int rc = parse_package_args("ferry preview PACKAGE [--json] [--max-size SIZE] [--endpoint HOST]",
+                                    "Shows the objects of a package by kind: what to look at before importing.\n"
+                                    "Exit 0 when the package is sound, 1 when it is not, 2 on bad usage.",
+                                    args, a);
+        rc >= 0)
+        return rc;
+    PackageModel model;
+    sdk::Diagnostics diags;
+    int rc = kExitOk;
+    const bool read = load_and_check(app, a, model, diags, rc);
+    if (!read) {
+        if (a.as_json) std::cout << json{{"ok", false}, {"diagnostics", diagnostics_json(diags)}}.dump(2) << "\n";
+        else print_diagnostics(std::cerr, diags);
+        return rc;
+    }
+    if (a.as_json) {
+        json doc{{"package", package_json(model)},
+                 {"nodes", json::array()},
+                 {"resources", json::array()},
+                 {"tables", json::array()},
+                 {"functions", json::array()},
+                 {"datasources", json::array()},
+                 {"diagnostics", diagnostics_json(diags)}};
+        for (const auto& n : model.nodes)
+            doc["nodes"].push_back({{"name", n.name},
+                                    {"id", n.id},
+                                    {"workflow", n.workflow},
+                                    {"command", n.command},
+                                    {"engine", app.engine_of(n)},
+                                    {"datasource", n.datasource_name},
+                                    {"owner", n.owner},
+                                    {"resource_group", n.resource_group},
+                                    {"cron", n.cron},
+                                    {"dry_run", n.dry_run()},
+                                    {"depends", dependency_targets(n)}});
+        for (const auto& r : model.resources)
+            doc["resources"].push_back({{"name", r.name}, {"type", r.type}, {"size", r.content.size}});
+        for (const auto& t : model.tables)
+            doc["tables"].push_back({{"name", t.name}, {"engine", t.engine_type}, {"project", t.project}});
+        for (const auto& f : model.functions)
+            doc["functions"].push_back({{"name", f.name}, {"class_name", f.class_name}, {"resources", f.resources}});
+        for (const auto& d : model.datasources)
+            doc["datasources"].push_back({{"name", d.name}, {"type", d.type}, {"environment", d.environment}});
+        std::cout << doc.dump(2) << "\n";
+        return rc;
+    }
+    print_diagnostics(std::cerr, diags);
+    print_package_header(model);
+    auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+    if (!model.nodes.empty()) {
+        std::cout << "\nNodes (" << model.nodes.size() << ")\n";
+        TextTable t({"NAME", "WORKFLOW", "COMMAND", "ENGINE", "DATASOURCE", "OWNER", "RESOURCE GROUP", "CRON",
+                     "DRY-RUN", "DEPENDS ON"});
+        for (const auto& n : model.nodes)
+            t.add({n.name, dash(n.workflow), dash(n.command), app.engine_of(n), dash(n.datasource_name),
+                   dash(n.owner), dash(n.resource_group), dash(n.cron), n.dry_run() ? "yes" : "no",
+                   dash(join(dependency_targets(n)))});
+        t.print(std::cout);
+    }
+    if (!model.resources.empty()) {
+        std::cout << "\nResources (" << model.resources.size() << ")\n";
+        TextTable t({"NAME", "TYPE", "SIZE"});
+        for (const auto& r : model.resources)
+            t.add({r.name, dash(r.type), r.content.present ? format_size(r.content.size) : "-"});
+        t.print(std::cout);
+    }
+    if (!model.tables.empty()) {
+        std::cout << "\nTables (" << model.tables.size() << ")\n";
+        TextTable t({"NAME", "ENGINE", "PROJECT"});
+        for (const auto& tb : model.tables) t.add({tb.name, dash(tb.engine_type), dash(tb.project)});
+        t.print(std::cout);
+    }
+    if (!model.functions.empty()) {
+        std::cout << "\nFunctions (" << model.functions.size() << ")\n";
+        TextTable t({"NAME", "CLASS", "RESOURCES"});
+        for (const auto& f : model.functions) t.add({f.name, dash(f.class_name), dash(join(f.resources))});
+        t.print(std::cout);
+    }
+    if (!model.datasources.empty()) {
+        std::cout << "\nData sources (" << model.datasources.size() << ")\n";
+        TextTable t({"NAME", "TYPE", "ENVIRONMENT"});
+        for (const auto& d : model.datasources) t.add({d.name, dash(d.type), dash(d.environment)});
+        t.print(std::cout);
+    }
+    return rc;
+}
+
+}  // namespace ferry::host

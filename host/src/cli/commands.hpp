@@ -1,0 +1,17 @@
+// One function per command; each parses its own options and returns an exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/app.hpp"
+
+namespace ferry::host {
+
+using Args = std::vector<std::string>;
+
+int cmd_plugins(App& app, const Args& args);
+int cmd_check(App& app, const Args& args);
+int cmd_preview(App& app, const Args& args);
+
+}  // namespace ferry::host

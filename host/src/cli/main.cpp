@@ -1,0 +1,94 @@
+// ferry: the command-line host. Git-style: `ferry COMMAND [options]`.
+#include <clocale>
+#include <cstring>
+#include <iostream>
+#include <map>
+
+#include <boost/program_options/errors.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+
+namespace {
+
+using namespace ferry::host;
+
+struct Command {
+    int (*run)(App&, const Args&);
+    const char* summary;
+};
+
+const std::map<std::string, Command>& commands() {
+    static const std::map<std::string, Command> table = {
+        {"plugins", {cmd_plugins, "list loaded plugins and refused libraries; `plugins describe NAME`"}},
+        {"check", {cmd_check, "check that a package is sound"}},
+        {"preview", {cmd_preview, "show the objects a package holds"}},
+    };
+    return table;
+}
+
+void print_help() {
+    std::cout << "ferry " FERRY_SDK_VERSION
+                 ": migrate DataWorks workspace objects (nodes, resources, tables, functions)\n\n"
+                 "Usage: ferry [--plugin-dir DIR]... COMMAND [options]\n\nCommands:\n";
+    for (const auto& [name, c] : commands()) {
+        std::cout << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << c.summary << "\n";
+    }
+    std::cout << "\nRun `ferry COMMAND --help` for a command's options.\n\n"
+                 "Global options:\n"
+                 "  --plugin-dir DIR  look for plugins in DIR first (repeatable); then FERRY_PLUGIN_PATH\n"
+                 "                    (colon separated), then lib/ferry/plugins beside the binary\n"
+                 "  --version         print the version and the plugin ABI this host accepts\n"
+                 "  --help            print this help\n\n"
+                 "Exit codes:\n"
+                 "  0  success\n"
+                 "  1  the package or the task failed (diagnostics on stderr)\n"
+                 "  2  bad usage or bad configuration\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // UTF-8 names in archives and terminal widths need a UTF-8 character type.
+    std::setlocale(LC_CTYPE, "C.UTF-8");
+    GlobalOptions global;
+    std::string command;
+    Args rest;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--plugin-dir" && i + 1 < argc) {
+            global.plugin_dirs.emplace_back(argv[++i]);
+        } else if (arg.rfind("--plugin-dir=", 0) == 0) {
+            global.plugin_dirs.push_back(arg.substr(13));
+        } else if (command.empty() && (arg == "--help" || arg == "-h" || arg == "help")) {
+            print_help();
+            return kExitOk;
+        } else if (command.empty() && arg == "--version") {
+            std::cout << "ferry " FERRY_SDK_VERSION "\nplugins: " << host_abi_text() << "\n";
+            return kExitOk;
+        } else if (command.empty() && !arg.empty() && arg[0] != '-') {
+            command = arg;
+        } else {
+            rest.push_back(arg);
+        }
+    }
+    if (command.empty()) {
+        print_help();
+        return kExitUsage;
+    }
+    const auto it = commands().find(command);
+    if (it == commands().end()) {
+        std::cerr << "error[FERRY-USAGE]: unknown command '" << command << "'\n  hint: run `ferry --help`\n";
+        return kExitUsage;
+    }
+    try {
+        App app(global);
+        return it->second.run(app, rest);
+    } catch (const boost::program_options::error& e) {
+        std::cerr << "error[FERRY-USAGE]: " << e.what() << "\n  hint: run `ferry " << command << " --help`\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "error[FERRY-INTERNAL]: " << e.what() << "\n";
+        return kExitFailed;
+    }
+}

@@ -1,0 +1,386 @@
+#include "package/package_reader.hpp"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "package/flowspec_parser.hpp"
+
+namespace ferry::host {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string dirname_of(const std::string& path) {
+    const auto p = path.rfind('/');
+    return p == std::string::npos ? std::string{} : path.substr(0, p);
+}
+
+std::string basename_of(const std::string& path) {
+    const auto p = path.rfind('/');
+    return p == std::string::npos ? path : path.substr(p + 1);
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> parts;
+    std::stringstream ss(path);
+    std::string part;
+    while (std::getline(ss, part, '/')) parts.push_back(part);
+    return parts;
+}
+
+// Node commands whose nodes carry no code file.
+const std::set<std::string> kNoCode = {"VIRTUAL",           "VIRTUAL_WORKFLOW",         "COMBINED_NODE",
+                                       "CONTROLLER_JOIN",   "CONTROLLER_BRANCH",        "CONTROLLER_CYCLE",
+                                       "CONTROLLER_CYCLE_START", "CONTROLLER_CYCLE_END", "CONTROLLER_TRAVERSE",
+                                       "CONTROLLER_TRAVERSE_START", "CONTROLLER_TRAVERSE_END", "PARAM_HUB"};
+
+struct FileEntry {
+    std::uint64_t size = 0;
+    std::string spool_path;
+    std::string json_problem;  // a .json file that is not valid JSON: reported if nothing claims it
+    sdk::Diagnostic json_diag;
+};
+
+// A document read from the layout: where it sat tells what it is.
+struct DocumentPlace {
+    bool layout_document = false;  // .schedule.json or .flow: code files sit beside it
+    DocumentHints hints;
+};
+
+DocumentPlace place_of(const std::string& path) {
+    DocumentPlace place;
+    place.layout_document = ends_with(path, ".schedule.json") || ends_with(path, ".flow");
+    const auto parts = split_path(path);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        // DataStudio/<root>/<workflow>/<engine>/<label>/<node>/<file>
+        if (parts[i] == "DataStudio" && i + 3 < parts.size()) place.hints.workflow = parts[i + 2];
+        // DataSource/<type>/<subType>/<ENV>/<name>/<name>.json
+        if (parts[i] == "DataSource" && i + 3 < parts.size()) place.hints.environment = parts[i + 3];
+    }
+    return place;
+}
+
+bool read_entry(EntryReader& reader, std::uint64_t cap, const std::string& path, std::string& out,
+                sdk::Diagnostics& diags) {
+    char buf[1 << 16];
+    for (;;) {
+        const std::ptrdiff_t n = reader.read(buf, sizeof buf);
+        if (n < 0) return false;
+        if (n == 0) return true;
+        if (out.size() + static_cast<std::size_t>(n) > cap) {
+            diags.error("FERRY-PKG-JSON-SIZE", "the document is larger than " + std::to_string(cap) + " bytes",
+                        "split the workflow into smaller documents", path);
+            return false;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+class Collector {
+  public:
+    Collector(const ReadOptions& options, PackageModel& model, sdk::Diagnostics& diags)
+        : options_(options), model_(model), diags_(diags) {}
+
+    bool on_entry(const EntryInfo& info, EntryReader& reader) {
+        const std::string& path = info.path;
+        const std::string base = basename_of(path);
+        if (base == "SPEC.FORMAT") {
+            spec_marker_ = true;
+            return true;
+        }
+        if (base == "project.xml" && dirname_of(path).empty()) dwma_ = true;
+        const bool layout_doc = ends_with(path, ".schedule.json") || ends_with(path, ".flow");
+        const bool json_file = info.lone_document || ends_with(path, ".json");
+        if (layout_doc) layout_docs_ = true;
+        if (layout_doc || info.lone_document || (json_file && in_datasource_folder(path))) {
+            std::string text;
+            if (!read_entry(reader, options_.limits.max_json_size, path, text, diags_)) return false;
+            read_document(text, path);
+            return true;
+        }
+        if (json_file) {
+            // Either a loose FlowSpec document or a code file that happens to be JSON (DI nodes).
+            std::string text;
+            if (!read_entry(reader, options_.limits.max_json_size, path, text, diags_)) return false;
+            if (looks_like_flowspec(text)) {
+                read_document(text, path);
+                return true;
+            }
+            FileEntry& f = files_[path];
+            f.size = text.size();
+            sdk::Diagnostics probe;
+            ParsedDocument ignored;
+            if (!parse_flowspec(text, path, {}, options_.limits.max_json_depth, ignored, probe) &&
+                !probe.items().empty() && probe.items().front().code.rfind("FERRY-PKG-JSON", 0) == 0) {
+                f.json_problem = probe.items().front().summary;
+                f.json_diag = probe.items().front();
+            }
+            if (options_.spool_dir) return spool_text(path, text, f);
+            return true;
+        }
+        FileEntry& f = files_[path];
+        return options_.spool_dir ? spool_stream(path, reader, f) : measure(reader, f);
+    }
+
+    void finish(bool lone_document) {
+        if (spec_marker_ || layout_docs_) model_.info.format = spec_marker_ ? "spec" : (layout_flow_ ? "flow" : "spec");
+        else model_.info.format = lone_document ? "flowspec-json" : "flowspec-archive";
+        if (dwma_ && model_.object_count() == 0) {
+            diags_.error("FERRY-PKG-FORMAT-UNSUPPORTED",
+                         "this is a DataWorks model (DWMA, project.xml) package, which ferry does not read yet",
+                         "export the workspace as a SPEC package (FlowSpec) and import that", "project.xml");
+        }
+        attach_code();
+        attach_resource_files();
+        resolve_edges();
+        report_unclaimed_json();
+    }
+
+  private:
+    static bool in_datasource_folder(const std::string& path) {
+        return path.rfind("DataSource/", 0) == 0 || path.find("/DataSource/") != std::string::npos;
+    }
+
+    void read_document(const std::string& text, const std::string& path) {
+        const DocumentPlace place = place_of(path);
+        if (ends_with(path, ".flow")) layout_flow_ = true;
+        ParsedDocument doc;
+        if (!parse_flowspec(text, path, place.hints, options_.limits.max_json_depth, doc, diags_)) return;
+        for (auto& n : doc.nodes) {
+            if (place.layout_document) layout_nodes_.insert(model_.nodes.size());
+            model_.nodes.push_back(std::move(n));
+        }
+        for (auto& r : doc.resources) {
+            if (place.layout_document) layout_resources_.insert(model_.resources.size());
+            model_.resources.push_back(std::move(r));
+        }
+        for (auto& t : doc.tables) model_.tables.push_back(std::move(t));
+        for (auto& f : doc.functions) model_.functions.push_back(std::move(f));
+        for (auto& d : doc.datasources) model_.datasources.push_back(std::move(d));
+        for (auto& w : doc.workflows)
+            if (workflow_seen_.insert(w).second) model_.workflows.push_back(w);
+        for (auto& e : doc.edges) edges_.push_back(std::move(e));
+    }
+
+    bool measure(EntryReader& reader, FileEntry& f) {
+        char buf[1 << 16];
+        for (;;) {
+            const std::ptrdiff_t n = reader.read(buf, sizeof buf);
+            if (n < 0) return false;
+            if (n == 0) return true;
+            f.size += static_cast<std::uint64_t>(n);
+        }
+    }
+
+    std::string next_spool_path() { return (*options_.spool_dir / std::to_string(++spooled_)).string(); }
+
+    bool spool_stream(const std::string& path, EntryReader& reader, FileEntry& f) {
+        f.spool_path = next_spool_path();
+        std::ofstream out(f.spool_path, std::ios::binary);
+        char buf[1 << 16];
+        for (;;) {
+            const std::ptrdiff_t n = reader.read(buf, sizeof buf);
+            if (n < 0) return false;
+            if (n == 0) break;
+            out.write(buf, n);
+            f.size += static_cast<std::uint64_t>(n);
+        }
+        if (!out) {
+            diags_.error("FERRY-PKG-SPOOL", "cannot write a temporary copy of the entry",
+                         "check free space in the temporary folder (TMPDIR)", path);
+            return false;
+        }
+        return true;
+    }
+
+    bool spool_text(const std::string& path, const std::string& text, FileEntry& f) {
+        f.spool_path = next_spool_path();
+        std::ofstream out(f.spool_path, std::ios::binary);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        if (!out) {
+            diags_.error("FERRY-PKG-SPOOL", "cannot write a temporary copy of the entry",
+                         "check free space in the temporary folder (TMPDIR)", path);
+            return false;
+        }
+        return true;
+    }
+
+    void claim(ContentRef& ref, const std::string& path, const FileEntry& f) {
+        ref.present = true;
+        ref.is_inline = false;
+        ref.entry_path = path;
+        ref.spool_path = f.spool_path;
+        ref.size = f.size;
+        claimed_.insert(path);
+    }
+
+    // The code of a node read from a layout document sits beside it: <node>/<node><ext>, or at the
+    // script's path inside the package.
+    void attach_code() {
+        std::unordered_map<std::string, std::vector<std::string>> by_dir;
+        // path without extension -> path, and the same relative to DataStudio/ (script paths are)
+        std::unordered_map<std::string, std::string> by_stem;
+        for (const auto& [path, f] : files_) {
+            by_dir[dirname_of(path)].push_back(path);
+            const std::string base = basename_of(path);
+            const auto dot = base.rfind('.');
+            const std::string stem =
+                dot == std::string::npos || dot == 0 ? path : path.substr(0, path.size() - (base.size() - dot));
+            by_stem.emplace(stem, path);
+            if (auto ds = stem.rfind("DataStudio/"); ds != std::string::npos) by_stem.emplace(stem.substr(ds + 11), path);
+        }
+        for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
+            Node& node = model_.nodes[i];
+            if (node.code.present || kNoCode.count(node.command)) continue;
+            const bool from_layout = layout_nodes_.count(i) != 0;
+            std::string stem = basename_of(node.source_path);
+            for (const char* ext : {".schedule.json", ".flow"})
+                if (ends_with(stem, ext)) stem.resize(stem.size() - std::string(ext).size());
+            std::string found;
+            if (from_layout) {
+                for (const auto& candidate : by_dir[dirname_of(node.source_path)]) {
+                    const std::string b = basename_of(candidate);
+                    if (b == stem || (b.size() > stem.size() && b.compare(0, stem.size(), stem) == 0 && b[stem.size()] == '.')) {
+                        found = candidate;
+                        break;
+                    }
+                }
+            }
+            if (found.empty() && !node.script_path.empty()) {
+                std::string sp = node.script_path;
+                while (!sp.empty() && sp.front() == '/') sp.erase(0, 1);
+                if (auto it = by_stem.find(sp); it != by_stem.end()) found = it->second;
+                else if (files_.count(sp)) found = sp;
+            }
+            if (!found.empty()) {
+                claim(node.code, found, files_[found]);
+            } else if (from_layout && !node.script_path.empty()) {
+                diags_.error("FERRY-PKG-CODE-MISSING",
+                             "node '" + node.name + "' has no code: neither inline content nor a code file beside " +
+                                 basename_of(node.source_path) + " (script path '" + node.script_path + "')",
+                             "export the package again, or put the node's code file next to its .schedule.json",
+                             node.source_path);
+            }
+        }
+    }
+
+    // <res> beside <res>.schedule.json
+    void attach_resource_files() {
+        for (std::size_t i = 0; i < model_.resources.size(); ++i) {
+            Resource& r = model_.resources[i];
+            if (r.content.present || !layout_resources_.count(i)) continue;
+            const std::string dir = dirname_of(r.source_path);
+            const std::string candidate = (dir.empty() ? "" : dir + "/") + r.name;
+            if (auto it = files_.find(candidate); it != files_.end()) claim(r.content, candidate, it->second);
+        }
+    }
+
+    void resolve_edges() {
+        std::unordered_map<std::string, std::size_t> by_id;
+        for (std::size_t i = 0; i < model_.nodes.size(); ++i)
+            if (!model_.nodes[i].id.empty()) by_id.emplace(model_.nodes[i].id, i);
+        for (const auto& e : edges_) {
+            auto it = by_id.find(e.node_id);
+            if (it == by_id.end()) {
+                diags_.warning("FERRY-PKG-DEPENDENCY",
+                               "a dependency names node id '" + e.node_id + "', which is not in the package",
+                               "the edge is dropped; check the exported workflow", e.where);
+                continue;
+            }
+            auto& deps = model_.nodes[it->second].depends;
+            bool seen = false;
+            for (const auto& d : deps) seen = seen || d.target == e.dependency.target;
+            if (!seen) deps.push_back(e.dependency);
+        }
+    }
+
+    void report_unclaimed_json() {
+        const bool loose = model_.info.format == "flowspec-archive";
+        for (const auto& [path, f] : files_) {
+            if (f.json_problem.empty() || claimed_.count(path)) continue;
+            // In a layout package a stray .json is an extra file; in a loose package it was meant to
+            // be a document.
+            if (loose) diags_.add(f.json_diag);
+        }
+    }
+
+    const ReadOptions& options_;
+    PackageModel& model_;
+    sdk::Diagnostics& diags_;
+    std::map<std::string, FileEntry> files_;
+    std::set<std::string> claimed_;
+    std::set<std::size_t> layout_nodes_;
+    std::set<std::size_t> layout_resources_;
+    std::set<std::string> workflow_seen_;
+    std::vector<PendingEdge> edges_;
+    std::uint64_t spooled_ = 0;
+    bool spec_marker_ = false;
+    bool layout_docs_ = false;
+    bool layout_flow_ = false;
+    bool dwma_ = false;
+};
+
+}  // namespace
+
+bool read_package(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
+                  PackageModel& out, sdk::Diagnostics& diags) {
+    sdk::OpenRequest request;
+    request.max_size = options.max_size;
+    sdk::OpenResponse opened = source.open(request);
+    out.info.location = opened.location;
+    out.info.source_plugin = source_plugin;
+    diags.append(opened.diagnostics);
+    if (!opened.stream || opened.diagnostics.has_errors()) {
+        if (!diags.has_errors())
+            diags.error("FERRY-SRC-OPEN", "the source could not open the package", "", opened.location);
+        return false;
+    }
+    MeteredStream stream(*opened.stream, options.max_size, opened.location);
+    Collector collector(options, out, diags);
+    WalkStats stats;
+    std::string display = opened.location;
+    if (auto p = display.find_last_of('/'); p != std::string::npos) display = display.substr(p + 1);
+    bool ok = walk_package(
+        stream, display, options.limits,
+        [&](const EntryInfo& info, EntryReader& reader) { return collector.on_entry(info, reader); }, stats, diags);
+    // Hash the whole package even where the archive format stopped short of its end.
+    if (ok) ok = stream.drain(diags);
+    out.info.size = stream.bytes();
+    out.info.entries = stats.entries;
+    out.info.uncompressed = stats.uncompressed;
+    if (ok && !stream.failed()) out.info.sha256 = stream.sha256_hex();
+    if (!ok) return false;
+    collector.finish(stats.lone_document);
+    return !diags.has_errors();
+}
+
+bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& diags) {
+    out.clear();
+    if (!ref.present) return true;
+    if (ref.is_inline) {
+        out = ref.inline_text;
+        return true;
+    }
+    if (ref.spool_path.empty()) {
+        diags.error("FERRY-PKG-CONTENT", "the content of '" + ref.entry_path + "' was not kept",
+                    "this is a bug in ferry: the package was read without a spool folder", ref.entry_path);
+        return false;
+    }
+    std::ifstream in(ref.spool_path, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (!in.good() && !in.eof()) {
+        diags.error("FERRY-PKG-CONTENT", "cannot read the temporary copy of '" + ref.entry_path + "'", "", ref.entry_path);
+        return false;
+    }
+    out = buf.str();
+    return true;
+}
+
+}  // namespace ferry::host

@@ -1,0 +1,33 @@
+// Reads a package from a source into the model in one streamed pass: FlowSpec documents are parsed
+// as they arrive, other files are only measured (check, preview) or copied into a private spool
+// folder (import), never held in memory.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "ferry/sdk/diagnostic.hpp"
+#include "ferry/sdk/source.hpp"
+#include "package/archive_walker.hpp"
+#include "package/model.hpp"
+
+namespace ferry::host {
+
+struct ReadOptions {
+    std::uint64_t max_size = 30ull << 20;  // the product's default cap; 0 = none
+    PackageLimits limits;
+    // When set, non-document entries are copied here (private temporary folder) so an import can
+    // read code and resource bytes after the stream is gone.
+    const std::filesystem::path* spool_dir = nullptr;
+};
+
+// Opens the source, streams and reads the package. Returns false when the package cannot be used
+// (errors in diags); `out.info` is filled as far as the bytes went.
+bool read_package(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
+                  PackageModel& out, sdk::Diagnostics& diags);
+
+// Reads the bytes of a content reference (inline text or spooled file).
+bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& diags);
+
+}  // namespace ferry::host

@@ -1,0 +1,49 @@
+#include "util/utf8.hpp"
+
+#include <cstdio>
+
+namespace ferry::host {
+
+bool utf8_next(std::string_view s, std::size_t& pos, std::uint32_t& cp) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    const unsigned char c = byte(pos);
+    int extra = 0;
+    if (c < 0x80) { cp = c; ++pos; return true; }
+    if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; extra = 1; }
+    else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; extra = 2; }
+    else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; extra = 3; }
+    else return false;
+    if (pos + extra >= s.size()) return false;
+    for (int i = 1; i <= extra; ++i) {
+        const unsigned char n = byte(pos + i);
+        if ((n & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (n & 0x3F);
+    }
+    static const std::uint32_t min_for[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_for[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    pos += extra + 1;
+    return true;
+}
+
+bool valid_utf8(std::string_view s) {
+    std::size_t pos = 0;
+    std::uint32_t cp = 0;
+    while (pos < s.size())
+        if (!utf8_next(s, pos, cp)) return false;
+    return true;
+}
+
+std::string codepoint_label(std::uint32_t cp) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+    return buf;
+}
+
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+}  // namespace ferry::host

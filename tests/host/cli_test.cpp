@@ -1,0 +1,129 @@
+// The ferry binary as users and scripts meet it: exit codes, stdout/stderr split, JSON shapes.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "package_builder.hpp"
+#include "test_env.hpp"
+
+namespace ferry::test {
+namespace {
+
+using nlohmann::json;
+
+std::string sample_zip() {
+    const std::string file = scratch_dir() + "/sales_dw.zip";
+    write_package(file, Format::zip, spec_package_entries(samples_dir()));
+    return file;
+}
+
+TEST(Cli, HelpDocumentsExitCodes) {
+    const auto r = run_ferry("--help");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("  2  bad usage or bad configuration"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("check"), std::string::npos);
+}
+
+TEST(Cli, UnknownCommandIsUsageError) {
+    const auto r = run_ferry("frobnicate");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "error[FERRY-USAGE]: unknown command 'frobnicate'\n  hint: run `ferry --help`\n");
+}
+
+TEST(Cli, CheckPassesACleanPackage) {
+    const auto r = run_ferry("check " + sample_zip());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("The resource package has passed the check"), std::string::npos) << r.out;
+}
+
+TEST(Cli, CheckJsonShape) {
+    const auto r = run_ferry("check --json " + sample_zip());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    EXPECT_TRUE(doc["ok"].get<bool>());
+    EXPECT_EQ(doc["package"]["format"], "spec");
+    EXPECT_EQ(doc["package"]["sha256"].get<std::string>().size(), 64u);
+    EXPECT_TRUE(doc["package"]["size"].is_number());
+    EXPECT_TRUE(doc["diagnostics"].is_array());
+    EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(Cli, CheckFailureExitsOneWithDiagnosticsOnStderr) {
+    const std::string file = scratch_dir() + "/bad.zip";
+    write_package(file, Format::zip, {{"a.json", one_node_spec("bad name")}});
+    const auto r = run_ferry("check " + file);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("error[FERRY-PKG-OBJECT-NAME] a.json: node name 'bad name' would be refused"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("did not pass the check: 1 error"), std::string::npos) << r.out;
+}
+
+TEST(Cli, MaxSizeFlag) {
+    const auto r = run_ferry("check --max-size 1KB " + sample_zip());
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("FERRY-SRC-TOO-LARGE"), std::string::npos) << r.err;
+    const auto bad = run_ferry("check --max-size lots " + sample_zip());
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_EQ(bad.err, "error[FERRY-USAGE]: --max-size 'lots' is not a size (write it like 30MB or 2GB)\n");
+}
+
+TEST(Cli, MissingFileExitsOne) {
+    const auto r = run_ferry("check /nonexistent/pkg.zip");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("error[FERRY-SRC-LOCAL-NOT-FOUND] /nonexistent/pkg.zip: package file not found"),
+              std::string::npos)
+        << r.err;
+}
+
+TEST(Cli, PreviewJsonShape) {
+    const auto r = run_ferry("preview --json " + sample_zip());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_EQ(doc["nodes"].size(), 5u);
+    bool found = false;
+    for (const auto& n : doc["nodes"]) {
+        if (n["name"] != "dwd_orders") continue;
+        found = true;
+        for (const char* key : {"name", "workflow", "command", "engine", "datasource", "owner", "resource_group",
+                                "cron", "dry_run", "depends"})
+            EXPECT_TRUE(n.contains(key)) << key;
+        EXPECT_EQ(n["workflow"], "sales_flow");
+        EXPECT_EQ(n["depends"], json::array({"1001"}));
+        EXPECT_EQ(n["dry_run"], false);
+    }
+    EXPECT_TRUE(found);
+    EXPECT_EQ(doc["resources"][0]["name"], "math_lib.py");
+    EXPECT_EQ(doc["tables"][0]["project"], "odps_first");
+    EXPECT_EQ(doc["functions"][0]["class_name"], "com.example.AddOne");
+    EXPECT_EQ(doc["datasources"][0]["type"], "mysql");
+    EXPECT_EQ(r.out.find("secret"), std::string::npos) << "data source config must never be printed";
+}
+
+TEST(Cli, PreviewTableAlignsWideCharacters) {
+    const auto r = run_ferry("preview " + sample_zip());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Nodes (5)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("汇总报表"), std::string::npos);
+}
+
+TEST(Cli, PluginsJsonListsBuiltPlugins) {
+    const auto r = run_ferry("plugins --json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    bool local = false;
+    for (const auto& p : doc["plugins"]) local = local || (p["name"] == "local" && p["kind"] == "source");
+    EXPECT_TRUE(local) << r.out;
+    EXPECT_TRUE(doc["rejected"].is_array());
+}
+
+TEST(Cli, PluginsDescribe) {
+    const auto r = run_ferry("plugins describe local");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("path"), std::string::npos);
+    const auto missing = run_ferry("plugins describe nosuch");
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("no plugin named 'nosuch' is loaded"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferry::test

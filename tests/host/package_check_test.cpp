@@ -1,0 +1,221 @@
+// Every way a package can be unsound (issue 2, point 8): each case asserts its stable code and
+// the exact message a user reads. Packages are built here, by code.
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "package_builder.hpp"
+#include "test_env.hpp"
+
+namespace ferry::test {
+namespace {
+
+using Type = Entry::Type;
+
+struct BadCase {
+    std::string name;
+    Format format;
+    std::vector<Entry> entries;
+    std::string code;
+    std::string summary;  // exact
+    std::string where;    // exact, or empty to skip
+};
+
+std::string spec(const std::string& node_name) { return one_node_spec(node_name); }
+
+std::vector<BadCase> bad_cases() {
+    const std::string deep = std::string(100, '[') + std::string(100, ']');
+    return {
+        {"absolute_path", Format::tar, {{"/etc/ferry.json", spec("a")}}, "FERRY-PKG-UNSAFE-PATH",
+         "entry path is absolute: '/etc/ferry.json'", "/etc/ferry.json"},
+        {"dot_dot_path", Format::zip, {{"pkg/../../evil.json", spec("a")}}, "FERRY-PKG-UNSAFE-PATH",
+         "entry path contains '..': 'pkg/../../evil.json'", "pkg/../../evil.json"},
+        {"symlink", Format::tar, {{"a.json", spec("a")}, {"link.json", "/etc/passwd", Type::symlink}},
+         "FERRY-PKG-LINK", "symbolic link entries are refused", "link.json"},
+        {"hardlink", Format::tar, {{"a.json", spec("a")}, {"b.json", "a.json", Type::hardlink}}, "FERRY-PKG-LINK",
+         "hard link entries are refused", "b.json"},
+        {"bad_utf8_name", Format::tar, {{"bad\xff\xfe.json", spec("a")}}, "FERRY-PKG-NAME-ENCODING",
+         "entry path is not valid UTF-8", ""},
+        {"malformed_json", Format::zip, {{"wf/a.schedule.json", "{\n  \"version\": \"1.1.0\",\n  \"kind\" \"x\"\n}"}},
+         "FERRY-PKG-JSON", "malformed JSON: syntax error while parsing object separator - unexpected string literal; expected ':'",
+         "wf/a.schedule.json:3:12"},
+        {"too_deep", Format::zip, {{"wf/a.schedule.json", "{\"version\": \"1.1.0\", \"x\": " + deep + "}"}},
+         "FERRY-PKG-JSON-DEPTH", "the JSON nests deeper than 64 levels", "wf/a.schedule.json:1:90"},
+        {"unknown_version", Format::zip, {{"a.json", one_node_spec("a", "ODPS_SQL", "", "9.9.9")}},
+         "FERRY-PKG-SPEC-VERSION", "unknown FlowSpec version '9.9.9'", "a.json"},
+        {"unknown_kind", Format::zip, {{"a.json", one_node_spec("a", "ODPS_SQL", "", "1.1.0", "Spaceship")}},
+         "FERRY-PKG-SPEC-KIND", "unknown FlowSpec kind 'Spaceship'", "a.json"},
+        {"no_objects", Format::zip, {{"a.json", R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {}})"}},
+         "FERRY-PKG-EMPTY", "the package holds no objects (no nodes, resources, tables, functions or data sources)", ""},
+        {"name_with_space", Format::zip, {{"a.json", spec("daily orders")}}, "FERRY-PKG-OBJECT-NAME",
+         "node name 'daily orders' would be refused: the name contains a space (U+0020) at position 6", "a.json"},
+        {"name_with_quote", Format::zip, {{"a.json", spec("it\\\"s")}}, "FERRY-PKG-OBJECT-NAME",
+         "node name 'it\"s' would be refused: the name contains a double quote (U+0022) at position 3", "a.json"},
+        {"name_with_semicolon", Format::zip, {{"a.json", spec("a;drop")}}, "FERRY-PKG-OBJECT-NAME",
+         "node name 'a;drop' would be refused: the name contains a semicolon (U+003B) at position 2", "a.json"},
+        {"name_with_slash", Format::zip, {{"a.json", spec("a/b")}}, "FERRY-PKG-OBJECT-NAME",
+         "node name 'a/b' would be refused: the name contains a slash (U+002F) at position 2", "a.json"},
+        {"name_with_control", Format::zip, {{"a.json", spec("a\\u0007b")}}, "FERRY-PKG-OBJECT-NAME",
+         "node name 'a\ab' would be refused: the name contains a control character (U+0007) at position 2", "a.json"},
+        {"name_too_long", Format::zip, {{"a.json", spec(std::string(129, 'n'))}}, "FERRY-PKG-OBJECT-NAME",
+         "node name '" + std::string(129, 'n') + "' would be refused: the name is 129 characters long; at most 128 are allowed",
+         "a.json"},
+        {"duplicate_names", Format::zip, {{"a.json", spec("orders")}, {"b.json", spec("orders")}},
+         "FERRY-PKG-DUPLICATE-NAME", "two nodes are named 'orders' (also in a.json)", "b.json"},
+        {"code_missing", Format::zip,
+         {{"SPEC.FORMAT", ""},
+          {"DataStudio/Business Flow/wf/MaxCompute/Data Analytics/n1/n1.schedule.json",
+           R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"nodes": [{"id": "1", "name": "n1",
+              "script": {"path": "Business Flow/wf/MaxCompute/Data Analytics/n1", "runtime": {"command": "ODPS_SQL"}}}]}})"}},
+         "FERRY-PKG-CODE-MISSING",
+         "node 'n1' has no code: neither inline content nor a code file beside n1.schedule.json (script path 'Business Flow/wf/MaxCompute/Data Analytics/n1')",
+         "DataStudio/Business Flow/wf/MaxCompute/Data Analytics/n1/n1.schedule.json"},
+        {"dwma_package", Format::zip, {{"project.xml", "<project/>"}, {"src/tables/t.xml", "<table/>"}},
+         "FERRY-PKG-FORMAT-UNSUPPORTED",
+         "this is a DataWorks model (DWMA, project.xml) package, which ferry does not read yet", "project.xml"},
+    };
+}
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
+class BadPackage : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadPackage, IsRefusedWithItsCodeAndMessage) {
+    const BadCase& c = GetParam();
+    const std::string file = scratch_dir() + "/" + c.name + (c.format == Format::zip ? ".zip" : ".tar");
+    write_package(file, c.format, c.entries);
+    const auto result = check_file(file);
+    const sdk::Diagnostic* d = find_code(result.diags, c.code);
+    ASSERT_NE(d, nullptr) << "expected " << c.code << ", got:\n" << codes_of(result.diags);
+    EXPECT_EQ(d->severity, sdk::Severity::error);
+    EXPECT_EQ(d->summary, c.summary);
+    if (!c.where.empty()) EXPECT_EQ(d->where, c.where);
+    EXPECT_FALSE(d->detail.empty()) << "every error says what to do";
+}
+
+INSTANTIATE_TEST_SUITE_P(Check, BadPackage, ::testing::ValuesIn(bad_cases()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(Check, NotAnArchive) {
+    const std::string file = scratch_dir() + "/notes.zip";
+    write_file(file, "these are meeting notes, not a package\n");
+    const auto r = check_file(file);
+    const auto* d = find_code(r.diags, "FERRY-PKG-NOT-ARCHIVE");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(d->summary, "the package is not an archive ferry reads: Unrecognized archive format");
+}
+
+TEST(Check, TruncatedTarGzIsCorrupt) {
+    const std::string dir = scratch_dir();
+    std::string big;
+    for (int i = 0; i < 4000; ++i) big += "line " + std::to_string(i * 7919 % 10007) + " of generated code\n";
+    write_package(dir + "/whole.tar.gz", Format::tar_gz, {{"a.json", spec("a")}, {"code.sql", big}});
+    const std::string whole = read_file(dir + "/whole.tar.gz");
+    write_file(dir + "/cut.tar.gz", whole.substr(0, whole.size() / 2));
+    const auto r = check_file(dir + "/cut.tar.gz");
+    const auto* d = find_code(r.diags, "FERRY-PKG-CORRUPT");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(d->summary.rfind("the archive is corrupt or truncated: ", 0), 0u) << d->summary;
+}
+
+TEST(Check, CorruptZipDataIsRefused) {
+    const std::string dir = scratch_dir();
+    std::string code;
+    for (int i = 0; i < 3000; ++i) code += "select " + std::to_string(i * 31 % 977) + " from t;\n";
+    write_package(dir + "/ok.zip", Format::zip, {{"a.json", spec("a")}, {"code.sql", code}});
+    std::string bytes = read_file(dir + "/ok.zip");
+    const auto at = bytes.find("code.sql") + 200;  // inside the compressed data of code.sql
+    for (std::size_t i = at; i < at + 64; ++i) bytes[i] = static_cast<char>(bytes[i] ^ 0x5A);
+    write_file(dir + "/bad.zip", bytes);
+    const auto r = check_file(dir + "/bad.zip");
+    ASSERT_NE(find_code(r.diags, "FERRY-PKG-CORRUPT"), nullptr) << codes_of(r.diags);
+}
+
+TEST(Check, OverTheSizeLimitStopsBeforeReadingOn) {
+    const std::string file = scratch_dir() + "/big.zip";
+    write_package(file, Format::zip, {{"a.json", spec("a")}, {"pad.bin", std::string(4096, 'x')}});
+    host::ReadOptions options;
+    options.max_size = 100;
+    const auto r = check_file(file, options);
+    const auto* d = find_code(r.diags, "FERRY-SRC-TOO-LARGE");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_NE(d->summary.find("over the size limit of 100 bytes"), std::string::npos) << d->summary;
+}
+
+TEST(Check, DecompressionBombByRatio) {
+    const std::string file = scratch_dir() + "/bomb.tar.gz";
+    write_package(file, Format::tar_gz, {{"a.json", spec("a")}, {"zeros.bin", std::string(8 << 20, '\0')}});
+    host::ReadOptions options;
+    options.limits.ratio_floor = 1 << 20;
+    options.limits.max_ratio = 50;
+    const auto r = check_file(file, options);
+    const auto* d = find_code(r.diags, "FERRY-PKG-BOMB");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(d->summary, "refused as a decompression bomb: the package expands more than 50 times its compressed size");
+}
+
+TEST(Check, DecompressionBombByEntrySize) {
+    const std::string file = scratch_dir() + "/entry.zip";
+    write_package(file, Format::zip, {{"a.json", spec("a")}, {"big.bin", std::string(300000, 'z')}});
+    host::ReadOptions options;
+    options.limits.max_entry_size = 100000;
+    const auto r = check_file(file, options);
+    const auto* d = find_code(r.diags, "FERRY-PKG-BOMB");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(d->summary, "refused as a decompression bomb: the entry unpacks to more than 100000 bytes (the per-entry cap)");
+    EXPECT_EQ(d->where, "big.bin");
+}
+
+TEST(Check, TooManyEntries) {
+    std::vector<Entry> entries{{"a.json", spec("a")}};
+    for (int i = 0; i < 12; ++i) entries.push_back({"f" + std::to_string(i) + ".txt", "x"});
+    const std::string file = scratch_dir() + "/many.zip";
+    write_package(file, Format::zip, entries);
+    host::ReadOptions options;
+    options.limits.max_entries = 10;
+    const auto r = check_file(file, options);
+    const auto* d = find_code(r.diags, "FERRY-PKG-TOO-MANY-ENTRIES");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(d->summary, "the package has more than 10 entries");
+}
+
+TEST(Check, UnknownDependencyAndCommandAreWarnings) {
+    const std::string doc = one_node_spec(
+        "n1", "TELEPORT_SQL", R"(, "inputs": {"nodeOutputs": [{"data": "nowhere.output"}, {"data": "proj_root"}]})");
+    const std::string file = scratch_dir() + "/warn.zip";
+    write_package(file, Format::zip, {{"a.json", doc}});
+    const auto r = check_file(file);
+    EXPECT_FALSE(r.diags.has_errors()) << codes_of(r.diags);
+    const auto* dep = find_code(r.diags, "FERRY-PKG-DEPENDENCY");
+    ASSERT_NE(dep, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(dep->severity, sdk::Severity::warning);
+    EXPECT_EQ(dep->summary,
+              "node 'n1' depends on 'nowhere.output', which is neither in the package nor a known root output");
+    const auto* cmd = find_code(r.diags, "FERRY-PKG-UNKNOWN-COMMAND");
+    ASSERT_NE(cmd, nullptr);
+    EXPECT_EQ(cmd->severity, sdk::Severity::warning);
+    EXPECT_EQ(cmd->summary, "node 'n1' has command type 'TELEPORT_SQL', which no engine plugin owns");
+}
+
+TEST(Check, NamesInAnyScriptAreAccepted) {
+    const std::string file = scratch_dir() + "/names.zip";
+    write_package(file, Format::zip,
+                  {{"a.json", spec("订单_日报-v1.2")}, {"b.json", spec("Überblick")}, {"c.json", spec("отчёт")}});
+    const auto r = check_file(file);
+    EXPECT_FALSE(r.diags.has_errors()) << codes_of(r.diags);
+    EXPECT_EQ(r.model.nodes.size(), 3u);
+}
+
+TEST(Check, NothingIsWrittenOutsideTheScratchFolder) {
+    const std::string dir = scratch_dir();
+    write_package(dir + "/evil.tar", Format::tar,
+                  {{"a.json", spec("a")}, {"../escaped.txt", "gotcha"}, {"/tmp/ferry-escaped.txt", "gotcha"}});
+    const auto before = std::filesystem::exists("/tmp/ferry-escaped.txt");
+    const auto r = check_file(dir + "/evil.tar");
+    EXPECT_TRUE(r.diags.has_errors());
+    EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(dir).parent_path() / "escaped.txt"));
+    EXPECT_EQ(std::filesystem::exists("/tmp/ferry-escaped.txt"), before);
+}
+
+}  // namespace
+}  // namespace ferry::test

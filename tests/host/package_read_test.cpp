@@ -1,0 +1,128 @@
+// Sound packages built from the real FlowSpec samples read back as the model the preview shows.
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "package_builder.hpp"
+#include "test_env.hpp"
+
+namespace ferry::test {
+namespace {
+
+const host::Node* node_named(const host::PackageModel& m, const std::string& name) {
+    for (const auto& n : m.nodes)
+        if (n.name == name) return &n;
+    return nullptr;
+}
+
+class SpecPackage : public ::testing::TestWithParam<Format> {};
+
+TEST_P(SpecPackage, ReadsEveryKindWithLayoutAndCode) {
+    const std::string file = scratch_dir() + "/sales_dw" + (GetParam() == Format::zip ? ".zip" : ".tar.gz");
+    write_package(file, GetParam(), spec_package_entries(samples_dir()));
+    const auto r = check_file(file);
+    ASSERT_TRUE(r.read_ok) << codes_of(r.diags);
+    EXPECT_FALSE(r.diags.has_errors()) << codes_of(r.diags);
+    const auto& m = r.model;
+    EXPECT_EQ(m.info.format, "spec");
+    EXPECT_EQ(m.info.sha256.size(), 64u);
+    EXPECT_EQ(m.info.size, std::filesystem::file_size(file));
+    EXPECT_EQ(m.nodes.size(), 5u);  // 3 laid out + 2 from the MigrationX document
+    ASSERT_EQ(m.resources.size(), 1u);
+    EXPECT_EQ(m.resources[0].content.size, 32u);  // "def add(a, b):\n    return a + b\n"
+    ASSERT_EQ(m.tables.size(), 1u);
+    EXPECT_EQ(m.tables[0].project, "odps_first");
+    ASSERT_EQ(m.functions.size(), 1u);
+    EXPECT_EQ(m.functions[0].resources, std::vector<std::string>{"math_lib.py"});
+    ASSERT_EQ(m.datasources.size(), 1u);
+    EXPECT_EQ(m.datasources[0].environment, "PRD");
+
+    const host::Node* dwd = node_named(m, "dwd_orders");
+    ASSERT_NE(dwd, nullptr);
+    EXPECT_EQ(dwd->workflow, "sales_flow");
+    EXPECT_EQ(dwd->command, "ODPS_SQL");
+    EXPECT_EQ(dwd->datasource_name, "odps_first");
+    EXPECT_EQ(dwd->owner, "064152");
+    EXPECT_EQ(dwd->resource_group, "group_2");
+    EXPECT_EQ(dwd->cron, "00 00 02 * * ?");
+    ASSERT_TRUE(dwd->code.present);
+    EXPECT_FALSE(dwd->code.is_inline);
+    EXPECT_EQ(dwd->code.entry_path,
+              "sales_dw/DataStudio/业务流程/sales_flow/MaxCompute/数据开发/dwd_orders/dwd_orders.sql");
+    ASSERT_EQ(dwd->depends.size(), 1u);
+    EXPECT_EQ(dwd->depends[0].target, "1001");
+
+    const host::Node* report = node_named(m, "汇总报表");
+    ASSERT_NE(report, nullptr);
+    EXPECT_EQ(report->command, "PYODPS3");
+    const host::Node* mx = node_named(m, "python节点");
+    ASSERT_NE(mx, nullptr);
+    EXPECT_EQ(mx->workflow, "sql-python工作流");
+    EXPECT_TRUE(mx->code.is_inline);
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, SpecPackage, ::testing::Values(Format::zip, Format::tar_gz),
+                         [](const auto& info) { return info.param == Format::zip ? "zip" : "tar_gz"; });
+
+TEST(LoosePackage, EveryMigrationXSampleReadsAsALoneDocument) {
+    for (const auto& entry : std::filesystem::directory_iterator(samples_dir() + "/migrationx-spec")) {
+        const auto r = check_file(entry.path().string());
+        EXPECT_TRUE(r.read_ok) << entry.path() << "\n" << codes_of(r.diags);
+        EXPECT_FALSE(r.diags.has_errors()) << entry.path() << "\n" << codes_of(r.diags);
+        EXPECT_EQ(r.model.info.format, "flowspec-json");
+        EXPECT_GT(r.model.nodes.size(), 0u) << entry.path();
+    }
+}
+
+TEST(LoosePackage, FlowSpecExamplesReadInOneArchive) {
+    // The hand-written examples, one archive each, as a user would zip a folder of them.
+    for (const char* name : {"real_case.json", "table.json", "function.json", "file_resource.json",
+                             "datasource.json", "emr.json", "cdh.json", "branch.json", "dowhile.json"}) {
+        const std::string file = scratch_dir() + "/" + name + ".zip";
+        write_package(file, Format::zip, {{std::string("flows/") + name, read_file(samples_dir() + "/flowspec-examples/" + name)}});
+        const auto r = check_file(file);
+        EXPECT_TRUE(r.read_ok) << name << "\n" << codes_of(r.diags);
+        EXPECT_FALSE(r.diags.has_errors()) << name << "\n" << codes_of(r.diags);
+        EXPECT_EQ(r.model.info.format, "flowspec-archive");
+    }
+}
+
+TEST(LoosePackage, ReferencesResolveAcrossLists) {
+    const auto r = check_file(samples_dir() + "/flowspec-examples/real_case.json");
+    ASSERT_TRUE(r.read_ok) << codes_of(r.diags);
+    const host::Node* n = node_named(r.model, "sls_full_access_log");
+    ASSERT_NE(n, nullptr);
+    EXPECT_EQ(n->command, "DI");
+    EXPECT_EQ(n->cron, "00 */30 00-23 * * ?");  // from {{triggers.every_30_minutes}}
+    EXPECT_TRUE(n->code.is_inline);
+    const host::Node* business = node_named(r.model, "cn_shanghai_api_access_detail");
+    ASSERT_NE(business, nullptr);
+    EXPECT_EQ(business->depends.size(), 2u);
+}
+
+TEST(LoosePackage, FlowFilesWithoutMarker) {
+    const std::string file = scratch_dir() + "/demo.zip";
+    write_package(file, Format::zip,
+                  {{"demo/wf/n1.flow", one_node_spec("n1")}, {"demo/wf/n1.sql", "select 1;"}});
+    const auto r = check_file(file);
+    ASSERT_TRUE(r.read_ok) << codes_of(r.diags);
+    EXPECT_EQ(r.model.info.format, "flow");
+    EXPECT_EQ(r.model.nodes.size(), 1u);
+}
+
+TEST(LoosePackage, Version100OutputsAreRead) {
+    const std::string doc = R"({"version": "1.0.0", "kind": "CycleWorkflow", "spec": {"nodes": [
+      {"id": "a", "name": "a", "script": {"content": "x", "runtime": {"command": "SHELL"}},
+       "outputs": {"outputs": [{"data": "proj.a_out"}]}},
+      {"id": "b", "name": "b", "script": {"content": "y", "runtime": {"command": "SHELL"}},
+       "inputs": {"nodeOutputs": [{"data": "proj.a_out"}]}}]}})";
+    const std::string file = scratch_dir() + "/v100.json";
+    write_file(file, doc);
+    const auto r = check_file(file);
+    EXPECT_FALSE(r.diags.has_errors()) << codes_of(r.diags);
+    EXPECT_EQ(find_code(r.diags, "FERRY-PKG-DEPENDENCY"), nullptr) << codes_of(r.diags);
+}
+
+}  // namespace
+}  // namespace ferry::test

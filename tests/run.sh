@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Every test: installs what is missing, builds, starts the test servers on loopback ports, runs the
+# suite, then runs it again built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# A server that cannot start fails the run; nothing is skipped.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${FERRY_BUILD_DIR:-$root/build}
+asan_build=${FERRY_ASAN_BUILD_DIR:-$root/build-asan}
+
+"$root/tests/install-deps.sh" test
+
+work=$(mktemp -d /tmp/ferry-tests.XXXXXX)
+chmod 755 "$work"
+servers=()
+cleanup() {
+  for s in "${servers[@]}"; do "$root/tests/servers/$s" stop "$work/${s%.sh}" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Each server script prints `export VAR=...` lines for the tests that need it.
+start_server() {
+  local script=$1; shift
+  [ -x "$root/tests/servers/$script" ] || return 0
+  local out
+  if ! out=$("$root/tests/servers/$script" start "$work/${script%.sh}" "$@"); then
+    echo "tests/run.sh: the server $script did not start" >&2
+    exit 1
+  fi
+  servers+=("$script")
+  eval "$out"
+}
+
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2
+
+start_server postgres.sh 55433
+start_server mariadb.sh 55434
+start_server start_source_servers.sh
+
+ctest --test-dir "$build" -j2 --output-on-failure
+
+if [ "${FERRY_SKIP_SANITIZERS:-0}" != "1" ]; then
+  cmake -S "$root" -B "$asan_build" -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON >/dev/null
+  cmake --build "$asan_build" -j2
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$asan_build" -j2 --output-on-failure
+fi
