@@ -35,6 +35,7 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2
 
 start_server postgres.sh 55433
+export FERRY_TEST_PG_URI="postgresql:${FERRY_TEST_PG_DSN}"
 start_server mariadb.sh 55434
 start_server start_source_servers.sh
 

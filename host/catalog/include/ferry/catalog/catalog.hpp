@@ -1,0 +1,224 @@
+// The catalog: the state that must outlive a run (workspaces and their objects, import tasks, the
+// per-object journal, workspace locks), on an SQLite file or a shared PostgreSQL database.
+//
+// Plain structs in, plain structs out; failures are sdk::Diagnostics with codes FERRY-CATALOG-NNN.
+// No Poco type appears here (pimpl), since much of the host includes this header.
+// A Catalog is one database connection: use it from one thread at a time; open one per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ferry/sdk/diagnostic.hpp"
+#include "ferry/sdk/object.hpp"
+
+namespace ferry::catalog {
+
+// Stable diagnostic codes; tests and scripts match on them.
+namespace codes {
+inline constexpr const char* bad_uri = "FERRY-CATALOG-001";
+inline constexpr const char* cannot_open = "FERRY-CATALOG-002";
+inline constexpr const char* schema_too_new = "FERRY-CATALOG-003";
+inline constexpr const char* migration_failed = "FERRY-CATALOG-004";
+inline constexpr const char* database_error = "FERRY-CATALOG-005";
+inline constexpr const char* task_exists = "FERRY-CATALOG-006";
+inline constexpr const char* task_not_found = "FERRY-CATALOG-007";
+inline constexpr const char* task_state_mismatch = "FERRY-CATALOG-008";
+inline constexpr const char* transaction_failed = "FERRY-CATALOG-009";
+inline constexpr const char* password_in_uri = "FERRY-CATALOG-010";
+}  // namespace codes
+
+// Task states: the API's names, plus QUEUED (ferry's own: waiting for a `ferry worker` to claim it).
+namespace task_state {
+inline constexpr const char* editing = "EDITING";
+inline constexpr const char* queued = "QUEUED";
+inline constexpr const char* importing = "IMPORTING";
+inline constexpr const char* import_success = "IMPORT_SUCCESS";
+inline constexpr const char* partial_success = "PARTIAL_SUCCESS";
+inline constexpr const char* import_error = "IMPORT_ERROR";
+inline constexpr const char* revoked = "REVOKED";
+}  // namespace task_state
+
+enum class Backend { sqlite, postgresql };
+
+// A parsed catalog URI. `connect` is what the database driver receives and may hold a password;
+// `display` never does.
+struct CatalogUri {
+    Backend backend = Backend::sqlite;
+    std::string connect;  // SQLite: the file path; PostgreSQL: a libpq key=value string
+    std::string display;  // safe to print and log
+};
+
+// Accepted forms:
+//   sqlite:PATH                                  (relative to the working directory)
+//   postgresql:host=... port=... dbname=... user=...   (any libpq key=value string)
+//   postgresql://user@host:port/dbname?key=value (libpq parameters in the query)
+// A password comes from PGPASSWORD (libpq reads it) or a libpq `password=` key, never from the
+// URL form's user:password@ (refused, so it cannot end up in shell history and logs unnoticed).
+std::optional<CatalogUri> parse_uri(const std::string& uri, sdk::Diagnostics& diags);
+
+// Replaces the value of every `password=` key and any `user:secret@` in text with `***`.
+std::string scrub_secrets(std::string text);
+
+// Now as ISO-8601 UTC with milliseconds, e.g. 2026-11-02T09:15:04.120Z (sorts as text).
+std::string now_iso8601_utc();
+
+struct Workspace {
+    std::string name;
+    std::string created_at;
+};
+
+struct Task {
+    std::string name;  // primary key
+    std::string workspace;
+    std::string state = task_state::editing;
+    std::string remarks;
+    std::string settings;  // the task TOML text as given
+    std::string config_path;
+    std::string package_path;
+    std::int64_t package_size = 0;
+    std::string package_sha256;
+    std::string source_plugin;
+    std::string importer;
+    std::string created_by;
+    std::string created_at;  // set by create_task when empty
+    std::string started_at;
+    std::string finished_at;
+    std::string report;  // JSON text
+    std::string claimed_by;
+    std::string claimed_at;
+};
+
+enum class JournalStatus { pending, succeeded, failed, conflict, unchanged, skipped };
+const char* to_string(JournalStatus s);
+std::optional<JournalStatus> journal_status_from_string(const std::string& s);
+std::optional<sdk::ObjectKind> object_kind_from_string(const std::string& s);
+std::optional<sdk::Action> action_from_string(const std::string& s);
+
+// One object's outcome in one task; the key is (task, kind, name).
+struct JournalEntry {
+    std::string task;
+    sdk::ObjectKind kind = sdk::ObjectKind::node;
+    std::string name;
+    sdk::Action action = sdk::Action::create;
+    JournalStatus status = JournalStatus::pending;
+    std::string message;
+    std::string owner_before;
+    std::string owner_after;
+    std::string engine_instance;
+    std::string sha256;
+    std::string updated_at;  // set by upsert_journal
+};
+
+struct WorkspaceLock {
+    std::string workspace;
+    std::string task;
+    std::string holder;  // who runs the task: user@host, worker id...
+    std::string since;
+};
+
+struct LockResult {
+    bool acquired = false;
+    WorkspaceLock lock;  // the lock as it stands: ours when acquired, else who holds it since when
+};
+
+class Transaction;
+
+class Catalog {
+  public:
+    // Opens (creating an SQLite file and its folders if needed) and migrates the schema to
+    // schema_version_of_code(). Null with diagnostics on failure.
+    static std::unique_ptr<Catalog> open(const std::string& uri, sdk::Diagnostics& diags);
+    static int schema_version_of_code();
+
+    ~Catalog();
+    Catalog(const Catalog&) = delete;
+    Catalog& operator=(const Catalog&) = delete;
+
+    Backend backend() const;
+    const std::string& display_uri() const;
+    // The version stored in ferry_schema; -1 with diagnostics on failure.
+    int schema_version(sdk::Diagnostics& diags);
+
+    // Workspaces (put_object creates its workspace too).
+    bool ensure_workspace(const std::string& name, sdk::Diagnostics& diags);
+    std::vector<Workspace> list_workspaces(sdk::Diagnostics& diags);
+
+    // Objects.
+    std::optional<sdk::ObjectRecord> find_object(const std::string& workspace, sdk::ObjectKind kind,
+                                                 const std::string& name, sdk::Diagnostics& diags);
+    // Inserts or replaces; the stored version is the previous one + 1 (1 for a new object) and is
+    // written back into `record.version`. Runs in a transaction (joins the caller's if one is open).
+    bool put_object(const std::string& workspace, sdk::ObjectRecord& record, sdk::Diagnostics& diags);
+    std::vector<sdk::ObjectRecord> list_objects(const std::string& workspace,
+                                                std::optional<sdk::ObjectKind> kind, sdk::Diagnostics& diags);
+    // -1 with diagnostics on failure.
+    std::int64_t count_objects(const std::string& workspace, std::optional<sdk::ObjectKind> kind,
+                               sdk::Diagnostics& diags);
+
+    // Tasks.
+    bool create_task(Task& task, sdk::Diagnostics& diags);  // refuses an existing name
+    std::optional<Task> get_task(const std::string& name, sdk::Diagnostics& diags);
+    std::vector<Task> list_tasks(sdk::Diagnostics& diags);  // oldest first
+    // Sets the state; when `expected` is given, only if the current state is that one (else
+    // FERRY-CATALOG-008 naming the current state). Atomic on both backends.
+    bool update_task_state(const std::string& name, const std::string& state, sdk::Diagnostics& diags,
+                           std::optional<std::string> expected = std::nullopt);
+    // Writes every column but name and created_at from `task`.
+    bool update_task(const Task& task, sdk::Diagnostics& diags);
+    bool save_report(const std::string& name, const std::string& report_json, sdk::Diagnostics& diags);
+    // Deletes the task and its journal in one transaction.
+    bool delete_task(const std::string& name, sdk::Diagnostics& diags);
+
+    // Journal.
+    bool upsert_journal(JournalEntry& entry, sdk::Diagnostics& diags);
+    std::vector<JournalEntry> list_journal(const std::string& task, sdk::Diagnostics& diags);
+    // Sets every entry of the task that is not `succeeded` back to `pending` (what a reimport redoes);
+    // returns how many, -1 with diagnostics on failure.
+    std::int64_t reset_journal(const std::string& task, sdk::Diagnostics& diags);
+
+    // Workspace locks: one import at a time per destination workspace.
+    // Acquired when no lock exists or the lock is already held for the same task (so a task whose
+    // process was killed can be resumed); otherwise reports who holds it since when.
+    LockResult try_acquire_lock(const std::string& workspace, const std::string& task, const std::string& holder,
+                                sdk::Diagnostics& diags);
+    // Releases the lock only if `task` holds it; true if a lock was released.
+    bool release_lock(const std::string& workspace, const std::string& task, sdk::Diagnostics& diags);
+    std::optional<WorkspaceLock> lock_of(const std::string& workspace, sdk::Diagnostics& diags);
+    // Claims the oldest QUEUED task whose workspace is not locked: locks its workspace for it
+    // (holder = worker), sets it IMPORTING with claimed_by/claimed_at, all in one transaction.
+    // Two workers never get the same task nor two tasks of one workspace. Empty when none is free.
+    std::optional<Task> claim_next_queued_task(const std::string& worker, sdk::Diagnostics& diags);
+
+    struct Impl;  // opaque: defined inside the library only
+
+  private:
+    friend class Transaction;
+    explicit Catalog(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// RAII transaction. The outermost one begins (BEGIN IMMEDIATE on SQLite, so writers queue on the
+// busy timeout instead of failing on a lock upgrade) and commits or rolls back; a nested one joins
+// it, and a nested rollback dooms the outer one (its commit then rolls back and reports an error).
+// Destroyed without commit() means rollback.
+class Transaction {
+  public:
+    Transaction(Catalog& catalog, sdk::Diagnostics& diags);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    bool active() const { return active_; }  // false if begin failed (diagnostics say why)
+    bool commit(sdk::Diagnostics& diags);
+    void rollback();
+
+  private:
+    Catalog::Impl* impl_;
+    bool active_ = false;
+};
+
+}  // namespace ferry::catalog

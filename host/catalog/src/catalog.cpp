@@ -1,0 +1,569 @@
+// The catalog's operations. Every statement uses $1, $2... placeholders: Poco 1.11's PostgreSQL
+// connector does not rewrite `?`, and SQLite reads $N as well. Conflicts are settled by the database
+// (INSERT ... ON CONFLICT), never by read-then-write, so two hosts on one catalog cannot race.
+#include <filesystem>
+#include <mutex>
+#include <system_error>
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+
+#include "catalog_impl.hpp"
+#include "rows.hpp"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+
+namespace ferry::catalog {
+
+namespace {
+
+void register_connectors() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::PostgreSQL::Connector::registerConnector();
+    });
+}
+
+std::string exception_text(const std::exception& e) {
+    if (auto* pe = dynamic_cast<const Poco::Exception*>(&e)) return pe->displayText();
+    return e.what();
+}
+
+std::string kind_text(sdk::ObjectKind k) { return sdk::to_string(k); }
+
+std::string object_address(const std::string& ws, sdk::ObjectKind k, const std::string& name) {
+    return ws + "/" + sdk::to_string(k) + "/" + name;
+}
+
+Poco::Data::BLOB to_blob(const std::string& bytes) {
+    return Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+// Runs a write statement and returns how many rows it changed.
+std::size_t affected(Statement st) { return st.execute(); }
+
+// SQLite: how long a writer waits for another connection's write transaction before giving up.
+constexpr int kBusyTimeoutMs = 30000;
+
+}  // namespace
+
+void report_exception(sdk::Diagnostics& diags, const char* code, const std::string& what, const std::exception& e) {
+    diags.error(code, scrub_secrets(what), scrub_secrets(exception_text(e)));
+}
+
+// ---- transactions -------------------------------------------------------------------------------
+
+bool Catalog::Impl::begin(sdk::Diagnostics& diags) {
+    if (depth > 0) {
+        ++depth;
+        return true;
+    }
+    try {
+        // IMMEDIATE takes SQLite's write lock now: a DEFERRED transaction that reads and then writes
+        // fails with SQLITE_BUSY on the upgrade without waiting for the busy timeout.
+        if (pg())
+            session->begin();
+        else
+            *session << "BEGIN IMMEDIATE", now;
+    } catch (const std::exception& e) {
+        report_exception(diags, codes::transaction_failed, "cannot begin a transaction on " + display, e);
+        return false;
+    }
+    depth = 1;
+    doomed = false;
+    return true;
+}
+
+bool Catalog::Impl::commit(sdk::Diagnostics& diags) {
+    if (depth == 0) {
+        diags.error(codes::transaction_failed, "commit without a transaction on " + display);
+        return false;
+    }
+    if (depth > 1) {
+        --depth;
+        return !doomed;
+    }
+    if (doomed) {
+        rollback();
+        diags.error(codes::transaction_failed, "the transaction was rolled back because a step inside it failed",
+                    "the diagnostics before this one say which step");
+        return false;
+    }
+    try {
+        if (pg())
+            session->commit();
+        else
+            *session << "COMMIT", now;
+    } catch (const std::exception& e) {
+        report_exception(diags, codes::transaction_failed, "cannot commit a transaction on " + display, e);
+        rollback();
+        return false;
+    }
+    depth = 0;
+    return true;
+}
+
+void Catalog::Impl::rollback() {
+    if (depth == 0) return;
+    if (depth > 1) {
+        --depth;
+        doomed = true;
+        return;
+    }
+    depth = 0;
+    doomed = false;
+    try {
+        if (pg())
+            session->rollback();
+        else
+            *session << "ROLLBACK", now;
+    } catch (const std::exception&) {
+        // Nothing to undo when the transaction is already gone (e.g. SQLite rolled it back itself).
+    }
+}
+
+Transaction::Transaction(Catalog& catalog, sdk::Diagnostics& diags) : impl_(catalog.impl_.get()) {
+    active_ = impl_->begin(diags);
+}
+
+Transaction::~Transaction() { rollback(); }
+
+bool Transaction::commit(sdk::Diagnostics& diags) {
+    if (!active_) {
+        diags.error(codes::transaction_failed, "commit of a transaction that is not active");
+        return false;
+    }
+    active_ = false;
+    return impl_->commit(diags);
+}
+
+void Transaction::rollback() {
+    if (active_) impl_->rollback();
+    active_ = false;
+}
+
+// ---- opening ------------------------------------------------------------------------------------
+
+Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Catalog::~Catalog() {
+    // A Catalog dropped inside a transaction leaves nothing half-written.
+    while (impl_ && impl_->depth > 0) impl_->rollback();
+}
+
+int Catalog::schema_version_of_code() { return code_schema_version(); }
+Backend Catalog::backend() const { return impl_->backend; }
+const std::string& Catalog::display_uri() const { return impl_->display; }
+
+std::unique_ptr<Catalog> Catalog::open(const std::string& uri, sdk::Diagnostics& diags) {
+    auto parsed = parse_uri(uri, diags);
+    if (!parsed) return nullptr;
+    register_connectors();
+    auto impl = std::make_unique<Impl>();
+    impl->backend = parsed->backend;
+    impl->display = parsed->display;
+    try {
+        if (parsed->backend == Backend::sqlite) {
+            std::filesystem::path file(parsed->connect);
+            if (file.has_parent_path()) {
+                std::error_code ec;
+                std::filesystem::create_directories(file.parent_path(), ec);
+                if (ec) {
+                    diags.error(codes::cannot_open,
+                                "cannot create the folder of the catalog " + parsed->display + ": " + ec.message(),
+                                "check that the path is writable, or pass another --catalog");
+                    return nullptr;
+                }
+            }
+            impl->session = std::make_unique<Session>("SQLite", parsed->connect);
+            // WAL lets readers (ferry tasks, ferry report) run beside an import; NORMAL sync in WAL
+            // keeps the file consistent and loses no commit when a process is killed.
+            std::string mode;
+            *impl->session << "PRAGMA journal_mode = WAL", into(mode), now;
+            int timeout = 0;
+            *impl->session << "PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs), into(timeout), now;
+            *impl->session << "PRAGMA synchronous = NORMAL", now;
+        } else {
+            impl->session = std::make_unique<Session>("PostgreSQL", parsed->connect);
+        }
+    } catch (const std::exception& e) {
+        report_exception(diags, codes::cannot_open, "cannot open the catalog " + parsed->display, e);
+        if (parsed->backend == Backend::postgresql)
+            diags.items().back().detail +=
+                " (is the server running, and is PGPASSWORD set when the server asks for a password?)";
+        return nullptr;
+    }
+    if (!migrate(*impl, diags)) return nullptr;
+    return std::unique_ptr<Catalog>(new Catalog(std::move(impl)));
+}
+
+int Catalog::schema_version(sdk::Diagnostics& diags) {
+    int v = -1;
+    try {
+        *impl_->session << "SELECT version FROM ferry_schema WHERE id = 1", into(v), now;
+    } catch (const std::exception& e) {
+        report_exception(diags, codes::database_error, "cannot read the catalog's schema version", e);
+        return -1;
+    }
+    return v;
+}
+
+// ---- workspaces ---------------------------------------------------------------------------------
+
+bool Catalog::ensure_workspace(const std::string& name, sdk::Diagnostics& diags) {
+    return impl_->run(diags, "cannot record workspace " + name, [&](Session& s) {
+        s << "INSERT INTO workspaces (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", bind(name),
+            bind(now_iso8601_utc()), now;
+    });
+}
+
+std::vector<Workspace> Catalog::list_workspaces(sdk::Diagnostics& diags) {
+    std::vector<Workspace> out;
+    if (!impl_->run(diags, "cannot list workspaces", [&](Session& s) {
+            s << "SELECT name, created_at FROM workspaces ORDER BY name", into(out), now;
+        }))
+        out.clear();
+    return out;
+}
+
+// ---- objects ------------------------------------------------------------------------------------
+
+std::optional<sdk::ObjectRecord> Catalog::find_object(const std::string& workspace, sdk::ObjectKind kind,
+                                                      const std::string& name, sdk::Diagnostics& diags) {
+    std::vector<sdk::ObjectRecord> found;
+    bool ok = impl_->run(diags, "cannot read object " + object_address(workspace, kind, name), [&](Session& s) {
+        s << std::string("SELECT ") + rows::OBJECT_COLUMNS +
+                 " FROM objects WHERE workspace = $1 AND kind = $2 AND name = $3",
+            into(found), bind(workspace), bind(kind_text(kind)), bind(name), now;
+    });
+    if (!ok || found.empty()) return std::nullopt;
+    return found.front();
+}
+
+bool Catalog::put_object(const std::string& workspace, sdk::ObjectRecord& record, sdk::Diagnostics& diags) {
+    TxGuard tx(*impl_, diags);
+    if (!tx.active()) return false;
+    const std::string address = object_address(workspace, record.kind, record.name);
+    const std::string at = now_iso8601_utc();
+    Poco::Int64 version = 0;
+    bool ok = impl_->run(diags, "cannot store object " + address, [&](Session& s) {
+        s << "INSERT INTO workspaces (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            bind(workspace), bind(at), now;
+        // The version is bumped by the database in the same statement, so concurrent writers of one
+        // object each get their own version.
+        s << "INSERT INTO objects (workspace, kind, name, owner, resource_group, engine_instance, dry_run,"
+             " version, sha256, content, attributes, updated_at)"
+             " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11)"
+             " ON CONFLICT (workspace, kind, name) DO UPDATE SET owner = excluded.owner,"
+             " resource_group = excluded.resource_group, engine_instance = excluded.engine_instance,"
+             " dry_run = excluded.dry_run, version = objects.version + 1, sha256 = excluded.sha256,"
+             " content = excluded.content, attributes = excluded.attributes, updated_at = excluded.updated_at",
+            bind(workspace), bind(kind_text(record.kind)), bind(record.name), bind(record.owner),
+            bind(record.resource_group), bind(record.engine_instance), bind(Poco::Int64(record.dry_run ? 1 : 0)),
+            bind(record.sha256), bind(to_blob(record.content)), bind(record.attributes), bind(at), now;
+        s << "SELECT version FROM objects WHERE workspace = $1 AND kind = $2 AND name = $3", into(version),
+            bind(workspace), bind(kind_text(record.kind)), bind(record.name), now;
+    });
+    if (!ok || !tx.commit(diags)) return false;
+    record.version = version;
+    return true;
+}
+
+namespace {
+// WHERE clause and parameters shared by list_objects and count_objects.
+std::string object_filter(std::optional<sdk::ObjectKind> kind) {
+    return kind ? " WHERE workspace = $1 AND kind = $2" : " WHERE workspace = $1";
+}
+}  // namespace
+
+std::vector<sdk::ObjectRecord> Catalog::list_objects(const std::string& workspace,
+                                                     std::optional<sdk::ObjectKind> kind, sdk::Diagnostics& diags) {
+    std::vector<sdk::ObjectRecord> out;
+    bool ok = impl_->run(diags, "cannot list the objects of workspace " + workspace, [&](Session& s) {
+        Statement st(s);
+        st << std::string("SELECT ") + rows::OBJECT_COLUMNS + " FROM objects" + object_filter(kind) +
+                  " ORDER BY kind, name",
+            into(out), bind(workspace);
+        if (kind) st, bind(kind_text(*kind));
+        st.execute();
+    });
+    if (!ok) out.clear();
+    return out;
+}
+
+std::int64_t Catalog::count_objects(const std::string& workspace, std::optional<sdk::ObjectKind> kind,
+                                    sdk::Diagnostics& diags) {
+    Poco::Int64 n = 0;
+    bool ok = impl_->run(diags, "cannot count the objects of workspace " + workspace, [&](Session& s) {
+        Statement st(s);
+        st << "SELECT COUNT(*) FROM objects" + object_filter(kind), into(n), bind(workspace);
+        if (kind) st, bind(kind_text(*kind));
+        st.execute();
+    });
+    return ok ? n : -1;
+}
+
+// ---- tasks --------------------------------------------------------------------------------------
+
+bool Catalog::create_task(Task& task, sdk::Diagnostics& diags) {
+    if (task.created_at.empty()) task.created_at = now_iso8601_utc();
+    std::size_t inserted = 0;
+    bool ok = impl_->run(diags, "cannot create task " + task.name, [&](Session& s) {
+        const Task& t = task;
+        inserted = affected((s << "INSERT INTO tasks (name, workspace, state, remarks, settings, config_path, package_path,"
+                         " package_size, package_sha256, source_plugin, importer, created_by, created_at, started_at,"
+                         " finished_at, report, claimed_by, claimed_at)"
+                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+                         " ON CONFLICT (name) DO NOTHING",
+                    bind(t.name), bind(t.workspace), bind(t.state), bind(t.remarks), bind(t.settings),
+                    bind(t.config_path), bind(t.package_path), bind(Poco::Int64(t.package_size)),
+                    bind(t.package_sha256), bind(t.source_plugin), bind(t.importer), bind(t.created_by),
+                    bind(t.created_at), bind(t.started_at), bind(t.finished_at), bind(t.report), bind(t.claimed_by),
+                    bind(t.claimed_at)));
+    });
+    if (!ok) return false;
+    if (inserted == 0) {
+        diags.error(codes::task_exists, "a task named " + task.name + " already exists",
+                    "pick another [task] name, or edit it with `ferry task edit " + task.name +
+                        "`, or delete it first with `ferry task delete " + task.name + "`");
+        return false;
+    }
+    return true;
+}
+
+std::optional<Task> Catalog::get_task(const std::string& name, sdk::Diagnostics& diags) {
+    std::vector<Task> found;
+    bool ok = impl_->run(diags, "cannot read task " + name, [&](Session& s) {
+        s << std::string("SELECT ") + rows::TASK_COLUMNS + " FROM tasks WHERE name = $1", into(found), bind(name),
+            now;
+    });
+    if (!ok || found.empty()) return std::nullopt;
+    return found.front();
+}
+
+std::vector<Task> Catalog::list_tasks(sdk::Diagnostics& diags) {
+    std::vector<Task> out;
+    if (!impl_->run(diags, "cannot list tasks", [&](Session& s) {
+            s << std::string("SELECT ") + rows::TASK_COLUMNS + " FROM tasks ORDER BY created_at, name", into(out),
+                now;
+        }))
+        out.clear();
+    return out;
+}
+
+namespace {
+void task_not_found(sdk::Diagnostics& diags, const std::string& name) {
+    diags.error(codes::task_not_found, "there is no task named " + name, "`ferry tasks` lists the tasks there are");
+}
+}  // namespace
+
+bool Catalog::update_task_state(const std::string& name, const std::string& state, sdk::Diagnostics& diags,
+                                std::optional<std::string> expected) {
+    std::size_t changed = 0;
+    bool ok = impl_->run(diags, "cannot set the state of task " + name, [&](Session& s) {
+        if (expected)
+            changed = affected((s << "UPDATE tasks SET state = $1 WHERE name = $2 AND state = $3", bind(state), bind(name),
+                       bind(*expected)));
+        else
+            changed = affected((s << "UPDATE tasks SET state = $1 WHERE name = $2", bind(state), bind(name)));
+    });
+    if (!ok) return false;
+    if (changed > 0) return true;
+    sdk::Diagnostics ignored;
+    auto current = get_task(name, ignored);
+    if (!current) {
+        task_not_found(diags, name);
+    } else {
+        diags.error(codes::task_state_mismatch,
+                    "task " + name + " is " + current->state + ", not " + expected.value_or("?") + ", so it cannot become " +
+                        state);
+    }
+    return false;
+}
+
+bool Catalog::update_task(const Task& t, sdk::Diagnostics& diags) {
+    std::size_t changed = 0;
+    bool ok = impl_->run(diags, "cannot update task " + t.name, [&](Session& s) {
+        changed = affected((s << "UPDATE tasks SET workspace = $1, state = $2, remarks = $3, settings = $4, config_path = $5,"
+                        " package_path = $6, package_size = $7, package_sha256 = $8, source_plugin = $9,"
+                        " importer = $10, created_by = $11, started_at = $12, finished_at = $13, report = $14,"
+                        " claimed_by = $15, claimed_at = $16 WHERE name = $17",
+                   bind(t.workspace), bind(t.state), bind(t.remarks), bind(t.settings), bind(t.config_path),
+                   bind(t.package_path), bind(Poco::Int64(t.package_size)), bind(t.package_sha256),
+                   bind(t.source_plugin), bind(t.importer), bind(t.created_by), bind(t.started_at),
+                   bind(t.finished_at), bind(t.report), bind(t.claimed_by), bind(t.claimed_at), bind(t.name)));
+    });
+    if (ok && changed == 0) {
+        task_not_found(diags, t.name);
+        return false;
+    }
+    return ok;
+}
+
+bool Catalog::save_report(const std::string& name, const std::string& report_json, sdk::Diagnostics& diags) {
+    std::size_t changed = 0;
+    bool ok = impl_->run(diags, "cannot save the report of task " + name, [&](Session& s) {
+        changed = affected((s << "UPDATE tasks SET report = $1 WHERE name = $2", bind(report_json), bind(name)));
+    });
+    if (ok && changed == 0) {
+        task_not_found(diags, name);
+        return false;
+    }
+    return ok;
+}
+
+bool Catalog::delete_task(const std::string& name, sdk::Diagnostics& diags) {
+    TxGuard tx(*impl_, diags);
+    if (!tx.active()) return false;
+    std::size_t deleted = 0;
+    bool ok = impl_->run(diags, "cannot delete task " + name, [&](Session& s) {
+        s << "DELETE FROM journal WHERE task = $1", bind(name), now;
+        deleted = affected((s << "DELETE FROM tasks WHERE name = $1", bind(name)));
+    });
+    if (!ok) return false;
+    if (deleted == 0) {
+        task_not_found(diags, name);
+        return false;  // the guard rolls back the (empty) journal delete
+    }
+    return tx.commit(diags);
+}
+
+// ---- journal ------------------------------------------------------------------------------------
+
+bool Catalog::upsert_journal(JournalEntry& e, sdk::Diagnostics& diags) {
+    e.updated_at = now_iso8601_utc();
+    return impl_->run(
+        diags, "cannot journal " + std::string(sdk::to_string(e.kind)) + " " + e.name + " of task " + e.task,
+        [&](Session& s) {
+            s << "INSERT INTO journal (task, kind, name, action, status, message, owner_before, owner_after,"
+                 " engine_instance, sha256, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                 " ON CONFLICT (task, kind, name) DO UPDATE SET action = excluded.action, status = excluded.status,"
+                 " message = excluded.message, owner_before = excluded.owner_before,"
+                 " owner_after = excluded.owner_after, engine_instance = excluded.engine_instance,"
+                 " sha256 = excluded.sha256, updated_at = excluded.updated_at",
+                bind(e.task), bind(kind_text(e.kind)), bind(e.name), bind(std::string(sdk::to_string(e.action))),
+                bind(std::string(to_string(e.status))), bind(e.message), bind(e.owner_before), bind(e.owner_after),
+                bind(e.engine_instance), bind(e.sha256), bind(e.updated_at), now;
+        });
+}
+
+std::vector<JournalEntry> Catalog::list_journal(const std::string& task, sdk::Diagnostics& diags) {
+    std::vector<JournalEntry> out;
+    if (!impl_->run(diags, "cannot read the journal of task " + task, [&](Session& s) {
+            s << std::string("SELECT ") + rows::JOURNAL_COLUMNS + " FROM journal WHERE task = $1 ORDER BY kind, name",
+                into(out), bind(task), now;
+        }))
+        out.clear();
+    return out;
+}
+
+std::int64_t Catalog::reset_journal(const std::string& task, sdk::Diagnostics& diags) {
+    std::size_t changed = 0;
+    bool ok = impl_->run(diags, "cannot reset the journal of task " + task, [&](Session& s) {
+        changed = affected((s << "UPDATE journal SET status = 'pending', updated_at = $1 WHERE task = $2"
+                        " AND status <> 'succeeded'",
+                   bind(now_iso8601_utc()), bind(task)));
+    });
+    return ok ? static_cast<std::int64_t>(changed) : -1;
+}
+
+// ---- locks --------------------------------------------------------------------------------------
+
+std::optional<WorkspaceLock> Catalog::lock_of(const std::string& workspace, sdk::Diagnostics& diags) {
+    std::vector<WorkspaceLock> found;
+    bool ok = impl_->run(diags, "cannot read the lock of workspace " + workspace, [&](Session& s) {
+        s << "SELECT workspace, task, holder, since FROM workspace_locks WHERE workspace = $1", into(found),
+            bind(workspace), now;
+    });
+    if (!ok || found.empty()) return std::nullopt;
+    return found.front();
+}
+
+LockResult Catalog::try_acquire_lock(const std::string& workspace, const std::string& task, const std::string& holder,
+                                     sdk::Diagnostics& diags) {
+    LockResult result;
+    // The unique key on workspace decides who wins; reading the row afterwards tells the loser who.
+    // The row can vanish between the two statements if its holder releases it: then try again.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        bool ok = impl_->run(diags, "cannot lock workspace " + workspace + " for task " + task, [&](Session& s) {
+            s << "INSERT INTO workspace_locks (workspace, task, holder, since) VALUES ($1, $2, $3, $4)"
+                 " ON CONFLICT (workspace) DO NOTHING",
+                bind(workspace), bind(task), bind(holder), bind(now_iso8601_utc()), now;
+        });
+        if (!ok) return result;
+        sdk::Diagnostics read_diags;
+        auto lock = lock_of(workspace, read_diags);
+        if (read_diags.has_errors()) {
+            diags.append(read_diags);
+            return result;
+        }
+        if (!lock) continue;
+        result.lock = *lock;
+        result.acquired = lock->task == task;
+        return result;
+    }
+    diags.error(codes::database_error, "cannot lock workspace " + workspace + ": its lock keeps changing hands",
+                "try again");
+    return result;
+}
+
+bool Catalog::release_lock(const std::string& workspace, const std::string& task, sdk::Diagnostics& diags) {
+    std::size_t deleted = 0;
+    bool ok = impl_->run(diags, "cannot release the lock of workspace " + workspace, [&](Session& s) {
+        deleted = affected((s << "DELETE FROM workspace_locks WHERE workspace = $1 AND task = $2", bind(workspace), bind(task)));
+    });
+    return ok && deleted > 0;
+}
+
+std::optional<Task> Catalog::claim_next_queued_task(const std::string& worker, sdk::Diagnostics& diags) {
+    // FOR UPDATE SKIP LOCKED lets PostgreSQL workers pass over a task another worker is claiming;
+    // SQLite has one writer at a time (BEGIN IMMEDIATE), so the plain query is already exclusive.
+    const std::string pick = std::string("SELECT ") + rows::TASK_COLUMNS +
+                             " FROM tasks t WHERE state = $1 AND NOT EXISTS"
+                             " (SELECT 1 FROM workspace_locks l WHERE l.workspace = t.workspace)"
+                             " ORDER BY created_at, name LIMIT 1" +
+                             (impl_->pg() ? " FOR UPDATE SKIP LOCKED" : "");
+    // Two workers can pick two tasks of one free workspace; the lock's unique key lets one win and
+    // the other rolls back and picks again, now seeing the workspace locked.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        TxGuard tx(*impl_, diags);
+        if (!tx.active()) return std::nullopt;
+        std::vector<Task> picked;
+        std::size_t locked = 0, claimed = 0;
+        const std::string at = now_iso8601_utc();
+        bool ok = impl_->run(diags, "cannot claim a queued task for " + worker, [&](Session& s) {
+            s << pick, into(picked), bind(std::string(task_state::queued)), now;
+            if (picked.empty()) return;
+            const Task& t = picked.front();
+            locked = affected((s << "INSERT INTO workspace_locks (workspace, task, holder, since) VALUES ($1, $2, $3, $4)"
+                           " ON CONFLICT (workspace) DO NOTHING",
+                      bind(t.workspace), bind(t.name), bind(worker), bind(at)));
+            if (locked == 0) return;
+            claimed = affected((s << "UPDATE tasks SET state = $1, claimed_by = $2, claimed_at = $3 WHERE name = $4"
+                            " AND state = $5",
+                       bind(std::string(task_state::importing)), bind(worker), bind(at), bind(t.name),
+                       bind(std::string(task_state::queued))));
+        });
+        if (!ok) return std::nullopt;
+        if (picked.empty()) {
+            tx.commit(diags);
+            return std::nullopt;
+        }
+        if (locked == 0 || claimed == 0) continue;  // the guard rolls back
+        if (!tx.commit(diags)) return std::nullopt;
+        Task t = picked.front();
+        t.state = task_state::importing;
+        t.claimed_by = worker;
+        t.claimed_at = at;
+        return t;
+    }
+    return std::nullopt;
+}
+
+}  // namespace ferry::catalog

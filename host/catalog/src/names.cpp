@@ -1,0 +1,56 @@
+// Text forms of what the catalog stores: kinds, actions, journal statuses and timestamps.
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "ferry/catalog/catalog.hpp"
+
+namespace ferry::catalog {
+
+const char* to_string(JournalStatus s) {
+    switch (s) {
+        case JournalStatus::pending: return "pending";
+        case JournalStatus::succeeded: return "succeeded";
+        case JournalStatus::failed: return "failed";
+        case JournalStatus::conflict: return "conflict";
+        case JournalStatus::unchanged: return "unchanged";
+        case JournalStatus::skipped: return "skipped";
+    }
+    return "pending";
+}
+
+std::optional<JournalStatus> journal_status_from_string(const std::string& s) {
+    for (auto v : {JournalStatus::pending, JournalStatus::succeeded, JournalStatus::failed, JournalStatus::conflict,
+                   JournalStatus::unchanged, JournalStatus::skipped})
+        if (s == to_string(v)) return v;
+    return std::nullopt;
+}
+
+std::optional<sdk::ObjectKind> object_kind_from_string(const std::string& s) {
+    using sdk::ObjectKind;
+    for (auto v : {ObjectKind::node, ObjectKind::resource, ObjectKind::table, ObjectKind::function,
+                   ObjectKind::datasource})
+        if (s == sdk::to_string(v)) return v;
+    return std::nullopt;
+}
+
+std::optional<sdk::Action> action_from_string(const std::string& s) {
+    using sdk::Action;
+    for (auto v : {Action::create, Action::update, Action::unchanged, Action::conflict, Action::fail})
+        if (s == sdk::to_string(v)) return v;
+    return std::nullopt;
+}
+
+std::string now_iso8601_utc() {
+    auto now = std::chrono::system_clock::now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+    return buf;
+}
+
+}  // namespace ferry::catalog
