@@ -23,6 +23,14 @@ const std::map<std::string, Command>& commands() {
         {"plugins", {cmd_plugins, "list loaded plugins and refused libraries; `plugins describe NAME`"}},
         {"check", {cmd_check, "check that a package is sound"}},
         {"preview", {cmd_preview, "show the objects a package holds"}},
+        {"plan", {cmd_plan, "show what an import task would do to each object; changes nothing"}},
+        {"import", {cmd_import, "run an import task from its TASK.toml"}},
+        {"reimport", {cmd_reimport, "redo what did not succeed in a task"}},
+        {"tasks", {cmd_tasks, "list import tasks"}},
+        {"task", {cmd_task, "show, create, edit or delete a task"}},
+        {"report", {cmd_report, "print a task's import report (text, json, html)"}},
+        {"objects", {cmd_objects, "list the objects of a destination workspace"}},
+        {"show", {cmd_show, "print an object's code or DDL"}},
     };
     return table;
 }
@@ -39,6 +47,9 @@ void print_help() {
                  "  --plugin-dir DIR  look for plugins in DIR first (repeatable); then FERRY_PLUGIN_PATH\n"
                  "                    (colon separated), then lib/ferry/plugins beside the binary\n"
                  "  --version         print the version and the plugin ABI this host accepts\n"
+                 "  catalog           commands that use the catalog take --catalog URI (sqlite:PATH or\n"
+                 "                    postgresql:...); else the task's, else FERRY_CATALOG, else the\n"
+                 "                    embedded one in $FERRY_DATA_DIR (default ~/.local/share/ferry)\n"
                  "  --help            print this help\n\n"
                  "Exit codes:\n"
                  "  0  success\n"

@@ -106,10 +106,11 @@ bool from_toml(const sdk::ConfigKey& key, const TomlValue& t, sdk::ConfigValue& 
 }
 
 void apply_defaults_and_required(const std::vector<sdk::ConfigKey>& schema, const std::string& context,
-                                 const std::string& table_where, sdk::Config& out, sdk::Diagnostics& diags) {
+                                 const std::string& table_where, sdk::Config& out, sdk::Diagnostics& diags,
+                                 bool enforce_required = true) {
     for (const auto& key : schema) {
         if (out.has(key.name)) continue;
-        if (key.required) {
+        if (key.required && enforce_required) {
             diags.error("FERRY-CONFIG-MISSING-KEY", "missing required key '" + std::string(key.name) + "' in " + context,
                         std::string("add ") + key.name + " = ... (" + (key.description ? key.description : "") + ")",
                         table_where);
@@ -127,7 +128,7 @@ void apply_defaults_and_required(const std::vector<sdk::ConfigKey>& schema, cons
 
 bool validate_table(const TomlValue& table, const std::vector<sdk::ConfigKey>& schema,
                     const std::set<std::string>& host_keys, const std::string& context, sdk::Config& out,
-                    sdk::Diagnostics& diags) {
+                    sdk::Diagnostics& diags, bool enforce_required) {
     const std::size_t errors_before = diags.items().size();
     out.where = table.where;
     for (const auto& [name, value] : table.entries) {
@@ -149,7 +150,7 @@ bool validate_table(const TomlValue& table, const std::vector<sdk::ConfigKey>& s
         }
         out.values[name] = std::move(v);
     }
-    apply_defaults_and_required(schema, context, table.where, out, diags);
+    apply_defaults_and_required(schema, context, table.where, out, diags, enforce_required);
     for (std::size_t i = errors_before; i < diags.items().size(); ++i)
         if (diags.items()[i].severity == sdk::Severity::error) return false;
     return true;

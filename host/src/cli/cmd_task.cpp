@@ -1,0 +1,581 @@
+// Import tasks: plan, import, reimport, the task list and lifecycle, reports, and the objects of
+// a destination workspace.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/progress.hpp"
+#include "ferry/catalog/catalog.hpp"
+#include "package/package_check.hpp"
+#include "task/importer.hpp"
+#include "task/planner.hpp"
+#include "task/report.hpp"
+#include "task/task_config.hpp"
+
+namespace ferry::host {
+namespace po = boost::program_options;
+using nlohmann::json;
+
+namespace {
+
+namespace state = catalog::task_state;
+
+// Parses a command's options with positionals; returns -1 to go on, else an exit code.
+int parse(const Args& args, po::options_description& opts, const std::vector<std::string>& positional,
+          po::variables_map& vm, const std::string& about) {
+    po::options_description hidden;
+    po::positional_options_description pos;
+    for (const auto& p : positional) {
+        hidden.add_options()(p.c_str(), po::value<std::string>(), "");
+        pos.add(p.c_str(), 1);
+    }
+    opts.add_options()("help,h", "show this help");
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << opts << "\n" << about << "\n";
+        return kExitOk;
+    }
+    for (const auto& p : positional)
+        if (!vm.count(p)) {
+            std::cerr << "error[FERRY-USAGE]: missing " << p << "\n  hint: run with --help for the usage\n";
+            return kExitUsage;
+        }
+    return -1;
+}
+
+std::string opt(const po::variables_map& vm, const char* key) {
+    return vm.count(key) ? vm[key].as<std::string>() : std::string{};
+}
+
+// Config errors and bad usage exit 2; everything else 1.
+int exit_for(const sdk::Diagnostics& diags) {
+    for (const auto& d : diags.items())
+        if (d.severity == sdk::Severity::error &&
+            (d.code.rfind("FERRY-CONFIG", 0) == 0 || d.code == "FERRY-TASK-NAME" || d.code == "FERRY-TASK-MAPPING" ||
+             d.code == "FERRY-CATALOG-001" || d.code == "FERRY-CATALOG-010"))
+            return kExitUsage;
+    return kExitFailed;
+}
+
+int fail(const sdk::Diagnostics& diags, bool as_json) {
+    if (as_json) std::cout << json{{"ok", false}, {"diagnostics", diagnostics_json(diags)}}.dump(2) << "\n";
+    else print_diagnostics(std::cerr, diags);
+    return exit_for(diags);
+}
+
+std::unique_ptr<catalog::Catalog> open_catalog(const std::string& uri, sdk::Diagnostics& diags) {
+    return catalog::Catalog::open(uri, diags);
+}
+
+json plan_json(const TaskConfig& task, const Plan& plan) {
+    json objects = json::array();
+    for (const auto& o : plan.objects) {
+        json notes = json::array();
+        for (const auto& n : o.notes) notes.push_back(n.summary);
+        objects.push_back({{"kind", sdk::to_string(o.kind)},
+                           {"name", o.name},
+                           {"action", sdk::to_string(o.action)},
+                           {"reason", o.reason},
+                           {"engine_instance", o.record.engine_instance},
+                           {"owner_before", o.owner_before},
+                           {"owner_after", o.record.owner},
+                           {"resource_group", o.record.resource_group},
+                           {"dry_run", o.record.dry_run},
+                           {"commit_to_engine", o.commit_to_engine},
+                           {"statements", o.statements},
+                           {"notes", notes}});
+    }
+    json summary = json::object();
+    for (auto a : {sdk::Action::create, sdk::Action::update, sdk::Action::unchanged, sdk::Action::conflict,
+                   sdk::Action::fail})
+        summary[sdk::to_string(a)] = plan.count(a);
+    return {{"task", task.name},       {"workspace", task.workspace},
+            {"blocked", plan.blocked()}, {"summary", summary},
+            {"objects", objects},       {"diagnostics", diagnostics_json(plan.diagnostics)}};
+}
+
+std::string plan_summary_line(const Plan& plan) {
+    return "create " + std::to_string(plan.count(sdk::Action::create)) + ", update " +
+           std::to_string(plan.count(sdk::Action::update)) + ", unchanged " +
+           std::to_string(plan.count(sdk::Action::unchanged)) + ", conflict " +
+           std::to_string(plan.count(sdk::Action::conflict)) + ", fail " + std::to_string(plan.count(sdk::Action::fail));
+}
+
+void print_plan(const TaskConfig& task, const Plan& plan) {
+    std::cout << "Plan for task " << task.name << " into workspace " << task.workspace << "\n  "
+              << plan_summary_line(plan) << "\n\n";
+    TextTable t({"KIND", "NAME", "ACTION", "ENGINE", "OWNER", "REASON"});
+    for (const auto& o : plan.objects) {
+        std::string reason = o.reason;
+        for (const auto& n : o.notes) reason += "; " + n.summary;
+        const std::string owner = o.owner_before == o.record.owner ? o.record.owner
+                                                                   : o.owner_before + " -> " + o.record.owner;
+        t.add({sdk::to_string(o.kind), o.name + (o.record.dry_run ? " (dry-run)" : ""), sdk::to_string(o.action),
+               o.record.engine_instance.empty() ? "-" : o.record.engine_instance, owner.empty() ? "-" : owner, reason});
+    }
+    t.print(std::cout);
+    bool header = false;
+    for (const auto& o : plan.objects) {
+        if (o.statements.empty()) continue;
+        if (!header) std::cout << "\nStatements for the engines\n";
+        header = true;
+        std::cout << "-- " << sdk::to_string(o.kind) << " " << o.name << " on " << o.record.engine_instance
+                  << (o.commit_to_engine ? "" : " (not committed: commission rule off)") << "\n";
+        for (const auto& s : o.statements) std::cout << s << (s.empty() || s.back() == ';' ? "" : ";") << "\n";
+    }
+}
+
+// Reads the package, checks it and plans; false (with diagnostics) when the package is unusable.
+bool prepare(App& app, const TaskConfig& task, catalog::Catalog& cat, LoadedPackage& package, Plan& plan,
+             sdk::Diagnostics& diags) {
+    if (!load_task_package(app.registry(), task, package, diags)) return false;
+    check_package(package.model, [&](const std::string& c) { return app.engine_owns_command(c); }, diags);
+    if (diags.has_errors()) return false;
+    plan = make_plan(app.registry(), task, package.model, cat);
+    return true;
+}
+
+bool confirm(const TaskConfig& task, const Plan& plan) {
+    if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return true;
+    std::cout << "Import into workspace " << task.workspace << ": " << plan_summary_line(plan) << ".\nProceed? [y/N] "
+              << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+int finish_run(catalog::Catalog& cat, const std::string& name, const RunResult& result, bool as_json,
+               const sdk::Diagnostics& diags) {
+    sdk::Diagnostics d;
+    auto task = cat.get_task(name, d);
+    json report = task && !task->report.empty() ? json::parse(task->report, nullptr, false) : json();
+    if (as_json) {
+        std::cout << json{{"ok", result.state == state::import_success},
+                          {"state", result.state},
+                          {"report", report},
+                          {"diagnostics", diagnostics_json(diags)}}
+                         .dump(2)
+                  << "\n";
+    } else {
+        print_diagnostics(std::cerr, diags);
+        if (report.is_object()) std::cout << render_report_summary(report);
+        std::cout << "Full report: ferry report " << name << " --format html -o " << name << ".html\n";
+    }
+    return result.state == state::import_success ? kExitOk : kExitFailed;
+}
+
+// Runs a loaded task (new, EDITING, or finished and run again).
+int run_import(App& app, const TaskConfig& task, const std::string& catalog_uri, bool yes, bool as_json) {
+    sdk::Diagnostics diags;
+    auto cat = open_catalog(catalog_uri, diags);
+    if (!cat) return fail(diags, as_json);
+    auto existing = cat->get_task(task.name, diags);
+    diags = {};  // "not found" is the normal case here
+    if (existing && existing->workspace != task.workspace) {
+        diags.error("FERRY-TASK-EXISTS",
+                    "task '" + task.name + "' already exists for workspace '" + existing->workspace + "'",
+                    "task names are unique: choose another name", task.path);
+        return fail(diags, as_json);
+    }
+    if (existing && existing->state == state::importing) {
+        diags.error("FERRY-TASK-STATE", "task '" + task.name + "' is importing (" + existing->claimed_by + ")",
+                    "wait for it; if that process died, run `ferry reimport " + task.name + "`", task.path);
+        return fail(diags, as_json);
+    }
+    LoadedPackage package;
+    Plan plan;
+    if (!prepare(app, task, *cat, package, plan, diags)) return fail(diags, as_json);
+    if (!yes && !as_json && !confirm(task, plan)) {
+        std::cout << "Not imported.\n";
+        return kExitFailed;
+    }
+    // A finished task run again starts from a clean journal; an EDITING task keeps its row.
+    if (existing && existing->state != state::editing) cat->delete_task(task.name, diags);
+    if (!existing || existing->state != state::editing) {
+        catalog::Task row;
+        row.name = task.name;
+        row.workspace = task.workspace;
+        row.remarks = task.remarks;
+        row.settings = task.text;
+        row.config_path = task.path;
+        row.created_by = task.importer;
+        row.importer = task.importer;
+        if (!cat->create_task(row, diags)) return fail(diags, as_json);
+    } else {
+        existing->settings = task.text;
+        existing->config_path = task.path;
+        existing->remarks = task.remarks;
+        cat->update_task(*existing, diags);
+    }
+    cat->ensure_workspace(task.workspace, diags);
+    auto progress = make_progress(as_json);
+    Importer importer(app.registry(), *cat, task);
+    RunResult result = importer.run(package, plan, false, progress.get(), diags);
+    if (result.refused) return fail(diags, as_json);
+    diags.append(plan.diagnostics);
+    return finish_run(*cat, task.name, result, as_json, diags);
+}
+
+bool load_config(App& app, const std::string& path, TaskConfig& task, sdk::Diagnostics& diags) {
+    return load_task_config(path, app.registry(), task, diags);
+}
+
+// A task stored in the catalog, with its settings parsed again (relative to its config file).
+bool stored_task(App& app, catalog::Catalog& cat, const std::string& name, catalog::Task& row, TaskConfig& task,
+                 sdk::Diagnostics& diags) {
+    auto found = cat.get_task(name, diags);
+    if (!found) return false;
+    row = *found;
+    return parse_task_config(row.settings, row.config_path, app.registry(), task, diags);
+}
+
+const char* const kCatalogHelp = "catalog URI (default: the task's, else FERRY_CATALOG, else the embedded one)";
+
+}  // namespace
+
+int cmd_plan(App& app, const Args& args) {
+    po::options_description opts("ferry plan TASK.toml [--json] [--catalog URI]");
+    opts.add_options()("json", "print one JSON document")("catalog", po::value<std::string>(), kCatalogHelp);
+    po::variables_map vm;
+    if (int rc = parse(args, opts, {"task"}, vm,
+                       "Shows what an import would do to each object, and why; changes nothing.\n"
+                       "Exit 0 when the task can run, 1 when it cannot, 2 on a config error.");
+        rc >= 0)
+        return rc;
+    const bool as_json = vm.count("json") != 0;
+    sdk::Diagnostics diags;
+    TaskConfig task;
+    if (!load_config(app, opt(vm, "task"), task, diags)) return fail(diags, as_json);
+    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), task.catalog), diags);
+    if (!cat) return fail(diags, as_json);
+    LoadedPackage package;
+    Plan plan;
+    if (!prepare(app, task, *cat, package, plan, diags)) return fail(diags, as_json);
+    diags.append(plan.diagnostics);
+    if (as_json) {
+        std::cout << plan_json(task, plan).dump(2) << "\n";
+    } else {
+        print_diagnostics(std::cerr, diags);
+        print_plan(task, plan);
+        if (plan.blocked()) std::cout << "\nThe task cannot run: fix the errors above (on stderr).\n";
+    }
+    return plan.blocked() ? kExitFailed : kExitOk;
+}
+
+int cmd_import(App& app, const Args& args) {
+    po::options_description opts("ferry import TASK.toml [--yes] [--json] [--catalog URI]");
+    opts.add_options()("yes,y", "do not ask to confirm")("json", "print one JSON document")(
+        "catalog", po::value<std::string>(), kCatalogHelp);
+    po::variables_map vm;
+    if (int rc = parse(args, opts, {"task"}, vm,
+                       "Runs an import task: a new one, one in EDITING, or a finished one again.\n"
+                       "On a terminal it shows the plan's summary and asks to confirm unless --yes.\n"
+                       "Exit 0 on IMPORT_SUCCESS, 1 on PARTIAL_SUCCESS or IMPORT_ERROR, 2 on a config error.");
+        rc >= 0)
+        return rc;
+    const bool as_json = vm.count("json") != 0;
+    sdk::Diagnostics diags;
+    TaskConfig task;
+    if (!load_config(app, opt(vm, "task"), task, diags)) return fail(diags, as_json);
+    return run_import(app, task, choose_catalog(opt(vm, "catalog"), task.catalog), vm.count("yes") != 0, as_json);
+}
+
+int cmd_reimport(App& app, const Args& args) {
+    po::options_description opts("ferry reimport NAME [--json] [--catalog URI]");
+    opts.add_options()("json", "print one JSON document")("catalog", po::value<std::string>(), kCatalogHelp);
+    po::variables_map vm;
+    if (int rc = parse(args, opts, {"name"}, vm,
+                       "Redoes what did not succeed in a task that ended IMPORT_ERROR or PARTIAL_SUCCESS, or\n"
+                       "whose importing process died. Objects that succeeded are not touched again.");
+        rc >= 0)
+        return rc;
+    const bool as_json = vm.count("json") != 0;
+    sdk::Diagnostics diags;
+    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
+    if (!cat) return fail(diags, as_json);
+    catalog::Task row;
+    TaskConfig task;
+    if (!stored_task(app, *cat, opt(vm, "name"), row, task, diags)) return fail(diags, as_json);
+    const bool crashed = row.state == state::importing && holder_is_dead(row.claimed_by);
+    if (row.state != state::import_error && row.state != state::partial_success && !crashed) {
+        diags.error("FERRY-TASK-STATE", "task '" + row.name + "' is " + row.state + ": only a task that ended "
+                                        "IMPORT_ERROR or PARTIAL_SUCCESS, or whose import died, can be re-imported",
+                    row.state == state::editing ? "run `ferry import` on its config" : "", row.name);
+        return fail(diags, as_json);
+    }
+    LoadedPackage package;
+    Plan plan;
+    if (!prepare(app, task, *cat, package, plan, diags)) return fail(diags, as_json);
+    if (!row.package_sha256.empty() && package.model.info.sha256 != row.package_sha256) {
+        diags.error("FERRY-TASK-PACKAGE-CHANGED",
+                    "the package is not the one this task imported (SHA-256 " + package.model.info.sha256 + ", was " +
+                        row.package_sha256 + ")",
+                    "re-import needs the same package; to import a new one, create a new task", row.package_path);
+        return fail(diags, as_json);
+    }
+    auto progress = make_progress(as_json);
+    Importer importer(app.registry(), *cat, task);
+    RunResult result = importer.run(package, plan, true, progress.get(), diags);
+    if (result.refused) return fail(diags, as_json);
+    diags.append(plan.diagnostics);
+    return finish_run(*cat, task.name, result, as_json, diags);
+}
+
+int cmd_tasks(App& app, const Args& args) {
+    po::options_description opts("ferry tasks [--json] [--catalog URI]");
+    opts.add_options()("json", "print one JSON document")("catalog", po::value<std::string>(), kCatalogHelp);
+    po::variables_map vm;
+    if (int rc = parse(args, opts, {}, vm, "Lists import tasks with their state."); rc >= 0) return rc;
+    const bool as_json = vm.count("json") != 0;
+    sdk::Diagnostics diags;
+    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
+    if (!cat) return fail(diags, as_json);
+    const auto tasks = cat->list_tasks(diags);
+    if (diags.has_errors()) return fail(diags, as_json);
+    if (as_json) {
+        json arr = json::array();
+        for (const auto& t : tasks)
+            arr.push_back({{"name", t.name},         {"workspace", t.workspace},     {"state", t.state},
+                           {"package", t.package_path}, {"creator", t.created_by},   {"created_at", t.created_at},
+                           {"started_at", t.started_at}, {"finished_at", t.finished_at}, {"remarks", t.remarks}});
+        std::cout << json{{"tasks", arr}}.dump(2) << "\n";
+        return kExitOk;
+    }
+    if (tasks.empty()) {
+        std::cout << "No import tasks in " << cat->display_uri() << ".\n";
+        return kExitOk;
+    }
+    TextTable t({"NAME", "STATE", "WORKSPACE", "PACKAGE", "CREATOR", "CREATED", "FINISHED"});
+    for (const auto& row : tasks)
+        t.add({row.name, row.state, row.workspace, row.package_path.empty() ? "-" : row.package_path,
+               row.created_by.empty() ? "-" : row.created_by, row.created_at,
+               row.finished_at.empty() ? "-" : row.finished_at});
+    t.print(std::cout);
+    return kExitOk;
+}
+
+int cmd_task(App& app, const Args& args) {
+    const std::string usage =
+        "ferry task show NAME | create TASK.toml | edit NAME TASK.toml | delete NAME  [--catalog URI]";
+    po::options_description opts(usage);
+    opts.add_options()("catalog", po::value<std::string>(), kCatalogHelp)("json", "print one JSON document");
+    po::variables_map vm;
+    if (int rc = parse(args, opts, {"action", "first", "second"}, vm, "Manages import tasks.");
+        rc >= 0 && rc != kExitUsage)
+        return rc;
+    const std::string action = opt(vm, "action"), first = opt(vm, "first"), second = opt(vm, "second");
+    if (action.empty() || first.empty() || (action == "edit" && second.empty())) {
+        std::cerr << "error[FERRY-USAGE]: usage: " << usage << "\n";
+        return kExitUsage;
+    }
+    sdk::Diagnostics diags;
+    if (action == "create") {
+        TaskConfig task;
+        if (!load_config(app, first, task, diags)) return fail(diags, false);
+        auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), task.catalog), diags);
+        if (!cat) return fail(diags, false);
+        catalog::Task row;
+        row.name = task.name;
+        row.workspace = task.workspace;
+        row.remarks = task.remarks;
+        row.settings = task.text;
+        row.config_path = task.path;
+        row.created_by = task.importer;
+        if (!cat->create_task(row, diags)) return fail(diags, false);
+        std::cout << "Created task " << task.name << " (EDITING). Run it with `ferry import " << first << "`.\n";
+        return kExitOk;
+    }
+    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
+    if (!cat) return fail(diags, false);
+    auto row = cat->get_task(first, diags);
+    if (!row) return fail(diags, false);
+    if (action == "show") {
+        std::cout << "Task " << row->name << "\n  state      " << row->state << "\n  workspace  " << row->workspace
+                  << "\n  remarks    " << row->remarks << "\n  package    " << row->package_path << "\n  sha256     "
+                  << row->package_sha256 << "\n  created    " << row->created_at << " by " << row->created_by
+                  << "\n  started    " << row->started_at << "\n  finished   " << row->finished_at << "\n  config     "
+                  << row->config_path << "\n\nSettings\n"
+                  << row->settings << "\n";
+        if (!row->report.empty()) {
+            const json report = json::parse(row->report, nullptr, false);
+            if (report.is_object()) std::cout << "Last run\n" << render_report_summary(report);
+        }
+        return kExitOk;
+    }
+    if (action == "edit") {
+        if (row->state != state::editing) {
+            diags.error("FERRY-TASK-STATE", "task '" + first + "' is " + row->state + "; only EDITING tasks can be edited",
+                        "create a new task instead", first);
+            return fail(diags, false);
+        }
+        TaskConfig task;
+        if (!load_config(app, second, task, diags)) return fail(diags, false);
+        if (task.name != first) {
+            diags.error("FERRY-TASK-NAME", "the config names task '" + task.name + "', not '" + first + "'",
+                        "keep [task] name = \"" + first + "\" when editing", task.path);
+            return fail(diags, false);
+        }
+        row->settings = task.text;
+        row->config_path = task.path;
+        row->remarks = task.remarks;
+        row->workspace = task.workspace;
+        if (!cat->update_task(*row, diags)) return fail(diags, false);
+        std::cout << "Updated task " << first << ".\n";
+        return kExitOk;
+    }
+    if (action == "delete") {
+        if (row->state == state::importing && !holder_is_dead(row->claimed_by)) {
+            diags.error("FERRY-TASK-STATE", "task '" + first + "' is importing; it cannot be deleted now",
+                        "wait for the import to end", first);
+            return fail(diags, false);
+        }
+        if (!cat->delete_task(first, diags)) return fail(diags, false);
+        std::cout << "Deleted task " << first << ".\n";
+        return kExitOk;
+    }
+    std::cerr << "error[FERRY-USAGE]: unknown task action '" << action << "'; usage: " << usage << "\n";
+    return kExitUsage;
+}
+
+int cmd_report(App& app, const Args& args) {
+    po::options_description opts("ferry report NAME [--format text|json|html] [-o FILE] [--catalog URI]");
+    opts.add_options()("format", po::value<std::string>()->default_value("text"), "text, json or html")(
+        "output,o", po::value<std::string>(), "write to FILE instead of stdout")("catalog", po::value<std::string>(),
+                                                                              kCatalogHelp);
+    po::variables_map vm;
+    if (int rc = parse(args, opts, {"name"}, vm, "Prints a task's import report (its last run)."); rc >= 0) return rc;
+    const std::string format = opt(vm, "format");
+    if (format != "text" && format != "json" && format != "html") {
+        std::cerr << "error[FERRY-USAGE]: --format must be text, json or html\n";
+        return kExitUsage;
+    }
+    sdk::Diagnostics diags;
+    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
+    if (!cat) return fail(diags, false);
+    auto row = cat->get_task(opt(vm, "name"), diags);
+    if (!row) return fail(diags, false);
+    if (row->report.empty()) {
+        diags.error("FERRY-TASK-NO-REPORT", "task '" + row->name + "' has not run yet (" + row->state + ")",
+                    "run it with `ferry import`", row->name);
+        return fail(diags, false);
+    }
+    const json report = json::parse(row->report);
+    const std::string text = format == "json"   ? report.dump(2) + "\n"
+                             : format == "html" ? render_report_html(report)
+                                                : render_report_text(report);
+    if (vm.count("output")) {
+        std::ofstream out(opt(vm, "output"), std::ios::binary);
+        out << text;
+        if (!out) {
+            std::cerr << "error[FERRY-REPORT-WRITE]: cannot write " << opt(vm, "output") << "\n";
+            return kExitFailed;
+        }
+        std::cerr << "wrote " << opt(vm, "output") << "\n";
+    } else {
+        std::cout << text;
+    }
+    return kExitOk;
+}
+
+int cmd_objects(App& app, const Args& args) {
+    po::options_description opts("ferry objects --workspace NAME [--kind KIND] [--json] [--catalog URI]");
+    opts.add_options()("workspace", po::value<std::string>(), "the destination workspace")(
+        "kind", po::value<std::string>(), "node, resource, table, function or datasource")("json", "print JSON")(
+        "catalog", po::value<std::string>(), kCatalogHelp);
+    po::variables_map vm;
+    if (int rc = parse(args, opts, {}, vm, "Lists the objects a workspace holds."); rc >= 0) return rc;
+    const bool as_json = vm.count("json") != 0;
+    if (!vm.count("workspace")) {
+        std::cerr << "error[FERRY-USAGE]: give --workspace NAME\n";
+        return kExitUsage;
+    }
+    std::optional<sdk::ObjectKind> kind;
+    if (vm.count("kind")) {
+        kind = catalog::object_kind_from_string(opt(vm, "kind"));
+        if (!kind) {
+            std::cerr << "error[FERRY-USAGE]: --kind must be node, resource, table, function or datasource\n";
+            return kExitUsage;
+        }
+    }
+    sdk::Diagnostics diags;
+    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
+    if (!cat) return fail(diags, as_json);
+    const auto objects = cat->list_objects(opt(vm, "workspace"), kind, diags);
+    if (diags.has_errors()) return fail(diags, as_json);
+    if (as_json) {
+        json arr = json::array();
+        for (const auto& o : objects)
+            arr.push_back({{"kind", sdk::to_string(o.kind)}, {"name", o.name}, {"owner", o.owner},
+                           {"resource_group", o.resource_group}, {"dry_run", o.dry_run}, {"engine", o.engine_instance},
+                           {"version", o.version}, {"sha256", o.sha256}});
+        std::cout << json{{"objects", arr}}.dump(2) << "\n";
+        return kExitOk;
+    }
+    TextTable t({"KIND", "NAME", "OWNER", "RESOURCE GROUP", "DRY-RUN", "ENGINE", "VERSION"});
+    for (const auto& o : objects)
+        t.add({sdk::to_string(o.kind), o.name, o.owner.empty() ? "-" : o.owner,
+               o.resource_group.empty() ? "-" : o.resource_group, o.dry_run ? "yes" : "no",
+               o.engine_instance.empty() ? "-" : o.engine_instance, std::to_string(o.version)});
+    if (t.empty()) std::cout << "No objects in workspace " << opt(vm, "workspace") << ".\n";
+    else t.print(std::cout);
+    return kExitOk;
+}
+
+int cmd_show(App& app, const Args& args) {
+    po::options_description opts("ferry show KIND NAME --workspace NAME [--catalog URI]");
+    opts.add_options()("workspace", po::value<std::string>(), "the destination workspace")(
+        "catalog", po::value<std::string>(), kCatalogHelp);
+    po::variables_map vm;
+    if (int rc = parse(args, opts, {"kind", "name"}, vm, "Prints a node's code, a table's DDL, a function's definition.");
+        rc >= 0)
+        return rc;
+    const auto kind = catalog::object_kind_from_string(opt(vm, "kind"));
+    if (!kind || !vm.count("workspace")) {
+        std::cerr << "error[FERRY-USAGE]: usage: ferry show node|resource|table|function|datasource NAME --workspace W\n";
+        return kExitUsage;
+    }
+    sdk::Diagnostics diags;
+    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
+    if (!cat) return fail(diags, false);
+    auto o = cat->find_object(opt(vm, "workspace"), *kind, opt(vm, "name"), diags);
+    if (!o) {
+        if (!diags.has_errors())
+            diags.error("FERRY-OBJECT-NOT-FOUND",
+                        std::string("no ") + sdk::to_string(*kind) + " '" + opt(vm, "name") + "' in workspace " +
+                            opt(vm, "workspace"),
+                        "list them with `ferry objects --workspace " + opt(vm, "workspace") + "`", opt(vm, "name"));
+        return fail(diags, false);
+    }
+    if (*kind == sdk::ObjectKind::datasource) {
+        // Connection settings hold secrets: only their shape is shown.
+        std::cout << o->attributes << "\n(connection settings are stored but never printed)\n";
+        return kExitOk;
+    }
+    if (*kind == sdk::ObjectKind::resource) {
+        std::cout << "-- resource " << o->name << ", " << o->content.size() << " bytes, version " << o->version << "\n";
+        std::cout << o->attributes << "\n";
+        return kExitOk;
+    }
+    std::cout << o->content;
+    if (!o->content.empty() && o->content.back() != '\n') std::cout << "\n";
+    if (*kind != sdk::ObjectKind::node) {
+        const json attrs = json::parse(o->attributes, nullptr, false);
+        if (attrs.is_object() && attrs.contains("statements") && !attrs["statements"].empty()) {
+            std::cout << "-- as rendered for " << o->engine_instance << ":\n";
+            for (const auto& s : attrs["statements"]) std::cout << s.get<std::string>() << "\n";
+        }
+    }
+    return kExitOk;
+}
+
+}  // namespace ferry::host

@@ -1,0 +1,63 @@
+// Runs an import task: reads the package, plans, then commits object by object through the
+// committer plugins in the order resources, functions, tables, nodes, data sources. Each object's
+// catalog write and its journal entry land in one transaction, so a killed import resumes with no
+// object doubled or lost; one object's failure does not stop the others.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "ferry/catalog/catalog.hpp"
+#include "ferry/sdk/diagnostic.hpp"
+#include "package/model.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "task/planner.hpp"
+#include "task/task_config.hpp"
+#include "util/temp_dir.hpp"
+
+namespace ferry::host {
+
+// Progress callbacks: total once, then one call per object.
+struct ProgressSink {
+    virtual ~ProgressSink() = default;
+    virtual void begin(std::size_t total) = 0;
+    virtual void step(const PlannedObject& object, const std::string& status) = 0;
+    virtual void end() = 0;
+};
+
+// A package read for an import: the model plus the private folder holding its code and resources.
+struct LoadedPackage {
+    std::unique_ptr<TempDir> spool;
+    PackageModel model;
+};
+
+// Opens the task's source and reads the package with content kept; false after adding errors.
+bool load_task_package(const PluginRegistry& registry, const TaskConfig& task, LoadedPackage& out,
+                       sdk::Diagnostics& diags);
+
+struct RunResult {
+    std::string state;  // IMPORT_SUCCESS, PARTIAL_SUCCESS, IMPORT_ERROR
+    bool refused = false;  // nothing ran (lock held, wrong state, package changed)
+};
+
+class Importer {
+  public:
+    Importer(const PluginRegistry& registry, catalog::Catalog& catalog, const TaskConfig& task);
+
+    // `resume`: redo only what did not succeed (reimport). The task row must exist.
+    RunResult run(const LoadedPackage& package, Plan& plan, bool resume, ProgressSink* progress,
+                  sdk::Diagnostics& diags);
+
+    static std::string holder_id();  // host:pid of this process
+
+  private:
+    const PluginRegistry& registry_;
+    catalog::Catalog& catalog_;
+    const TaskConfig& task_;
+};
+
+// Whether a lock's holder (host:pid) is a process that no longer runs on this host.
+bool holder_is_dead(const std::string& holder);
+
+}  // namespace ferry::host

@@ -1,0 +1,52 @@
+// Plan: every object of the package gets one action (create, update, unchanged, conflict, fail)
+// and its reason, against the destination workspace as the catalog and its engines hold it.
+// Nothing changes while planning. A plan is blocked when the engine mapping cannot place every
+// object: the product's rule, which fails the task before anything is written.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ferry/catalog/catalog.hpp"
+#include "ferry/sdk/engine.hpp"
+#include "package/model.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "task/task_config.hpp"
+
+namespace ferry::host {
+
+struct PlannedObject {
+    sdk::ObjectKind kind = sdk::ObjectKind::node;
+    std::string name;
+    sdk::Action action = sdk::Action::create;
+    std::string reason;
+    sdk::ObjectRecord record;        // what the destination workspace will hold
+    std::string owner_before;        // the owner in the package
+    std::string engine_type;         // the destination instance's engine type, empty for none
+    std::vector<std::string> statements;  // what the engine would run
+    bool commit_to_engine = false;
+    std::string content_path;        // resources: a private copy of the bytes
+    std::string resource_type;
+    std::vector<sdk::Diagnostic> notes;  // warnings for the report: lossy columns, review flags
+};
+
+struct Plan {
+    std::vector<PlannedObject> objects;   // in apply order: resources, functions, tables, nodes, data sources
+    sdk::Diagnostics diagnostics;         // task-level: mapping failures (errors), fallbacks (warnings)
+    std::map<std::string, std::shared_ptr<sdk::Engine>> engines;  // destination instances by name
+    bool blocked() const { return diagnostics.has_errors(); }
+    std::size_t count(sdk::Action a) const;
+};
+
+// Creates the destination engine instances (no connection), routes and maps every object, renders
+// DDL and asks the catalog (and the engines, for tables and functions that will be committed) what
+// already exists.
+Plan make_plan(const PluginRegistry& registry, const TaskConfig& task, const PackageModel& model,
+               catalog::Catalog& catalog);
+
+// The fingerprint of a stored object: equal fingerprints mean an import changes nothing.
+std::string fingerprint(const sdk::ObjectRecord& r);
+
+}  // namespace ferry::host

@@ -1,0 +1,246 @@
+#include "task/report.hpp"
+
+#include <sstream>
+
+#include "util/size_text.hpp"
+
+namespace ferry::host {
+
+using nlohmann::json;
+
+namespace {
+
+const char* const kKinds[] = {"resource", "function", "table", "node", "datasource"};
+const char* const kStatuses[] = {"succeeded", "failed", "conflict", "unchanged"};
+
+std::string html_escape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string str(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return {};
+    return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+}  // namespace
+
+json settings_json(const TaskConfig& c) {
+    json engines = json::array();
+    for (const auto& e : c.engines) engines.push_back({{"name", e.name}, {"type", e.type}, {"project", e.project}});
+    json engine_map = json::object();
+    for (const auto& m : c.engine_map)
+        engine_map[m.source] = {{"instance", m.target}, {"cross_engine", m.cross_engine}};
+    return {{"workspace", c.workspace},
+            {"engines", engines},
+            {"engine_mapping", engine_map},
+            {"resource_groups", c.resource_groups},
+            {"workspaces", c.workspaces},
+            {"owners", c.owners},
+            {"dry_run", c.dry_run},
+            {"commit",
+             {{"resources", c.commit.resources},
+              {"tables", c.commit.tables},
+              {"functions", c.commit.functions},
+              {"change_owner", c.commit.change_owner},
+              {"on_conflict", c.commit.on_conflict}}}};
+}
+
+json build_report(const catalog::Task& task, const std::vector<catalog::JournalEntry>& journal,
+                  const TaskConfig& config, const PackageModel& model, const sdk::Diagnostics& plan_diags) {
+    json results = json::object();
+    for (const char* k : kKinds) {
+        json per = json::object();
+        for (const char* s : kStatuses) per[s] = 0;
+        results[k] = per;
+    }
+    json totals = json::object();
+    for (const char* s : kStatuses) totals[s] = 0;
+    json details = json::array();
+    for (const auto& e : journal) {
+        const std::string kind = sdk::to_string(e.kind);
+        const std::string status = catalog::to_string(e.status);
+        if (results.contains(kind) && results[kind].contains(status)) {
+            results[kind][status] = results[kind][status].get<int>() + 1;
+            totals[status] = totals[status].get<int>() + 1;
+        }
+        details.push_back({{"kind", kind},
+                           {"name", e.name},
+                           {"action", sdk::to_string(e.action)},
+                           {"status", status},
+                           {"message", e.message},
+                           {"owner_before", e.owner_before},
+                           {"owner_after", e.owner_after},
+                           {"engine_instance", e.engine_instance}});
+    }
+    results["total"] = totals;
+    json warnings = json::array();
+    for (const auto& d : plan_diags.items())
+        warnings.push_back({{"severity", sdk::to_string(d.severity)}, {"code", d.code}, {"message", d.summary},
+                            {"detail", d.detail}});
+    return {{"basic",
+             {{"name", task.name},
+              {"remarks", task.remarks},
+              {"workspace", task.workspace},
+              {"package",
+               {{"path", task.package_path},
+                {"size", task.package_size},
+                {"sha256", task.package_sha256},
+                {"format", model.info.format}}},
+              {"source", task.source_plugin},
+              {"importer", task.importer},
+              {"start", task.started_at},
+              {"end", task.finished_at},
+              {"status", task.state}}},
+            {"settings", settings_json(config)},
+            {"results", results},
+            {"details", details},
+            {"warnings", warnings}};
+}
+
+std::string render_report_summary(const json& r) {
+    std::ostringstream out;
+    const json& b = r["basic"];
+    out << "Task " << str(b, "name") << " into workspace " << str(b, "workspace") << ": " << str(b, "status") << "\n";
+    const json& t = r["results"]["total"];
+    out << "  " << t["succeeded"] << " succeeded, " << t["failed"] << " failed, " << t["conflict"] << " conflict, "
+        << t["unchanged"] << " unchanged\n";
+    for (const char* k : kKinds) {
+        const json& per = r["results"][k];
+        int sum = 0;
+        for (const char* s : kStatuses) sum += per[s].get<int>();
+        if (sum == 0) continue;
+        out << "  " << k << "s: " << per["succeeded"] << " succeeded, " << per["failed"] << " failed, "
+            << per["conflict"] << " conflict, " << per["unchanged"] << " unchanged\n";
+    }
+    return out.str();
+}
+
+std::string render_report_text(const json& r) {
+    std::ostringstream out;
+    const json& b = r["basic"];
+    out << "Basic Information\n"
+        << "  Name       " << str(b, "name") << "\n"
+        << "  Remarks    " << str(b, "remarks") << "\n"
+        << "  Workspace  " << str(b, "workspace") << "\n"
+        << "  Package    " << str(b["package"], "path") << " (" << b["package"]["size"] << " bytes, "
+        << str(b["package"], "format") << ")\n"
+        << "  SHA-256    " << str(b["package"], "sha256") << "\n"
+        << "  Source     " << str(b, "source") << "\n"
+        << "  Importer   " << str(b, "importer") << "\n"
+        << "  Start      " << str(b, "start") << "\n"
+        << "  End        " << str(b, "end") << "\n"
+        << "  Status     " << str(b, "status") << "\n\n";
+    out << "Import Settings\n" << r["settings"].dump(2) << "\n\n";
+    out << "Import results\n" << render_report_summary(r) << "\n";
+    out << "Details\n";
+    for (const auto& d : r["details"]) {
+        out << "  " << str(d, "kind") << " " << str(d, "name") << ": " << str(d, "action") << " -> " << str(d, "status");
+        if (!str(d, "engine_instance").empty()) out << " on " << str(d, "engine_instance");
+        if (str(d, "owner_before") != str(d, "owner_after"))
+            out << " (owner " << str(d, "owner_before") << " -> " << str(d, "owner_after") << ")";
+        if (!str(d, "message").empty()) out << "\n      " << str(d, "message");
+        out << "\n";
+    }
+    if (!r["warnings"].empty()) {
+        out << "\nWarnings\n";
+        for (const auto& w : r["warnings"]) out << "  " << str(w, "code") << ": " << str(w, "message") << "\n";
+    }
+    return out.str();
+}
+
+std::string render_report_html(const json& r) {
+    const json& b = r["basic"];
+    const std::string status = str(b, "status");
+    std::ostringstream out;
+    out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Import report: "
+        << html_escape(str(b, "name")) << "</title>\n<style>\n"
+        << "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;"
+           "color:#1f2328;padding:0 1rem}\n"
+           "h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;border-bottom:1px solid #d0d7de;"
+           "padding-bottom:.3rem;margin-top:2rem}\n"
+           "table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.35rem .6rem;"
+           "border-bottom:1px solid #eaeef2;vertical-align:top}th{background:#f6f8fa;font-weight:600}\n"
+           "dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1.2rem}dt{color:#59636e}dd{margin:0}\n"
+           ".badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85em;font-weight:600}\n"
+           ".IMPORT_SUCCESS,.succeeded{background:#dafbe1;color:#116329}.PARTIAL_SUCCESS,.conflict{background:#fff8c5;"
+           "color:#7d4e00}\n.IMPORT_ERROR,.failed{background:#ffebe9;color:#a40e26}.unchanged{background:#eaeef2;"
+           "color:#424a53}\n"
+           "code{font-family:ui-monospace,monospace;font-size:.9em}.msg{color:#59636e;font-size:.92em}\n"
+           "@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}\n"
+        << "</style></head><body>\n";
+    out << "<h1>Import report: " << html_escape(str(b, "name")) << "</h1>\n<p><span class=\"badge " << html_escape(status)
+        << "\">" << html_escape(status) << "</span> into workspace <strong>" << html_escape(str(b, "workspace"))
+        << "</strong></p>\n";
+    out << "<h2>Basic Information</h2>\n<dl>";
+    const std::pair<const char*, std::string> rows[] = {
+        {"Name", str(b, "name")},
+        {"Remarks", str(b, "remarks")},
+        {"Package", str(b["package"], "path")},
+        {"Size", format_size(b["package"]["size"].is_number() ? b["package"]["size"].get<std::uint64_t>() : 0)},
+        {"SHA-256", str(b["package"], "sha256")},
+        {"Format", str(b["package"], "format")},
+        {"Source", str(b, "source")},
+        {"Importer", str(b, "importer")},
+        {"Start", str(b, "start")},
+        {"End", str(b, "end")},
+        {"Status", status}};
+    for (const auto& [k, v] : rows) out << "<dt>" << k << "</dt><dd>" << html_escape(v) << "</dd>";
+    out << "</dl>\n<h2>Import Settings</h2>\n<table><tr><th>Setting</th><th>Value</th></tr>\n";
+    const json& s = r["settings"];
+    auto row = [&](const std::string& k, const std::string& v) {
+        out << "<tr><td>" << html_escape(k) << "</td><td><code>" << html_escape(v) << "</code></td></tr>\n";
+    };
+    for (const auto& [src, m] : s["engine_mapping"].items())
+        row("Engine instance " + src, str(m, "instance") + (m["cross_engine"].get<bool>() ? " (cross-engine)" : ""));
+    for (const auto& [src, dst] : s["resource_groups"].items()) row("Resource group " + src, dst.get<std::string>());
+    for (const auto& [src, dst] : s["workspaces"].items()) row("Workspace " + src, dst.get<std::string>());
+    for (const auto& [src, dst] : s["owners"].items()) row("Owner " + src, dst.get<std::string>());
+    row("Dry-run nodes", s["dry_run"].dump());
+    for (const auto& [k, v] : s["commit"].items()) row("Commit " + k, v.is_string() ? v.get<std::string>() : v.dump());
+    out << "</table>\n<h2>Import results</h2>\n<table><tr><th>Kind</th>";
+    for (const char* st : kStatuses) out << "<th>" << st << "</th>";
+    out << "</tr>\n";
+    for (const char* k : kKinds) {
+        out << "<tr><td>" << k << "</td>";
+        for (const char* st : kStatuses) out << "<td>" << r["results"][k][st] << "</td>";
+        out << "</tr>\n";
+    }
+    out << "<tr><th>total</th>";
+    for (const char* st : kStatuses) out << "<th>" << r["results"]["total"][st] << "</th>";
+    out << "</tr></table>\n<h2>Details</h2>\n<table><tr><th>Kind</th><th>Name</th><th>Action</th><th>Status</th>"
+           "<th>Owner</th><th>Engine instance</th><th>Message</th></tr>\n";
+    for (const auto& d : r["details"]) {
+        const std::string owner = str(d, "owner_before") == str(d, "owner_after")
+                                      ? str(d, "owner_after")
+                                      : str(d, "owner_before") + " \u2192 " + str(d, "owner_after");
+        out << "<tr><td>" << html_escape(str(d, "kind")) << "</td><td><code>" << html_escape(str(d, "name"))
+            << "</code></td><td>" << html_escape(str(d, "action")) << "</td><td><span class=\"badge "
+            << html_escape(str(d, "status")) << "\">" << html_escape(str(d, "status")) << "</span></td><td>"
+            << html_escape(owner) << "</td><td>" << html_escape(str(d, "engine_instance")) << "</td><td class=\"msg\">"
+            << html_escape(str(d, "message")) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+    if (!r["warnings"].empty()) {
+        out << "<h2>Warnings</h2>\n<ul>";
+        for (const auto& w : r["warnings"])
+            out << "<li><code>" << html_escape(str(w, "code")) << "</code> " << html_escape(str(w, "message")) << "</li>";
+        out << "</ul>\n";
+    }
+    out << "<p class=\"msg\">Generated by ferry.</p>\n</body></html>\n";
+    return out.str();
+}
+
+}  // namespace ferry::host

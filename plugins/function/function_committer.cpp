@@ -1,0 +1,13 @@
+// Committer "function": creates functions on their engine when functions are committed, then stores them
+#include <memory>
+
+#include "ferry/committer/land.hpp"
+
+namespace {
+const char* const kOwns[] = {"kind:function"};
+std::unique_ptr<ferry::sdk::Committer> make(const ferry::sdk::CreateContext&, ferry::sdk::Diagnostics&) {
+    return std::make_unique<ferry::committer::Lander<ferry::committer::EngineStep::statements>>();
+}
+}  // namespace
+
+FERRY_PLUGIN(committer, "function", "0.1.0", "creates functions on their engine when functions are committed, then stores them", nullptr, kOwns, make)
