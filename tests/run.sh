@@ -37,6 +37,7 @@ cmake --build "$build" -j2
 start_server postgres.sh 55433
 export FERRY_TEST_PG_URI="postgresql:${FERRY_TEST_PG_DSN}"
 start_server mariadb.sh 55434
+start_server fake_maxcompute.py 55435
 start_server start_source_servers.sh
 
 ctest --test-dir "$build" -j2 --output-on-failure

@@ -1,0 +1,217 @@
+// Against a real PostgreSQL: FERRY_TEST_PG_DSN from tests/servers/postgres.sh.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "ferry/engine/testing.hpp"
+#include "ownership.hpp"
+#include "pg_engine.hpp"
+
+using namespace ferry;
+using namespace ferry::engine::testing;
+
+namespace {
+
+constexpr const char* kScript = "tests/servers/postgres.sh start /tmp/ferry-pg 55433";
+
+struct Made {
+    sdk::Config config;
+    RecordingHost host;
+    sdk::Diagnostics diags;
+    std::unique_ptr<engines::pg::PgEngine> engine;
+};
+
+std::unique_ptr<Made> make(std::initializer_list<std::pair<std::string, std::string>> cfg) {
+    auto m = std::make_unique<Made>();
+    m->config = make_config(cfg);
+    sdk::CreateContext ctx{&m->config, &m->host, "pg_rehearsal"};
+    m->engine = engines::pg::make_engine(engine::Dialect::postgresql, ctx, m->diags);
+    return m;
+}
+
+// Each test gets its own schema (dropped after it), so runs in parallel do not meet.
+std::string unique_schema() {
+    static int n = 0;
+    return "ferry_t_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
+}
+
+TEST(PostgresOwnership, DeclaresDatabaseNodes) {
+    std::vector<std::string> owns(std::begin(engines::postgresql::kOwns), std::end(engines::postgresql::kOwns));
+    for (const char* want : {"command:POSTGRESQL", "datasource:postgresql", "table:PostgreSQL"})
+        EXPECT_NE(std::find(owns.begin(), owns.end(), want), owns.end()) << want;
+}
+
+struct ConfigCase {
+    const char* name;
+    const char* dsn;
+    const char* schema;
+    const char* summary;  // empty: accepted
+};
+class PostgresConfigTest : public ::testing::TestWithParam<ConfigCase> {};
+TEST_P(PostgresConfigTest, ValidatesWithoutConnecting) {
+    const ConfigCase& c = GetParam();
+    auto m = make({{"dsn", c.dsn}, {"schema", c.schema}});
+    if (std::string(c.summary).empty()) {
+        EXPECT_TRUE(m->engine) << describe(m->diags);
+        return;
+    }
+    EXPECT_FALSE(m->engine);
+    ASSERT_EQ(m->diags.items().size(), 1u);
+    EXPECT_EQ(m->diags.items()[0].code, "FERRY-ENGINE-CONFIG");
+    EXPECT_EQ(m->diags.items()[0].summary, c.summary);
+    EXPECT_EQ(m->diags.items()[0].summary.find("hunter2"), std::string::npos);
+}
+INSTANTIATE_TEST_SUITE_P(
+    Cases, PostgresConfigTest,
+    ::testing::Values(
+        // An address nobody listens on: creating the engine must still succeed (no connection yet).
+        ConfigCase{"unreachable_is_fine", "host=127.0.0.1 port=1 dbname=x user=y", "public", ""},
+        ConfigCase{"password_inline", "host=127.0.0.1 dbname=x user=y password=hunter2", "public",
+                   "postgresql: 'dsn' carries a password"},
+        ConfigCase{"garbage", "host=127.0.0.1 nonsense", "public",
+                   "postgresql: 'dsn' does not parse: missing \"=\" after \"nonsense\" in connection info string"},
+        ConfigCase{"bad_schema", "host=127.0.0.1", "a\"b",
+                   "postgresql: 'schema' cannot be an identifier: the name contains the quote character \""}),
+    [](const ::testing::TestParamInfo<ConfigCase>& i) { return std::string(i.param.name); });
+
+TEST(PostgresEngine, DownEngineFailsEachCallWithItsMessageAndNoPassword) {
+    ::setenv("FERRY_TEST_PG_SECRET", "s3cret-value", 1);
+    auto m = make({{"dsn", "host=127.0.0.1 port=1 dbname=x user=y connect_timeout=2"}, {"password_env", "FERRY_TEST_PG_SECRET"}});
+    ASSERT_TRUE(m->engine);
+    auto r = m->engine->exists({sdk::ObjectKind::table, "t"});
+    ASSERT_TRUE(r.diagnostics.has_errors());
+    EXPECT_EQ(r.diagnostics.items()[0].code, "FERRY-ENGINE-CONNECT");
+    EXPECT_NE(r.diagnostics.items()[0].summary.find("Connection refused"), std::string::npos) << r.diagnostics.items()[0].summary;
+    EXPECT_EQ(describe(r.diagnostics).find("s3cret-value"), std::string::npos);
+    auto a = m->engine->apply({sdk::ObjectKind::table, "t", {"SELECT 1"}, "", ""});
+    EXPECT_FALSE(a.applied);
+    EXPECT_EQ(codes_of(a.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-CONNECT"}));
+}
+
+TEST(PostgresEngine, MissingPasswordVariableIsNamed) {
+    ::unsetenv("FERRY_TEST_PG_NO_SUCH_VAR");
+    auto m = make({{"dsn", "host=127.0.0.1 port=1"}, {"password_env", "FERRY_TEST_PG_NO_SUCH_VAR"}});
+    ASSERT_TRUE(m->engine);
+    auto r = m->engine->exists({sdk::ObjectKind::table, "t"});
+    ASSERT_TRUE(r.diagnostics.has_errors());
+    EXPECT_NE(r.diagnostics.items()[0].summary.find("environment variable FERRY_TEST_PG_NO_SUCH_VAR (password_env) is not set"),
+              std::string::npos)
+        << r.diagnostics.items()[0].summary;
+}
+
+class PostgresServerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dsn_ = require_env("FERRY_TEST_PG_DSN", kScript);
+        if (dsn_.empty()) GTEST_FAIL() << "no server";
+        schema_ = unique_schema();
+        m_ = make({{"dsn", dsn_}, {"schema", schema_}});
+        ASSERT_TRUE(m_->engine) << describe(m_->diags);
+    }
+    void TearDown() override {
+        if (m_ && m_->engine)
+            m_->engine->apply({sdk::ObjectKind::table, "cleanup", {"DROP SCHEMA IF EXISTS \"" + schema_ + "\" CASCADE"}, "", ""});
+    }
+    bool query(const std::string& sql) {
+        sdk::ApplyResponse r = m_->engine->apply({sdk::ObjectKind::table, "q", {sql}, "", ""});
+        return r.applied;
+    }
+    std::string dsn_, schema_;
+    std::unique_ptr<Made> m_;
+};
+
+const char* kOrders = R"(CREATE TABLE IF NOT EXISTS sales_dev.Orders (
+  id BIGINT NOT NULL COMMENT 'order id',
+  amount DECIMAL(10,2),
+  price DECIMAL,
+  code VARCHAR(8),
+  ok BOOLEAN,
+  at DATETIME,
+  raw BINARY,
+  tags ARRAY<STRING>,
+  small ARRAY<TINYINT>,
+  attrs MAP<STRING,STRUCT<a:INT,b:ARRAY<STRING>>>
+) COMMENT 'orders of the day'
+PARTITIONED BY (ds STRING, region STRING)
+LIFECYCLE 30;)";
+
+TEST_F(PostgresServerTest, CreatesMaxComputeTableWithSchemaCommentsAndWarnings) {
+    sdk::TableRequest req{"sales_dev.Orders", kOrders, "maxcompute", false};
+    auto r = m_->engine->render_table(req);
+    ASSERT_FALSE(r.diagnostics.has_errors()) << describe(r.diagnostics);
+    std::vector<std::string> warnings;
+    for (const auto& d : r.diagnostics.items())
+        if (d.severity == sdk::Severity::warning) warnings.push_back(d.summary);
+    EXPECT_EQ(warnings, (std::vector<std::string>{
+                            "column 'small' ARRAY<TINYINT> becomes jsonb on postgresql",
+                            "column 'attrs' MAP<STRING,STRUCT<a:INT,b:ARRAY<STRING>>> becomes jsonb on postgresql"}));
+    ASSERT_FALSE(r.statements.empty());
+    EXPECT_EQ(r.statements[0], "CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\"");
+
+    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::table, "sales_dev.Orders"}).exists);
+    auto a = m_->engine->apply({sdk::ObjectKind::table, "sales_dev.Orders", r.statements, "", ""});
+    ASSERT_TRUE(a.applied) << describe(a.diagnostics);
+    auto e = m_->engine->exists({sdk::ObjectKind::table, "sales_dev.Orders"});
+    EXPECT_FALSE(e.diagnostics.has_errors()) << describe(e.diagnostics);
+    EXPECT_TRUE(e.exists);
+    // A re-import converges (IF NOT EXISTS), and the types hold what MaxCompute holds.
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "sales_dev.Orders", r.statements, "", ""}).applied);
+    EXPECT_TRUE(query("INSERT INTO \"" + schema_ + "\".orders (id, amount, price, tags, small, attrs, ds) VALUES "
+                      "(1, 12345678.91, 0.000000000000000001, ARRAY['a','b'], '[1,2]', '{\"k\":{\"a\":1}}', '20240101')"));
+    EXPECT_FALSE(query("INSERT INTO \"" + schema_ + "\".orders (id) VALUES (NULL)"));  // NOT NULL kept
+}
+
+TEST_F(PostgresServerTest, OverwriteReplacesTheTable) {
+    sdk::TableRequest req{"t", "CREATE TABLE t (a INT)", "maxcompute", false};
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "t", m_->engine->render_table(req).statements, "", ""}).applied);
+    req.ddl = "CREATE TABLE t (a INT, b STRING)";
+    req.overwrite = true;
+    auto r = m_->engine->render_table(req);
+    EXPECT_EQ(r.statements[1], "DROP TABLE IF EXISTS \"" + schema_ + "\".\"t\"");
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "t", r.statements, "", ""}).applied);
+    EXPECT_TRUE(query("INSERT INTO \"" + schema_ + "\".t (a, b) VALUES (1, 'x')"));
+}
+
+TEST_F(PostgresServerTest, FailureRollsBackTheWholeObjectWithTheEnginesMessage) {
+    auto a = m_->engine->apply({sdk::ObjectKind::table, "t",
+                                {"CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\"",
+                                 "CREATE TABLE \"" + schema_ + "\".kept_if_no_tx (a int)", "CREATE TABLE broken (a nosuchtype)"},
+                                "", ""});
+    EXPECT_FALSE(a.applied);
+    ASSERT_EQ(a.diagnostics.items().size(), 1u);
+    EXPECT_EQ(a.diagnostics.items()[0].summary,
+              "table 't': statement 3 of 3 failed on PostgreSQL instance 'pg_rehearsal': type \"nosuchtype\" does not exist "
+              "(SQLSTATE 42704)");
+    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::table, "kept_if_no_tx"}).exists);
+    // The connection is usable after the rollback.
+    EXPECT_TRUE(query("SELECT 1"));
+}
+
+TEST_F(PostgresServerTest, FunctionsExistQueryAndMaxComputeUdfsAreRefused) {
+    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::function, "my_upper"}).exists);
+    ASSERT_TRUE(query("CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\""));
+    ASSERT_TRUE(query("CREATE FUNCTION \"" + schema_ + "\".my_upper(text) RETURNS text LANGUAGE sql AS $$ SELECT upper($1) $$"));
+    EXPECT_TRUE(m_->engine->exists({sdk::ObjectKind::function, "my_upper"}).exists);
+    auto f = m_->engine->render_function({"my_upper", "com.example.Upper", {"udf.jar"}, "maxcompute", false});
+    EXPECT_EQ(codes_of(f.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-FUNCTION-UNSUPPORTED"}));
+}
+
+TEST_F(PostgresServerTest, LoginRefusedCarriesTheServersMessage) {
+    ::setenv("FERRY_TEST_PG_SECRET", "s3cret-value", 1);
+    auto m = make({{"dsn", dsn_ + " user=no_such_role_ferry"}, {"password_env", "FERRY_TEST_PG_SECRET"}});
+    ASSERT_TRUE(m->engine);
+    auto r = m->engine->exists({sdk::ObjectKind::table, "t"});
+    ASSERT_TRUE(r.diagnostics.has_errors());
+    EXPECT_NE(r.diagnostics.items()[0].summary.find("role \"no_such_role_ferry\" does not exist"), std::string::npos)
+        << r.diagnostics.items()[0].summary;
+    EXPECT_EQ(describe(r.diagnostics).find("s3cret-value"), std::string::npos);
+}
+
+TEST_F(PostgresServerTest, RewritesDatabaseNodes) {
+    auto r = m_->engine->rewrite({"select * from \"sales_dev\".t, sales_dev.u -- sales_dev.v", "POSTGRESQL", {{"sales_dev", "sales"}}});
+    EXPECT_EQ(r.code, "select * from \"sales\".t, sales.u -- sales_dev.v");
+    EXPECT_TRUE(r.diagnostics.empty());
+}
+
+}  // namespace

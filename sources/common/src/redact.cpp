@@ -1,0 +1,98 @@
+#include "ferry/source/redact.hpp"
+
+#include "ferry/source/http_request.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+
+namespace ferry::source {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+// Query parameters whose values let someone else make the request: signatures and tokens.
+bool sensitive(std::string_view name) {
+    static const std::array<std::string_view, 8> names = {
+        "signature", "x-oss-signature", "security-token", "x-oss-security-token",
+        "x-amz-signature", "x-amz-security-token", "x-oss-credential-token", "sts-token"};
+    std::string n = lower(name);
+    return std::find(names.begin(), names.end(), n) != names.end();
+}
+
+}  // namespace
+
+std::string redact_url(const std::string& url) {
+    std::string out = url;
+    auto scheme = out.find("://");
+    if (scheme != std::string::npos) {
+        auto end = out.find_first_of("/?#", scheme + 3);
+        auto at = out.rfind('@', end == std::string::npos ? out.size() : end);
+        if (at != std::string::npos && at > scheme) out.replace(scheme + 3, at - scheme - 3, "REDACTED");
+    }
+    auto q = out.find('?');
+    if (q == std::string::npos) return out;
+    std::string result = out.substr(0, q + 1);
+    std::string_view query(out);
+    query.remove_prefix(q + 1);
+    bool first = true;
+    while (!query.empty() || first) {
+        auto amp = query.find('&');
+        std::string_view item = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (!first) result += '&';
+        first = false;
+        auto eq = item.find('=');
+        if (eq != std::string_view::npos && sensitive(item.substr(0, eq)))
+            result += std::string(item.substr(0, eq)) + "=REDACTED";
+        else
+            result += item;
+        if (amp == std::string_view::npos) break;
+    }
+    return result;
+}
+
+std::vector<std::string> url_secrets(const std::string& url) {
+    std::vector<std::string> out;
+    auto q = url.find('?');
+    if (q == std::string::npos) return out;
+    std::string_view query(url);
+    query.remove_prefix(q + 1);
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        std::string_view item = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        auto eq = item.find('=');
+        if (eq == std::string_view::npos || !sensitive(item.substr(0, eq))) continue;
+        std::string raw(item.substr(eq + 1));
+        out.push_back(raw);  // as written (percent-encoded) and decoded, since servers echo either
+        auto decoded = uri_decode(raw);
+        if (decoded && *decoded != raw) out.push_back(*decoded);
+    }
+    return out;
+}
+
+std::string scrub(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& secret : secrets) {
+        if (secret.size() < 4) continue;  // too short to tell apart from ordinary text
+        for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 8))
+            text.replace(pos, secret.size(), "REDACTED");
+    }
+    // A server's StringToSign carries an STS token as a signed sub-resource: "security-token=...".
+    for (std::string_view marker : {"security-token=", "security-token:"}) {
+        for (auto pos = text.find(marker); pos != std::string::npos; pos = text.find(marker, pos + 1)) {
+            auto start = pos + marker.size();
+            auto end = text.find_first_of("&\n\r< ", start);
+            if (end == std::string::npos) end = text.size();
+            if (text.compare(start, end - start, "REDACTED") != 0) text.replace(start, end - start, "REDACTED");
+        }
+    }
+    return text;
+}
+
+}  // namespace ferry::source

@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include "ferry/source/endpoint.hpp"
+#include "ferry/source/http_request.hpp"
+#include "ferry/source/redact.hpp"
+
+namespace ferry::source {
+namespace {
+
+TEST(UriEncode, KeepsUnreservedAndOptionallySlash) {
+    EXPECT_EQ(uri_encode("a-b_c.d~e/f g+h"), "a-b_c.d~e%2Ff%20g%2Bh");
+    EXPECT_EQ(uri_encode("a-b_c.d~e/f g+h", true), "a-b_c.d~e/f%20g%2Bh");
+    EXPECT_EQ(uri_encode("\xe4\xb8\xad"), "%E4%B8%AD");
+}
+
+TEST(ParseHttpUrl, SplitsAndKeepsTheTargetVerbatim) {
+    std::string error;
+    auto r = parse_http_url("HTTPS://Bucket.OSS-cn-hangzhou.aliyuncs.com:8443/a%2Bb/c.zip?Expires=1&Signature=x%2By%3D#f", error);
+    ASSERT_TRUE(r) << error;
+    EXPECT_EQ(r->scheme, "https");
+    EXPECT_EQ(r->host, "bucket.oss-cn-hangzhou.aliyuncs.com");
+    EXPECT_EQ(r->port, 8443);
+    EXPECT_EQ(r->path, "/a+b/c.zip");
+    ASSERT_EQ(r->query.size(), 2u);
+    EXPECT_EQ(*r->query[1].value, "x+y=");
+    EXPECT_EQ(r->target(), "/a%2Bb/c.zip?Expires=1&Signature=x%2By%3D");
+    EXPECT_EQ(r->host_header(), "bucket.oss-cn-hangzhou.aliyuncs.com:8443");
+}
+
+TEST(ParseHttpUrl, RefusesWhatItCannotFetch) {
+    struct Case {
+        const char* url;
+        const char* error;
+    };
+    for (const Case& c : {
+             Case{"ftp://h/x", "the scheme 'ftp' is not supported (expected http or https)"},
+             Case{"https://user:pw@h/x", "the address carries a user name or password; credentials never go into an address"},
+             Case{"http://h:99999/x", "the port '99999' is not a number from 1 to 65535"},
+             Case{"h/x", "'h/x' is not an address (expected http:// or https://)"},
+             Case{"http:///x", "the address has no host"},
+             Case{"http://h/%zz", "the address has a malformed %-escape in its path"},
+         }) {
+        std::string error;
+        EXPECT_FALSE(parse_http_url(c.url, error)) << c.url;
+        EXPECT_EQ(error, c.error) << c.url;
+    }
+}
+
+TEST(Endpoint, DefaultsToHttpsAndRefusesPaths) {
+    std::string error;
+    auto e = parse_endpoint("oss-cn-hangzhou.aliyuncs.com", error);
+    ASSERT_TRUE(e) << error;
+    EXPECT_EQ(e->scheme, "https");
+    EXPECT_EQ(e->host, "oss-cn-hangzhou.aliyuncs.com");
+    e = parse_endpoint("http://127.0.0.1:9000", error);
+    ASSERT_TRUE(e) << error;
+    EXPECT_EQ(e->scheme, "http");
+    EXPECT_EQ(e->port, 9000);
+    EXPECT_FALSE(parse_endpoint("https://h/bucket", error));
+    EXPECT_EQ(error, "endpoint 'https://h/bucket' must be a host (and port), without a path or query");
+}
+
+TEST(Redact, HidesSignaturesTokensAndUserInfo) {
+    EXPECT_EQ(redact_url("https://b.oss.example.com/k.zip?OSSAccessKeyId=AK&Expires=1&Signature=abc%2B&security-token=T"),
+              "https://b.oss.example.com/k.zip?OSSAccessKeyId=AK&Expires=1&Signature=REDACTED&security-token=REDACTED");
+    EXPECT_EQ(redact_url("https://h/k?x-oss-signature=1&X-Amz-Signature=2&X-Amz-Security-Token=3&a=b"),
+              "https://h/k?x-oss-signature=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Security-Token=REDACTED&a=b");
+    EXPECT_EQ(redact_url("https://u:p@h/k"), "https://REDACTED@h/k");
+    EXPECT_EQ(redact_url("https://h/k"), "https://h/k");
+}
+
+TEST(Redact, ScrubRemovesSecretsAndTokensWhereverTheyAppear) {
+    EXPECT_EQ(scrub("secret=TopSecret1 and TopSecret1", {"TopSecret1"}), "secret=REDACTED and REDACTED");
+    EXPECT_EQ(scrub("GET\n\n\n1\n/b/k?security-token=abc&versionId=1", {}),
+              "GET\n\n\n1\n/b/k?security-token=REDACTED&versionId=1");
+    EXPECT_EQ(scrub("x-oss-security-token:abc\n/b/k", {}), "x-oss-security-token:REDACTED\n/b/k");
+}
+
+}  // namespace
+}  // namespace ferry::source
+
+namespace ferry::source {
+namespace {
+
+TEST(Redact, UrlSecretsAreTheSignatureAndTokenValuesBothEncodedAndDecoded) {
+    EXPECT_EQ(url_secrets("https://h/k?OSSAccessKeyId=AK&Signature=ab%2Bc%3D&security-token=tok&x=1"),
+              (std::vector<std::string>{"ab%2Bc%3D", "ab+c=", "tok"}));
+    EXPECT_TRUE(url_secrets("https://h/k").empty());
+}
+
+}  // namespace
+}  // namespace ferry::source
