@@ -13,11 +13,11 @@
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "ferry/catalog/catalog.hpp"
-#include "package/package_check.hpp"
 #include "task/importer.hpp"
 #include "task/planner.hpp"
 #include "task/report.hpp"
 #include "task/task_config.hpp"
+#include "task/task_service.hpp"
 
 namespace ferry::host {
 namespace po = boost::program_options;
@@ -135,16 +135,6 @@ void print_plan(const TaskConfig& task, const Plan& plan) {
     }
 }
 
-// Reads the package, checks it and plans; false (with diagnostics) when the package is unusable.
-bool prepare(App& app, const TaskConfig& task, catalog::Catalog& cat, LoadedPackage& package, Plan& plan,
-             sdk::Diagnostics& diags) {
-    if (!load_task_package(app.registry(), task, package, diags)) return false;
-    check_package(package.model, [&](const std::string& c) { return app.engine_owns_command(c); }, diags);
-    if (diags.has_errors()) return false;
-    plan = make_plan(app.registry(), task, package.model, cat);
-    return true;
-}
-
 bool confirm(const TaskConfig& task, const Plan& plan) {
     if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return true;
     std::cout << "Import into workspace " << task.workspace << ": " << plan_summary_line(plan) << ".\nProceed? [y/N] "
@@ -179,64 +169,24 @@ int run_import(App& app, const TaskConfig& task, const std::string& catalog_uri,
     sdk::Diagnostics diags;
     auto cat = open_catalog(catalog_uri, diags);
     if (!cat) return fail(diags, as_json);
-    auto existing = cat->get_task(task.name, diags);
-    diags = {};  // "not found" is the normal case here
-    if (existing && existing->workspace != task.workspace) {
-        diags.error("FERRY-TASK-EXISTS",
-                    "task '" + task.name + "' already exists for workspace '" + existing->workspace + "'",
-                    "task names are unique: choose another name", task.path);
-        return fail(diags, as_json);
-    }
-    if (existing && existing->state == state::importing) {
-        diags.error("FERRY-TASK-STATE", "task '" + task.name + "' is importing (" + existing->claimed_by + ")",
-                    "wait for it; if that process died, run `ferry reimport " + task.name + "`", task.path);
-        return fail(diags, as_json);
-    }
-    LoadedPackage package;
-    Plan plan;
-    if (!prepare(app, task, *cat, package, plan, diags)) return fail(diags, as_json);
-    if (!yes && !as_json && !confirm(task, plan)) {
+    bool declined = false;
+    auto ask = [&](const Plan& plan) {
+        if (yes || as_json || confirm(task, plan)) return true;
+        declined = true;
+        return false;
+    };
+    auto progress = make_progress(as_json);
+    RunResult result = import_task(app.registry(), *cat, task, ask, progress.get(), diags);
+    if (declined) {
         std::cout << "Not imported.\n";
         return kExitFailed;
     }
-    // A finished task run again starts from a clean journal; an EDITING task keeps its row.
-    if (existing && existing->state != state::editing) cat->delete_task(task.name, diags);
-    if (!existing || existing->state != state::editing) {
-        catalog::Task row;
-        row.name = task.name;
-        row.workspace = task.workspace;
-        row.remarks = task.remarks;
-        row.settings = task.text;
-        row.config_path = task.path;
-        row.created_by = task.importer;
-        row.importer = task.importer;
-        if (!cat->create_task(row, diags)) return fail(diags, as_json);
-    } else {
-        existing->settings = task.text;
-        existing->config_path = task.path;
-        existing->remarks = task.remarks;
-        cat->update_task(*existing, diags);
-    }
-    cat->ensure_workspace(task.workspace, diags);
-    auto progress = make_progress(as_json);
-    Importer importer(app.registry(), *cat, task);
-    RunResult result = importer.run(package, plan, false, progress.get(), diags);
     if (result.refused) return fail(diags, as_json);
-    diags.append(plan.diagnostics);
     return finish_run(*cat, task.name, result, as_json, diags);
 }
 
 bool load_config(App& app, const std::string& path, TaskConfig& task, sdk::Diagnostics& diags) {
     return load_task_config(path, app.registry(), task, diags);
-}
-
-// A task stored in the catalog, with its settings parsed again (relative to its config file).
-bool stored_task(App& app, catalog::Catalog& cat, const std::string& name, catalog::Task& row, TaskConfig& task,
-                 sdk::Diagnostics& diags) {
-    auto found = cat.get_task(name, diags);
-    if (!found) return false;
-    row = *found;
-    return parse_task_config(row.settings, row.config_path, app.registry(), task, diags);
 }
 
 const char* const kCatalogHelp = "catalog URI (default: the task's, else FERRY_CATALOG, else the embedded one)";
@@ -260,7 +210,7 @@ int cmd_plan(App& app, const Args& args) {
     if (!cat) return fail(diags, as_json);
     LoadedPackage package;
     Plan plan;
-    if (!prepare(app, task, *cat, package, plan, diags)) return fail(diags, as_json);
+    if (!prepare_task(app.registry(), task, *cat, package, plan, diags)) return fail(diags, as_json);
     diags.append(plan.diagnostics);
     if (as_json) {
         std::cout << plan_json(task, plan).dump(2) << "\n";
@@ -303,32 +253,10 @@ int cmd_reimport(App& app, const Args& args) {
     sdk::Diagnostics diags;
     auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
     if (!cat) return fail(diags, as_json);
-    catalog::Task row;
-    TaskConfig task;
-    if (!stored_task(app, *cat, opt(vm, "name"), row, task, diags)) return fail(diags, as_json);
-    const bool crashed = row.state == state::importing && holder_is_dead(row.claimed_by);
-    if (row.state != state::import_error && row.state != state::partial_success && !crashed) {
-        diags.error("FERRY-TASK-STATE", "task '" + row.name + "' is " + row.state + ": only a task that ended "
-                                        "IMPORT_ERROR or PARTIAL_SUCCESS, or whose import died, can be re-imported",
-                    row.state == state::editing ? "run `ferry import` on its config" : "", row.name);
-        return fail(diags, as_json);
-    }
-    LoadedPackage package;
-    Plan plan;
-    if (!prepare(app, task, *cat, package, plan, diags)) return fail(diags, as_json);
-    if (!row.package_sha256.empty() && package.model.info.sha256 != row.package_sha256) {
-        diags.error("FERRY-TASK-PACKAGE-CHANGED",
-                    "the package is not the one this task imported (SHA-256 " + package.model.info.sha256 + ", was " +
-                        row.package_sha256 + ")",
-                    "re-import needs the same package; to import a new one, create a new task", row.package_path);
-        return fail(diags, as_json);
-    }
     auto progress = make_progress(as_json);
-    Importer importer(app.registry(), *cat, task);
-    RunResult result = importer.run(package, plan, true, progress.get(), diags);
+    RunResult result = reimport_task(app.registry(), *cat, opt(vm, "name"), progress.get(), diags);
     if (result.refused) return fail(diags, as_json);
-    diags.append(plan.diagnostics);
-    return finish_run(*cat, task.name, result, as_json, diags);
+    return finish_run(*cat, opt(vm, "name"), result, as_json, diags);
 }
 
 int cmd_tasks(App& app, const Args& args) {
@@ -384,14 +312,7 @@ int cmd_task(App& app, const Args& args) {
         if (!load_config(app, first, task, diags)) return fail(diags, false);
         auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), task.catalog), diags);
         if (!cat) return fail(diags, false);
-        catalog::Task row;
-        row.name = task.name;
-        row.workspace = task.workspace;
-        row.remarks = task.remarks;
-        row.settings = task.text;
-        row.config_path = task.path;
-        row.created_by = task.importer;
-        if (!cat->create_task(row, diags)) return fail(diags, false);
+        if (!create_task_row(*cat, task, task.importer, diags)) return fail(diags, false);
         std::cout << "Created task " << task.name << " (EDITING). Run it with `ferry import " << first << "`.\n";
         return kExitOk;
     }
@@ -413,33 +334,13 @@ int cmd_task(App& app, const Args& args) {
         return kExitOk;
     }
     if (action == "edit") {
-        if (row->state != state::editing) {
-            diags.error("FERRY-TASK-STATE", "task '" + first + "' is " + row->state + "; only EDITING tasks can be edited",
-                        "create a new task instead", first);
-            return fail(diags, false);
-        }
         TaskConfig task;
-        if (!load_config(app, second, task, diags)) return fail(diags, false);
-        if (task.name != first) {
-            diags.error("FERRY-TASK-NAME", "the config names task '" + task.name + "', not '" + first + "'",
-                        "keep [task] name = \"" + first + "\" when editing", task.path);
-            return fail(diags, false);
-        }
-        row->settings = task.text;
-        row->config_path = task.path;
-        row->remarks = task.remarks;
-        row->workspace = task.workspace;
-        if (!cat->update_task(*row, diags)) return fail(diags, false);
+        if (!load_config(app, second, task, diags) || !edit_task_row(*cat, first, task, diags)) return fail(diags, false);
         std::cout << "Updated task " << first << ".\n";
         return kExitOk;
     }
     if (action == "delete") {
-        if (row->state == state::importing && !holder_is_dead(row->claimed_by)) {
-            diags.error("FERRY-TASK-STATE", "task '" + first + "' is importing; it cannot be deleted now",
-                        "wait for the import to end", first);
-            return fail(diags, false);
-        }
-        if (!cat->delete_task(first, diags)) return fail(diags, false);
+        if (!delete_task_row(*cat, first, diags)) return fail(diags, false);
         std::cout << "Deleted task " << first << ".\n";
         return kExitOk;
     }

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <map>
 
 #include "config/schema_validation.hpp"
@@ -148,6 +150,10 @@ RunResult Importer::run(const LoadedPackage& package, Plan& plan, bool resume, P
 
     CatalogWorkspace workspace(catalog_, task_.workspace);
     std::size_t failed = 0, landed = 0;
+    // Fault injection for the crash tests: die like `kill -9` after N commits of this run.
+    long kill_after = -1;
+    if (const char* k = std::getenv("FERRY_FAULT_KILL_AFTER_COMMITS"); k && *k) kill_after = std::atol(k);
+    long commits = 0;
     if (progress) progress->begin(plan.objects.size());
     const std::string blocked_reason = plan.blocked() ? first_message(plan.diagnostics, "the plan failed") : "";
 
@@ -214,6 +220,7 @@ RunResult Importer::run(const LoadedPackage& package, Plan& plan, bool resume, P
                     if (!resp.message.empty()) entry.message = resp.message;
                     catalog_.upsert_journal(entry, d);
                     if (tx.commit(d)) {
+                        if (kill_after >= 0 && ++commits >= kill_after) ::raise(SIGKILL);
                         ++landed;
                         if (progress) progress->step(o, to_string(entry.status));
                         continue;

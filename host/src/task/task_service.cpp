@@ -1,0 +1,142 @@
+#include "task/task_service.hpp"
+
+#include "package/package_check.hpp"
+
+namespace ferry::host {
+
+namespace state = catalog::task_state;
+
+bool prepare_task(const PluginRegistry& registry, const TaskConfig& task, catalog::Catalog& catalog,
+                  LoadedPackage& package, Plan& plan, sdk::Diagnostics& diags) {
+    if (!load_task_package(registry, task, package, diags)) return false;
+    check_package(
+        package.model, [&](const std::string& c) { return registry.engine_owning("command", c) != nullptr; }, diags);
+    if (diags.has_errors()) return false;
+    plan = make_plan(registry, task, package.model, catalog);
+    return true;
+}
+
+bool create_task_row(catalog::Catalog& catalog, const TaskConfig& task, const std::string& creator,
+                     sdk::Diagnostics& diags) {
+    catalog::Task row;
+    row.name = task.name;
+    row.workspace = task.workspace;
+    row.remarks = task.remarks;
+    row.settings = task.text;
+    row.config_path = task.path;
+    row.created_by = creator.empty() ? task.importer : creator;
+    row.importer = task.importer;
+    return catalog.create_task(row, diags) && catalog.ensure_workspace(task.workspace, diags);
+}
+
+bool edit_task_row(catalog::Catalog& catalog, const std::string& name, const TaskConfig& task,
+                   sdk::Diagnostics& diags) {
+    auto row = catalog.get_task(name, diags);
+    if (!row) return false;
+    if (row->state != state::editing) {
+        diags.error("FERRY-TASK-STATE", "task '" + name + "' is " + row->state + "; only EDITING tasks can be edited",
+                    "create a new task instead", name);
+        return false;
+    }
+    if (task.name != name) {
+        diags.error("FERRY-TASK-NAME", "the settings name task '" + task.name + "', not '" + name + "'",
+                    "keep [task] name = \"" + name + "\" when editing", task.path);
+        return false;
+    }
+    row->settings = task.text;
+    row->config_path = task.path;
+    row->remarks = task.remarks;
+    row->workspace = task.workspace;
+    row->importer = task.importer;
+    return catalog.update_task(*row, diags);
+}
+
+bool delete_task_row(catalog::Catalog& catalog, const std::string& name, sdk::Diagnostics& diags) {
+    auto row = catalog.get_task(name, diags);
+    if (!row) return false;
+    if (row->state == state::importing && !holder_is_dead(row->claimed_by)) {
+        diags.error("FERRY-TASK-STATE", "task '" + name + "' is importing; it cannot be deleted now",
+                    "wait for the import to end", name);
+        return false;
+    }
+    return catalog.delete_task(name, diags);
+}
+
+bool load_stored_task(const PluginRegistry& registry, catalog::Catalog& catalog, const std::string& name,
+                      catalog::Task& row, TaskConfig& task, sdk::Diagnostics& diags) {
+    auto found = catalog.get_task(name, diags);
+    if (!found) return false;
+    row = *found;
+    return parse_task_config(row.settings, row.config_path, registry, task, diags);
+}
+
+RunResult import_task(const PluginRegistry& registry, catalog::Catalog& catalog, const TaskConfig& task,
+                      const std::function<bool(const Plan&)>& confirm, ProgressSink* progress,
+                      sdk::Diagnostics& diags) {
+    RunResult refused;
+    refused.refused = true;
+    sdk::Diagnostics lookup;  // "not found" is the normal case for a new task
+    auto existing = catalog.get_task(task.name, lookup);
+    if (existing && existing->workspace != task.workspace) {
+        diags.error("FERRY-TASK-EXISTS", "task '" + task.name + "' already exists for workspace '" + existing->workspace + "'",
+                    "task names are unique: choose another name", task.path);
+        return refused;
+    }
+    if (existing && existing->state == state::importing) {
+        diags.error("FERRY-TASK-STATE", "task '" + task.name + "' is importing (" + existing->claimed_by + ")",
+                    "wait for it; if that process died, run `ferry reimport " + task.name + "`", task.path);
+        return refused;
+    }
+    LoadedPackage package;
+    Plan plan;
+    if (!prepare_task(registry, task, catalog, package, plan, diags)) return refused;
+    if (confirm && !confirm(plan)) return refused;
+    // A finished task run again starts from a clean journal; an EDITING task keeps its row.
+    if (existing && existing->state != state::editing && !catalog.delete_task(task.name, diags)) return refused;
+    if (!existing || existing->state != state::editing) {
+        if (!create_task_row(catalog, task, task.importer, diags)) return refused;
+    } else {
+        existing->settings = task.text;
+        existing->config_path = task.path;
+        existing->remarks = task.remarks;
+        if (!catalog.update_task(*existing, diags) || !catalog.ensure_workspace(task.workspace, diags)) return refused;
+    }
+    Importer importer(registry, catalog, task);
+    RunResult result = importer.run(package, plan, false, progress, diags);
+    diags.append(plan.diagnostics);
+    return result;
+}
+
+RunResult reimport_task(const PluginRegistry& registry, catalog::Catalog& catalog, const std::string& name,
+                        ProgressSink* progress, sdk::Diagnostics& diags) {
+    RunResult refused;
+    refused.refused = true;
+    catalog::Task row;
+    TaskConfig task;
+    if (!load_stored_task(registry, catalog, name, row, task, diags)) return refused;
+    const bool crashed = row.state == state::importing && holder_is_dead(row.claimed_by);
+    if (row.state != state::import_error && row.state != state::partial_success && !crashed) {
+        diags.error("FERRY-TASK-STATE",
+                    "task '" + row.name + "' is " + row.state +
+                        ": only a task that ended IMPORT_ERROR or PARTIAL_SUCCESS, or whose import died, can be "
+                        "re-imported",
+                    row.state == state::editing ? "run `ferry import` on its config" : "", row.name);
+        return refused;
+    }
+    LoadedPackage package;
+    Plan plan;
+    if (!prepare_task(registry, task, catalog, package, plan, diags)) return refused;
+    if (!row.package_sha256.empty() && package.model.info.sha256 != row.package_sha256) {
+        diags.error("FERRY-TASK-PACKAGE-CHANGED",
+                    "the package is not the one this task imported (SHA-256 " + package.model.info.sha256 + ", was " +
+                        row.package_sha256 + ")",
+                    "re-import needs the same package; to import a new one, create a new task", row.package_path);
+        return refused;
+    }
+    Importer importer(registry, catalog, task);
+    RunResult result = importer.run(package, plan, true, progress, diags);
+    diags.append(plan.diagnostics);
+    return result;
+}
+
+}  // namespace ferry::host
