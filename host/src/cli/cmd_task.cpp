@@ -2,6 +2,8 @@
 // a destination workspace.
 #include <unistd.h>
 
+#include <cstdint>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -29,7 +31,7 @@ namespace state = catalog::task_state;
 
 // Parses a command's options with positionals; returns -1 to go on, else an exit code.
 int parse(const Args& args, po::options_description& opts, const std::vector<std::string>& positional,
-          po::variables_map& vm, const std::string& about) {
+          po::variables_map& vm, const std::string& about, std::size_t required = SIZE_MAX) {
     po::options_description hidden;
     po::positional_options_description pos;
     for (const auto& p : positional) {
@@ -45,8 +47,8 @@ int parse(const Args& args, po::options_description& opts, const std::vector<std
         std::cout << opts << "\n" << about << "\n";
         return kExitOk;
     }
-    for (const auto& p : positional)
-        if (!vm.count(p)) {
+    for (std::size_t i = 0; i < positional.size() && i < required; ++i)
+        if (const auto& p = positional[i]; !vm.count(p)) {
             std::cerr << "error[FERRY-USAGE]: missing " << p << "\n  hint: run with --help for the usage\n";
             return kExitUsage;
         }
@@ -298,9 +300,7 @@ int cmd_task(App& app, const Args& args) {
     po::options_description opts(usage);
     opts.add_options()("catalog", po::value<std::string>(), kCatalogHelp)("json", "print one JSON document");
     po::variables_map vm;
-    if (int rc = parse(args, opts, {"action", "first", "second"}, vm, "Manages import tasks.");
-        rc >= 0 && rc != kExitUsage)
-        return rc;
+    if (int rc = parse(args, opts, {"action", "first", "second"}, vm, "Manages import tasks.", 0); rc >= 0) return rc;
     const std::string action = opt(vm, "action"), first = opt(vm, "first"), second = opt(vm, "second");
     if (action.empty() || first.empty() || (action == "edit" && second.empty())) {
         std::cerr << "error[FERRY-USAGE]: usage: " << usage << "\n";
@@ -318,7 +318,7 @@ int cmd_task(App& app, const Args& args) {
     }
     auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
     if (!cat) return fail(diags, false);
-    auto row = cat->get_task(first, diags);
+    auto row = require_task(*cat, first, diags);
     if (!row) return fail(diags, false);
     if (action == "show") {
         std::cout << "Task " << row->name << "\n  state      " << row->state << "\n  workspace  " << row->workspace
@@ -363,7 +363,7 @@ int cmd_report(App& app, const Args& args) {
     sdk::Diagnostics diags;
     auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
     if (!cat) return fail(diags, false);
-    auto row = cat->get_task(opt(vm, "name"), diags);
+    auto row = require_task(*cat, opt(vm, "name"), diags);
     if (!row) return fail(diags, false);
     if (row->report.empty()) {
         diags.error("FERRY-TASK-NO-REPORT", "task '" + row->name + "' has not run yet (" + row->state + ")",

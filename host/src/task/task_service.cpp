@@ -6,6 +6,14 @@ namespace ferry::host {
 
 namespace state = catalog::task_state;
 
+std::optional<catalog::Task> require_task(catalog::Catalog& catalog, const std::string& name, sdk::Diagnostics& diags) {
+    auto row = catalog.get_task(name, diags);
+    if (!row && !diags.has_errors())
+        diags.error(catalog::codes::task_not_found, "there is no task named '" + name + "' in " + catalog.display_uri(),
+                    "`ferry tasks` lists the tasks there are; pass --catalog if the task lives elsewhere", name);
+    return row;
+}
+
 bool prepare_task(const PluginRegistry& registry, const TaskConfig& task, catalog::Catalog& catalog,
                   LoadedPackage& package, Plan& plan, sdk::Diagnostics& diags) {
     if (!load_task_package(registry, task, package, diags)) return false;
@@ -31,7 +39,7 @@ bool create_task_row(catalog::Catalog& catalog, const TaskConfig& task, const st
 
 bool edit_task_row(catalog::Catalog& catalog, const std::string& name, const TaskConfig& task,
                    sdk::Diagnostics& diags) {
-    auto row = catalog.get_task(name, diags);
+    auto row = require_task(catalog, name, diags);
     if (!row) return false;
     if (row->state != state::editing) {
         diags.error("FERRY-TASK-STATE", "task '" + name + "' is " + row->state + "; only EDITING tasks can be edited",
@@ -52,7 +60,7 @@ bool edit_task_row(catalog::Catalog& catalog, const std::string& name, const Tas
 }
 
 bool delete_task_row(catalog::Catalog& catalog, const std::string& name, sdk::Diagnostics& diags) {
-    auto row = catalog.get_task(name, diags);
+    auto row = require_task(catalog, name, diags);
     if (!row) return false;
     if (row->state == state::importing && !holder_is_dead(row->claimed_by)) {
         diags.error("FERRY-TASK-STATE", "task '" + name + "' is importing; it cannot be deleted now",
@@ -64,7 +72,7 @@ bool delete_task_row(catalog::Catalog& catalog, const std::string& name, sdk::Di
 
 bool load_stored_task(const PluginRegistry& registry, catalog::Catalog& catalog, const std::string& name,
                       catalog::Task& row, TaskConfig& task, sdk::Diagnostics& diags) {
-    auto found = catalog.get_task(name, diags);
+    auto found = require_task(catalog, name, diags);
     if (!found) return false;
     row = *found;
     return parse_task_config(row.settings, row.config_path, registry, task, diags);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "ferry/catalog/catalog.hpp"
@@ -12,6 +13,9 @@
 #include "task/task_config.hpp"
 
 namespace ferry::host {
+
+// The task, or an error naming it (FERRY-CATALOG-007) when there is none.
+std::optional<catalog::Task> require_task(catalog::Catalog& catalog, const std::string& name, sdk::Diagnostics& diags);
 
 // Reads the task's package (content kept), checks it and plans. False when the package is
 // unusable; `plan` is filled only on success.
