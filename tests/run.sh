@@ -41,6 +41,7 @@ start_server fake_maxcompute.py 55435
 start_server start_source_servers.sh
 
 ctest --test-dir "$build" -j2 --output-on-failure
+"$root/tests/web/run_browser_tests.sh" "$build"
 
 if [ "${FERRY_SKIP_SANITIZERS:-0}" != "1" ]; then
   cmake -S "$root" -B "$asan_build" -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON >/dev/null

@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include "sqlite_engine.hpp"
 
 #include <sqlite3.h>
@@ -49,6 +51,16 @@ SqliteEngine::SqliteEngine(std::string path, int busy_timeout_ms)
     : SqlEngine({engine::Dialect::sqlite, "", false, true, "SQLite database '" + path + "'"}),
       path_(std::move(path)),
       busy_timeout_ms_(busy_timeout_ms) {}
+
+sdk::ExistsResponse SqliteEngine::exists(const sdk::ExistsRequest& request) {
+    // A file that is not there yet, in a folder that is, holds nothing: answer without creating it.
+    // A missing folder is still reported by connecting, as any unreachable engine.
+    std::error_code ec;
+    const std::filesystem::path file(path_);
+    const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::exists(file, ec) && std::filesystem::is_directory(folder, ec)) return {};
+    return SqlEngine::exists(request);
+}
 
 std::unique_ptr<engine::SqlConnection> SqliteEngine::connect(std::string& error) {
     sqlite3* db = nullptr;

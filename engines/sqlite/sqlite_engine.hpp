@@ -23,6 +23,10 @@ class SqliteEngine : public engine::SqlEngine {
   public:
     SqliteEngine(std::string path, int busy_timeout_ms);
 
+    // A database file that is not there yet holds nothing: answer without creating it, so that
+    // `ferry plan` changes nothing on disk.
+    sdk::ExistsResponse exists(const sdk::ExistsRequest& request) override;
+
   protected:
     std::unique_ptr<engine::SqlConnection> connect(std::string& error) override;
     void table_exists_query(const std::string& table, std::string& sql, std::vector<std::string>& params) const override;

@@ -7,6 +7,7 @@
 #   FERRY_TEST_TLS_URL      https://127.0.0.1:PORT  the same server over TLS
 #   FERRY_TEST_TLS_CA       DIR/tls/ca.pem          the throwaway CA that signed its certificate
 #   FERRY_TEST_S3_ENDPOINT  http://127.0.0.1:PORT   npm's s3rver, bucket "testbucket", S3RVER/S3RVER
+#   FERRY_TEST_HTTP_ROOT    DIR/root                files the HTTP servers serve as ROOT/<bucket>/<key>
 #
 # s3rver is installed with npm into $FERRY_S3RVER_PREFIX (default ${TMPDIR:-/tmp}/ferry-s3rver) on
 # first use; files served by the HTTP servers may be put under DIR/root/<bucket>/<key>. Logs: DIR/*.log.
@@ -84,3 +85,4 @@ echo "export FERRY_TEST_HTTP_URL=http://127.0.0.1:$HTTP_PORT"
 echo "export FERRY_TEST_TLS_URL=https://127.0.0.1:$TLS_PORT"
 echo "export FERRY_TEST_TLS_CA=$DIR/tls/ca.pem"
 echo "export FERRY_TEST_S3_ENDPOINT=http://127.0.0.1:$S3PORT"
+echo "export FERRY_TEST_HTTP_ROOT=$DIR/root"

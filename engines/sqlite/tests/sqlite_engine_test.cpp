@@ -118,6 +118,15 @@ TEST_F(SqliteEngineTest, UnreachableFileIsAnErrorNotACrash) {
         << res.diagnostics.items()[0].summary;
 }
 
+TEST_F(SqliteEngineTest, AskingANewDatabaseCreatesNothing) {
+    const auto file = dir_ / "not-yet.db";
+    auto e = engine(file.string());
+    auto res = e->exists({sdk::ObjectKind::table, "t"});
+    EXPECT_FALSE(res.exists);
+    EXPECT_FALSE(res.diagnostics.has_errors());
+    EXPECT_FALSE(std::filesystem::exists(file)) << "`ferry plan` must change nothing on disk";
+}
+
 TEST_F(SqliteEngineTest, MaxComputeFunctionsCannotRunHere) {
     auto e = engine(path_);
     auto r = e->render_function({"my_upper", "com.example.Upper", {"udf.jar"}, "maxcompute", false});

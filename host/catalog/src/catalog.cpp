@@ -297,6 +297,27 @@ std::vector<sdk::ObjectRecord> Catalog::list_objects(const std::string& workspac
     return out;
 }
 
+std::vector<ObjectStamp> Catalog::list_stamps(const std::string& workspace, sdk::Diagnostics& diags) {
+    std::vector<ObjectStamp> out;
+    std::vector<std::string> kinds, names, hashes;
+    std::vector<Poco::Int64> versions;
+    bool ok = impl_->run(diags, "cannot list the objects of workspace " + workspace, [&](Session& s) {
+        s << "SELECT kind, name, version, sha256 FROM objects WHERE workspace = $1", into(kinds), into(names),
+            into(versions), into(hashes), bind(workspace), now;
+    });
+    if (!ok) return out;
+    out.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        ObjectStamp stamp;
+        stamp.kind = object_kind_from_string(kinds[i]).value_or(sdk::ObjectKind::node);
+        stamp.name = std::move(names[i]);
+        stamp.version = versions[i];
+        stamp.sha256 = std::move(hashes[i]);
+        out.push_back(std::move(stamp));
+    }
+    return out;
+}
+
 std::int64_t Catalog::count_objects(const std::string& workspace, std::optional<sdk::ObjectKind> kind,
                                     sdk::Diagnostics& diags) {
     Poco::Int64 n = 0;

@@ -21,5 +21,6 @@ int cmd_task(App& app, const Args& args);
 int cmd_report(App& app, const Args& args);
 int cmd_objects(App& app, const Args& args);
 int cmd_show(App& app, const Args& args);
+int cmd_serve(App& app, const Args& args);
 
 }  // namespace ferry::host

@@ -31,6 +31,7 @@ const std::map<std::string, Command>& commands() {
         {"report", {cmd_report, "print a task's import report (text, json, html)"}},
         {"objects", {cmd_objects, "list the objects of a destination workspace"}},
         {"show", {cmd_show, "print an object's code or DDL"}},
+        {"serve", {cmd_serve, "serve the Import Tasks web console and its REST API"}},
     };
     return table;
 }

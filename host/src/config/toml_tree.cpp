@@ -44,7 +44,7 @@ TomlValue convert(const toml::node& node, const std::string& file) {
             TomlValue c = convert(child, file);
             // A key's own position is more useful than the value's for "unknown key" messages.
             if (!c.is_table() || c.entries.empty()) c.where = where_of(k.source(), file);
-            v.entries.emplace_back(std::string(k.str()), std::move(c));
+            v.entries.push_back(TomlEntry{std::string(k.str()), std::move(c)});
         }
     } else if (auto a = node.as_array()) {
         v.type = TomlValue::Type::array;

@@ -11,6 +11,8 @@
 
 namespace ferry::host {
 
+struct TomlEntry;
+
 struct TomlValue {
     enum class Type { string, integer, floating, boolean, datetime, array, table };
     Type type = Type::table;
@@ -19,12 +21,19 @@ struct TomlValue {
     double floating = 0;
     bool boolean = false;
     std::vector<TomlValue> items;                            // array
-    std::vector<std::pair<std::string, TomlValue>> entries;  // table, in document order
+    std::vector<TomlEntry> entries;  // table, in document order
     std::string where;                                        // file:line:column
 
     const TomlValue* get(const std::string& key) const;
     bool is_table() const { return type == Type::table; }
     static const char* type_name(Type t);
+};
+
+// A named struct, not std::pair: pair<string, TomlValue> needs a complete TomlValue inside its own
+// definition, which C++20 libraries (and clang) enforce.
+struct TomlEntry {
+    std::string key;
+    TomlValue value;
 };
 
 // Parses a file; false after adding FERRY-CONFIG-SYNTAX (with file:line:column) or

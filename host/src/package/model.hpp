@@ -14,7 +14,8 @@ struct ContentRef {
     std::string inline_text;    // code written inside the FlowSpec document
     bool is_inline = false;
     std::string entry_path;     // package entry holding the bytes, when not inline
-    std::string spool_path;     // private copy of that entry, when the reader was asked to keep content
+    std::string spool_path;     // the private spool file holding a copy, when the reader kept content
+    std::uint64_t offset = 0;   // where the copy starts in the spool file
     std::uint64_t size = 0;
 };
 

@@ -1,12 +1,16 @@
 #include "package/package_reader.hpp"
 
+#include <cstdio>
 #include <fstream>
+#include <memory>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
 #include <unordered_map>
 
 #include "package/flowspec_parser.hpp"
+#include "util/sha256.hpp"
 
 namespace ferry::host {
 
@@ -42,6 +46,7 @@ const std::set<std::string> kNoCode = {"VIRTUAL",           "VIRTUAL_WORKFLOW", 
 
 struct FileEntry {
     std::uint64_t size = 0;
+    std::uint64_t offset = 0;  // in the spool file
     std::string spool_path;
     std::string json_problem;  // a .json file that is not valid JSON: reported if nothing claims it
     sdk::Diagnostic json_diag;
@@ -178,44 +183,68 @@ class Collector {
         }
     }
 
-    std::string next_spool_path() { return (*options_.spool_dir / std::to_string(++spooled_)).string(); }
+    // Every kept entry goes into one append-only spool file: creating a file per entry made the
+    // kernel's file creation the largest cost of an import.
+    bool open_spool(const std::string& path) {
+        if (spool_) return true;
+        spool_path_ = (*options_.spool_dir / "entries.spool").string();
+        spool_.reset(std::fopen(spool_path_.c_str(), "wb"));
+        if (!spool_)
+            diags_.error("FERRY-PKG-SPOOL", "cannot create a temporary file in " + options_.spool_dir->string(),
+                         "check free space and permissions of the temporary folder (TMPDIR)", path);
+        return spool_ != nullptr;
+    }
+
+    bool spool_write(const std::string& path, const char* data, std::size_t n) {
+        if (std::fwrite(data, 1, n, spool_.get()) != n) {
+            diags_.error("FERRY-PKG-SPOOL", "cannot write a temporary copy of the entry",
+                         "check free space in the temporary folder (TMPDIR)", path);
+            return false;
+        }
+        spool_size_ += n;
+        return true;
+    }
 
     bool spool_stream(const std::string& path, EntryReader& reader, FileEntry& f) {
-        f.spool_path = next_spool_path();
-        std::ofstream out(f.spool_path, std::ios::binary);
+        if (!open_spool(path)) return false;
+        f.spool_path = spool_path_;
+        f.offset = spool_size_;
         char buf[1 << 16];
         for (;;) {
             const std::ptrdiff_t n = reader.read(buf, sizeof buf);
             if (n < 0) return false;
-            if (n == 0) break;
-            out.write(buf, n);
+            if (n == 0) return true;
+            if (!spool_write(path, buf, static_cast<std::size_t>(n))) return false;
             f.size += static_cast<std::uint64_t>(n);
         }
-        if (!out) {
-            diags_.error("FERRY-PKG-SPOOL", "cannot write a temporary copy of the entry",
-                         "check free space in the temporary folder (TMPDIR)", path);
-            return false;
-        }
-        return true;
     }
 
     bool spool_text(const std::string& path, const std::string& text, FileEntry& f) {
-        f.spool_path = next_spool_path();
-        std::ofstream out(f.spool_path, std::ios::binary);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        if (!out) {
-            diags_.error("FERRY-PKG-SPOOL", "cannot write a temporary copy of the entry",
-                         "check free space in the temporary folder (TMPDIR)", path);
+        if (!open_spool(path)) return false;
+        f.spool_path = spool_path_;
+        f.offset = spool_size_;
+        return spool_write(path, text.data(), text.size());
+    }
+
+  public:
+    // Flushes the spool so readers see every byte; false after adding an error.
+    bool close_spool() {
+        if (spool_ && std::fflush(spool_.get()) != 0) {
+            diags_.error("FERRY-PKG-SPOOL", "cannot finish the temporary copy of the package",
+                         "check free space in the temporary folder (TMPDIR)", spool_path_);
             return false;
         }
+        spool_.reset();
         return true;
     }
 
+  private:
     void claim(ContentRef& ref, const std::string& path, const FileEntry& f) {
         ref.present = true;
         ref.is_inline = false;
         ref.entry_path = path;
         ref.spool_path = f.spool_path;
+        ref.offset = f.offset;
         ref.size = f.size;
         claimed_.insert(path);
     }
@@ -319,7 +348,12 @@ class Collector {
     std::set<std::size_t> layout_resources_;
     std::set<std::string> workflow_seen_;
     std::vector<PendingEdge> edges_;
-    std::uint64_t spooled_ = 0;
+    struct FileCloser {
+        void operator()(std::FILE* f) const { std::fclose(f); }
+    };
+    std::unique_ptr<std::FILE, FileCloser> spool_;
+    std::string spool_path_;
+    std::uint64_t spool_size_ = 0;
     bool spec_marker_ = false;
     bool layout_docs_ = false;
     bool layout_flow_ = false;
@@ -355,6 +389,7 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
     out.info.entries = stats.entries;
     out.info.uncompressed = stats.uncompressed;
     if (ok && !stream.failed()) out.info.sha256 = stream.sha256_hex();
+    if (ok) ok = collector.close_spool();
     if (!ok) return false;
     collector.finish(stats.lone_document);
     return !diags.has_errors();
@@ -373,13 +408,65 @@ bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& dia
         return false;
     }
     std::ifstream in(ref.spool_path, std::ios::binary);
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (!in.good() && !in.eof()) {
+    out.resize(ref.size);
+    in.seekg(static_cast<std::streamoff>(ref.offset));
+    in.read(out.data(), static_cast<std::streamsize>(ref.size));
+    if (!in || static_cast<std::uint64_t>(in.gcount()) != ref.size) {
+        out.clear();
         diags.error("FERRY-PKG-CONTENT", "cannot read the temporary copy of '" + ref.entry_path + "'", "", ref.entry_path);
         return false;
     }
-    out = buf.str();
+    return true;
+}
+
+}  // namespace ferry::host
+
+namespace ferry::host {
+
+namespace {
+// Feeds a content reference's bytes to `sink` in chunks.
+template <typename Sink>
+bool each_chunk(const ContentRef& ref, sdk::Diagnostics& diags, Sink&& sink) {
+    if (!ref.present) return true;
+    if (ref.is_inline) {
+        sink(ref.inline_text.data(), ref.inline_text.size());
+        return true;
+    }
+    std::ifstream in(ref.spool_path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(ref.offset));
+    std::vector<char> buf(1 << 16);
+    std::uint64_t left = ref.size;
+    while (left > 0 && in) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+        in.read(buf.data(), static_cast<std::streamsize>(want));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got == 0) break;
+        sink(buf.data(), got);
+        left -= got;
+    }
+    if (left != 0) {
+        diags.error("FERRY-PKG-CONTENT", "cannot read the temporary copy of '" + ref.entry_path + "'", "", ref.entry_path);
+        return false;
+    }
+    return true;
+}
+}  // namespace
+
+bool hash_content(const ContentRef& ref, std::string& hex, sdk::Diagnostics& diags) {
+    Sha256 h;
+    if (!each_chunk(ref, diags, [&](const char* p, std::size_t n) { h.update(p, n); })) return false;
+    hex = h.hex();
+    return true;
+}
+
+bool write_content(const ContentRef& ref, const std::string& path, sdk::Diagnostics& diags) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!each_chunk(ref, diags, [&](const char* p, std::size_t n) { out.write(p, static_cast<std::streamsize>(n)); }))
+        return false;
+    if (!out) {
+        diags.error("FERRY-PKG-SPOOL", "cannot write " + path, "check free space in the temporary folder (TMPDIR)", path);
+        return false;
+    }
     return true;
 }
 

@@ -29,5 +29,9 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
 
 // Reads the bytes of a content reference (inline text or spooled file).
 bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& diags);
+// SHA-256 of a content reference's bytes, read in chunks (never the whole content in memory).
+bool hash_content(const ContentRef& ref, std::string& hex, sdk::Diagnostics& diags);
+// Copies a content reference's bytes into a file of their own (an engine upload needs one).
+bool write_content(const ContentRef& ref, const std::string& path, sdk::Diagnostics& diags);
 
 }  // namespace ferry::host

@@ -68,12 +68,20 @@ class PlanBuilder {
 
     void run() {
         create_engines();
+        find_default_mappings();
         for (const auto& r : model_.resources) plan_resource(r);
         for (const auto& f : model_.functions) plan_function(f);
         for (const auto& t : model_.tables) plan_table(t);
         for (const auto& n : model_.nodes) plan_node(n);
         for (const auto& d : model_.datasources) plan_datasource(d);
         report_placement_failures();
+        sdk::Diagnostics d;
+        for (auto& stamp : catalog_.list_stamps(task_.workspace, d))
+            existing_.emplace(std::make_pair(stamp.kind, stamp.name), std::move(stamp));
+        if (d.has_errors()) {
+            plan_.diagnostics.append(d);
+            for (auto& o : plan_.objects) fail(o, "the catalog could not be asked what the workspace holds");
+        }
         for (auto& o : plan_.objects) decide(o);
     }
 
@@ -96,6 +104,23 @@ class PlanBuilder {
         }
     }
 
+    // An object that names no instance (a node without a datasource) belongs to the workspace's
+    // instance of its type. When the destination has none, it follows the package's instance of that
+    // type — if the package's objects of that type all name one mapped instance.
+    void find_default_mappings() {
+        std::map<std::string, std::set<const EngineMapping*>> by_type;
+        auto note = [&](const std::string& type, const std::string& instance) {
+            if (type.empty() || instance.empty()) return;
+            if (const EngineMapping* m = task_.mapping_for(instance)) by_type[type].insert(m);
+        };
+        for (const auto& n : model_.nodes) note(engine_type_of(reg_, n), n.datasource_name);
+        for (const auto& t : model_.tables) note(engine_type_of(reg_, t), t.project);
+        for (const auto& f : model_.functions) note(engine_type_of(reg_, f), f.datasource_name);
+        for (const auto& r : model_.resources) note(engine_type_of(reg_, r), r.datasource_name);
+        for (const auto& [type, mappings] : by_type)
+            if (mappings.size() == 1) default_mapping_[type] = *mappings.begin();
+    }
+
     sdk::Engine* engine_for(const Placement& p) const {
         if (!p.target) return nullptr;
         auto it = plan_.engines.find(p.target->name);
@@ -106,17 +131,31 @@ class PlanBuilder {
         Placement p;
         if (type.empty()) return p;
         const EngineMapping* m = source_instance.empty() ? nullptr : task_.mapping_for(source_instance);
+        if (!m && source_instance.empty()) {
+            bool destination_has_type = false;
+            for (const auto& e : task_.engines) destination_has_type = destination_has_type || e.type == type;
+            if (auto it = default_mapping_.find(type); !destination_has_type && it != default_mapping_.end())
+                m = it->second;
+        }
         if (m) {
             p.target = task_.engine(m->target);
             p.cross_engine = m->cross_engine;
             if (!p.target) {
                 p.ok = false;  // a mapping to an unknown instance was refused with the config
             } else if (p.target->type != type && !m->cross_engine) {
-                auto& use = mismatched_[source_instance];
+                auto& use = mismatched_[m->source];
                 use.first = type;
                 use.second.push_back(label);
                 p.ok = false;
             }
+            return p;
+        }
+        if (!source_instance.empty()) {
+            // The package names an instance nobody mapped: say which, whatever the destination has.
+            auto& use = unmapped_[source_instance];
+            use.first = type;
+            use.second.push_back(label);
+            p.ok = false;
             return p;
         }
         const EngineInstance* of_type = nullptr;
@@ -128,13 +167,8 @@ class PlanBuilder {
         if (!of_type) {
             missing_type_[type].push_back(label);
             p.ok = false;
-        } else if (source_instance.empty()) {
-            p.target = of_type;  // nothing named: the destination's instance of that type
         } else {
-            auto& use = unmapped_[source_instance];
-            use.first = type;
-            use.second.push_back(label);
-            p.ok = false;
+            p.target = of_type;  // nothing named: the destination's instance of that type
         }
         return p;
     }
@@ -144,12 +178,16 @@ class PlanBuilder {
             std::string candidates;
             for (const auto& e : task_.engines)
                 if (e.type == use.first) candidates += (candidates.empty() ? "" : ", ") + e.name;
-            plan_.diagnostics.error("FERRY-PLAN-UNMAPPED-ENGINE",
-                                    "engine instance '" + source + "' (" + use.first +
-                                        ") has no mapping; it is used by " + list_names(use.second),
-                                    "add " + source + " = \"<instance>\" to [mapping.engines]; the destination's " +
-                                        use.first + " instances: " + candidates,
-                                    task_.path);
+            plan_.diagnostics.error(
+                "FERRY-PLAN-UNMAPPED-ENGINE",
+                "engine instance '" + source + "' (" + use.first + ") has no mapping; it is used by " + list_names(use.second),
+                candidates.empty()
+                    ? "the destination has no " + use.first + " instance: add one to [[workspace.engines]] and map " +
+                          source + " to it, or map it across engines with " + source +
+                          " = { instance = \"...\", cross_engine = true }"
+                    : "add " + source + " = \"<instance>\" to [mapping.engines]; the destination's " + use.first +
+                          " instances: " + candidates,
+                task_.path);
         }
         for (const auto& [source, use] : mismatched_) {
             const EngineMapping* m = task_.mapping_for(source);
@@ -240,15 +278,19 @@ class PlanBuilder {
         const std::string type = engine_type_of(reg_, r);
         const Placement p = place("resource " + r.name, type, r.datasource_name);
         land(o, p, type);
-        load(r.content, o.record.content, o);
-        o.content_path = r.content.spool_path;
+        // The bytes stay in the spool until commit; the fingerprint covers them through their hash.
+        o.content = r.content;
+        std::string content_sha;
+        sdk::Diagnostics hd;
+        if (!hash_content(r.content, content_sha, hd)) fail(o, hd.items().front().summary);
         static const std::map<std::string, std::string> kTypes = {{"python", "py"}, {"jar", "jar"},
                                                                   {"archive", "archive"}, {"file", "file"}};
         auto it = kTypes.find(r.type);
         o.resource_type = it == kTypes.end() ? "file" : it->second;
         o.commit_to_engine = task_.commit.resources && engine_for(p) && !p.cross_engine && r.content.present;
-        o.record.attributes = json{{"type", r.type}, {"source_instance", r.datasource_name}, {"file_path", r.file_path},
-                                   {"size", r.content.size}}
+        o.record.attributes = json{{"type", r.type},           {"source_instance", r.datasource_name},
+                                   {"file_path", r.file_path}, {"size", r.content.size},
+                                   {"sha256", content_sha}}
                                   .dump();
     }
 
@@ -385,13 +427,8 @@ class PlanBuilder {
     void decide(PlannedObject& o) {
         o.record.sha256 = fingerprint(o.record);
         if (o.action == sdk::Action::fail) return;
-        sdk::Diagnostics d;
-        const auto existing = catalog_.find_object(task_.workspace, o.kind, o.name, d);
-        if (d.has_errors()) {
-            plan_.diagnostics.append(d);
-            fail(o, "the catalog could not be asked");
-            return;
-        }
+        auto found = existing_.find({o.kind, o.name});
+        const catalog::ObjectStamp* existing = found == existing_.end() ? nullptr : &found->second;
         const bool overwrite = task_.commit.on_conflict == "overwrite";
         const std::string kind = sdk::to_string(o.kind);
         if (existing) {
@@ -422,6 +459,7 @@ class PlanBuilder {
                                        " exists: " + ex.diagnostics.items().front().summary,
                                    "", ""});
             } else if (ex.exists) {
+                o.engine_conflict = true;
                 if (overwrite) {
                     o.action = sdk::Action::update;
                     o.reason = "replaces the " + kind + " on " + o.record.engine_instance + " (on_conflict = overwrite)";
@@ -443,6 +481,8 @@ class PlanBuilder {
     NameMap names_;
     std::map<std::string, std::pair<std::string, std::vector<std::string>>> unmapped_, mismatched_;
     std::map<std::string, std::vector<std::string>> missing_type_;
+    std::map<std::string, const EngineMapping*> default_mapping_;
+    std::map<std::pair<sdk::ObjectKind, std::string>, catalog::ObjectStamp> existing_;
     std::set<std::string> warned_owners_, warned_groups_;
 };
 

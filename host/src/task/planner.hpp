@@ -27,7 +27,8 @@ struct PlannedObject {
     std::string engine_type;         // the destination instance's engine type, empty for none
     std::vector<std::string> statements;  // what the engine would run
     bool commit_to_engine = false;
-    std::string content_path;        // resources: a private copy of the bytes
+    bool engine_conflict = false;    // the conflict is with an object on the engine, not in the catalog
+    ContentRef content;              // resources: their bytes, loaded only when committed
     std::string resource_type;
     std::vector<sdk::Diagnostic> notes;  // warnings for the report: lossy columns, review flags
 };

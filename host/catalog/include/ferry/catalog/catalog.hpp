@@ -113,6 +113,14 @@ struct JournalEntry {
     std::string updated_at;  // set by upsert_journal
 };
 
+// What planning needs of an object already in a workspace, without its content.
+struct ObjectStamp {
+    sdk::ObjectKind kind = sdk::ObjectKind::node;
+    std::string name;
+    std::int64_t version = 0;
+    std::string sha256;
+};
+
 struct WorkspaceLock {
     std::string workspace;
     std::string task;
@@ -156,6 +164,9 @@ class Catalog {
     std::vector<sdk::ObjectRecord> list_objects(const std::string& workspace,
                                                 std::optional<sdk::ObjectKind> kind, sdk::Diagnostics& diags);
     // -1 with diagnostics on failure.
+    // Every object's kind, name, version and fingerprint in one query: the planner compares a whole
+    // package against this instead of asking object by object.
+    std::vector<ObjectStamp> list_stamps(const std::string& workspace, sdk::Diagnostics& diags);
     std::int64_t count_objects(const std::string& workspace, std::optional<sdk::ObjectKind> kind,
                                sdk::Diagnostics& diags);
 

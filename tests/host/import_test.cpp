@@ -1,0 +1,416 @@
+// Import tasks end to end through the ferry binary: packages built from the samples, a fresh
+// SQLite catalog and SQLite engine per test, assertions on the catalog itself.
+#include <filesystem>
+#include <map>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "ferry/catalog/catalog.hpp"
+#include "package_builder.hpp"
+#include "test_env.hpp"
+
+namespace ferry::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Settings a test can change; the text is written as a task file beside the package.
+struct TaskFile {
+    std::string name = "sales_dw.t1";
+    std::string package = "sales_dw.zip";
+    std::string engines = R"([[workspace.engines]]
+name = "rehearsal"
+type = "sqlite"
+path = "rehearsal.db"
+)";
+    std::string engine_map = R"(odps_first = { instance = "rehearsal", cross_engine = true })";
+    std::string extra_mapping = R"([mapping.resource_groups]
+group_2 = "sched_prod"
+[mapping.workspaces]
+sales_dev = "sales_prod"
+[mapping.owners]
+"064152" = "alice"
+)";
+    std::string dry_run = R"(nodes = ["ods_*"])";
+    std::string commit = R"(resources = true
+tables = true
+functions = false
+change_owner = false
+on_conflict = "skip")";
+    std::string extra_task;
+
+    std::string text() const {
+        return "[task]\nname = \"" + name + "\"\nremarks = \"test\"\n" + extra_task + "[source]\nplugin = \"local\"\npath = \"" +
+               package + "\"\n[workspace]\nname = \"sales_prod\"\ncatalog = \"sqlite:catalog.db\"\nimporter = \"bob\"\n" +
+               engines + "[mapping.engines]\n" + engine_map + "\n" + extra_mapping + "[dry_run]\n" + dry_run +
+               "\n[commit]\n" + commit + "\n";
+    }
+};
+
+class Import : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = scratch_dir();
+        write_package(dir_ + "/sales_dw.zip", Format::zip, spec_package_entries(samples_dir()));
+    }
+    std::string write_task(const TaskFile& t, const std::string& file = "task.toml") {
+        write_file(dir_ + "/" + file, t.text());
+        return dir_ + "/" + file;
+    }
+    RunResult ferry(const std::string& args) { return run_ferry(args + " --catalog sqlite:" + dir_ + "/catalog.db"); }
+    std::unique_ptr<catalog::Catalog> open() {
+        sdk::Diagnostics d;
+        auto c = catalog::Catalog::open("sqlite:" + dir_ + "/catalog.db", d);
+        EXPECT_NE(c, nullptr) << codes_of(d);
+        return c;
+    }
+    std::map<std::string, sdk::ObjectRecord> objects() {
+        auto c = open();
+        sdk::Diagnostics d;
+        std::map<std::string, sdk::ObjectRecord> out;
+        for (auto& o : c->list_objects("sales_prod", std::nullopt, d))
+            out[std::string(sdk::to_string(o.kind)) + ":" + o.name] = o;
+        return out;
+    }
+    json report(const std::string& task) {
+        auto r = ferry("report " + task + " --format json");
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return json::parse(r.out);
+    }
+    std::string dir_;
+};
+
+TEST_F(Import, LandsEveryObjectWithEverySetting) {
+    const auto r = ferry("import --yes " + write_task({}));
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("IMPORT_SUCCESS"), std::string::npos) << r.out;
+    auto objs = objects();
+    EXPECT_EQ(objs.size(), 9u);  // 5 nodes, 1 resource, 1 table, 1 function, 1 data source
+    const auto& dwd = objs.at("node:dwd_orders");
+    EXPECT_EQ(dwd.owner, "alice");                 // owner mapping
+    EXPECT_EQ(dwd.resource_group, "sched_prod");   // resource group mapping
+    EXPECT_FALSE(dwd.dry_run);
+    EXPECT_EQ(dwd.engine_instance, "rehearsal");   // engine instance mapping
+    EXPECT_EQ(dwd.version, 1);
+    EXPECT_NE(dwd.content.find("sales_prod.dwd_orders"), std::string::npos) << dwd.content;  // workspace mapping
+    EXPECT_EQ(dwd.content.find("sales_dev."), std::string::npos) << dwd.content;
+    const json attrs = json::parse(dwd.attributes);
+    EXPECT_EQ(attrs["recurrence"], "Normal");
+    EXPECT_TRUE(objs.at("node:ods_orders").dry_run);  // dry-run glob
+    EXPECT_EQ(json::parse(objs.at("node:ods_orders").attributes)["recurrence"], "Skip");
+    // The table exists on the engine instance, with the type mapping applied.
+    EXPECT_TRUE(fs::exists(dir_ + "/rehearsal.db"));
+    const auto show = ferry("show table dwd_orders --workspace sales_prod");
+    EXPECT_EQ(show.exit_code, 0);
+    EXPECT_NE(show.out.find("CREATE TABLE IF NOT EXISTS \"dwd_orders\""), std::string::npos) << show.out;
+    const json rep = report("sales_dw.t1");
+    EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
+    EXPECT_EQ(rep["results"]["total"]["succeeded"], 9);
+    EXPECT_EQ(rep["details"].size(), 9u);
+}
+
+TEST_F(Import, SecondIdenticalImportChangesNothing) {
+    const std::string task = write_task({});
+    ASSERT_EQ(ferry("import --yes " + task).exit_code, 0);
+    const auto before = objects();
+    const auto r = ferry("import --yes " + task);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json rep = report("sales_dw.t1");
+    EXPECT_EQ(rep["results"]["total"]["unchanged"], 9);
+    EXPECT_EQ(rep["results"]["total"]["succeeded"], 0);
+    const auto after = objects();
+    ASSERT_EQ(after.size(), before.size());
+    for (const auto& [k, o] : after) EXPECT_EQ(o.version, 1) << k;
+}
+
+TEST_F(Import, PlanChangesNothing) {
+    const auto r = ferry("plan --json " + write_task({}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json plan = json::parse(r.out);
+    EXPECT_EQ(plan["summary"]["create"], 9);
+    EXPECT_FALSE(plan["blocked"].get<bool>());
+    for (const auto& o : plan["objects"]) EXPECT_FALSE(o["reason"].get<std::string>().empty());
+    EXPECT_TRUE(objects().empty());
+    EXPECT_FALSE(fs::exists(dir_ + "/rehearsal.db")) << "plan must not create tables";
+    EXPECT_EQ(ferry("tasks --json").out.find("sales_dw.t1"), std::string::npos);
+}
+
+TEST_F(Import, UnmappedEngineFailsTheTaskNamingTheNodes) {
+    TaskFile t;
+    t.engine_map = "";
+    const auto r = ferry("plan " + write_task(t));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("error[FERRY-PLAN-UNMAPPED-ENGINE]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("engine instance 'odps_first' (maxcompute) has no mapping; it is used by resource "
+                         "math_lib.py, function add_one, table dwd_orders, node ods_orders"),
+              std::string::npos)
+        << r.err;
+    // The import fails as a whole and writes no object.
+    const auto imp = ferry("import --yes " + write_task(t));
+    EXPECT_EQ(imp.exit_code, 1);
+    EXPECT_TRUE(objects().empty());
+    EXPECT_EQ(report("sales_dw.t1")["basic"]["status"], "IMPORT_ERROR");
+}
+
+TEST_F(Import, EngineTypeMismatchWithoutOptIn) {
+    TaskFile t;
+    t.engine_map = R"(odps_first = "rehearsal")";
+    const auto r = ferry("plan " + write_task(t));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("error[FERRY-PLAN-ENGINE-TYPE]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("engine instance 'odps_first' (maxcompute) is mapped to 'rehearsal', an instance of type sqlite"),
+              std::string::npos)
+        << r.err;
+}
+
+TEST_F(Import, DestinationWithoutTheEngineType) {
+    TaskFile t;
+    t.engines = "";
+    t.engine_map = "";
+    const auto r = ferry("plan " + write_task(t));
+    EXPECT_EQ(r.exit_code, 1);
+    // Objects naming an instance: unmapped; the MigrationX nodes name none: no instance of their type.
+    EXPECT_NE(r.err.find("error[FERRY-PLAN-UNMAPPED-ENGINE]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("hint: the destination has no maxcompute instance: add one to [[workspace.engines]] and map "
+                         "odps_first to it"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("error[FERRY-PLAN-ENGINE-MISSING]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("the destination has no maxcompute engine instance: node sql节点, node python节点 cannot be "
+                         "created there"),
+              std::string::npos)
+        << r.err;
+}
+
+struct ConfigCase {
+    std::string name;
+    std::string code;
+    std::string message;
+    std::function<void(TaskFile&)> change;
+};
+
+TEST_F(Import, BadConfigExitsTwoAndWritesNothing) {
+    const std::vector<ConfigCase> cases = {
+        {"unknown_key", "FERRY-CONFIG-UNKNOWN-KEY", "unknown key 'colour' in [task]",
+         [](TaskFile& t) { t.extra_task = "colour = \"blue\"\n"; }},
+        {"bad_name", "FERRY-TASK-NAME",
+         "bad task name 'sales dw': the name contains ' ' at position 6; task names hold only letters, digits, '_' and '.'",
+         [](TaskFile& t) { t.name = "sales dw"; }},
+        {"unknown_instance", "FERRY-TASK-MAPPING",
+         "engine instance 'odps_first' is mapped to 'mc_prod', which is not an engine instance of the destination",
+         [](TaskFile& t) { t.engine_map = R"(odps_first = "mc_prod")"; }},
+        {"unknown_engine_plugin", "FERRY-CONFIG-PLUGIN",
+         "engine instance 'rehearsal' has type 'teradata', but no engine plugin of that name is loaded",
+         [](TaskFile& t) { t.engines = "[[workspace.engines]]\nname = \"rehearsal\"\ntype = \"teradata\"\n"; }},
+        {"bad_conflict_rule", "FERRY-CONFIG-VALUE", "on_conflict must be \"skip\" or \"overwrite\", not 'merge'",
+         [](TaskFile& t) { t.commit = "on_conflict = \"merge\""; }},
+    };
+    for (const auto& c : cases) {
+        TaskFile t;
+        c.change(t);
+        const auto r = ferry("import --yes " + write_task(t, c.name + ".toml"));
+        EXPECT_EQ(r.exit_code, 2) << c.name << "\n" << r.err;
+        EXPECT_NE(r.err.find("error[" + c.code + "] " + dir_ + "/" + c.name + ".toml:"), std::string::npos)
+            << c.name << "\n" << r.err;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << c.name << "\n" << r.err;
+    }
+    EXPECT_FALSE(fs::exists(dir_ + "/catalog.db")) << "a config error must write nothing";
+    const auto unknown = ferry("plan " + write_task([] {
+        TaskFile t;
+        t.extra_task = "colour = \"blue\"\n";
+        return t;
+    }()));
+    EXPECT_NE(unknown.err.find("hint: allowed keys: name, remarks"), std::string::npos) << unknown.err;
+}
+
+TEST_F(Import, ConflictSkipAndOverwrite) {
+    ASSERT_EQ(ferry("import --yes " + write_task({})).exit_code, 0);
+    // The same objects, changed, from another task: a node's code differs.
+    auto entries = spec_package_entries(samples_dir());
+    for (auto& e : entries)
+        if (e.path.size() > 15 && e.path.compare(e.path.size() - 15, 15, "/dwd_orders.sql") == 0)
+            e.content = "SELECT 2; -- changed\n";
+    write_package(dir_ + "/changed.zip", Format::zip, entries);
+    TaskFile skip;
+    skip.name = "sales_dw.t2";
+    skip.package = "changed.zip";
+    const auto r = ferry("import --yes " + write_task(skip, "skip.toml"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;  // a conflict is not a failure: the product's rule
+    json rep = report("sales_dw.t2");
+    EXPECT_EQ(rep["results"]["node"]["conflict"], 1);
+    EXPECT_EQ(rep["results"]["total"]["unchanged"], 8);
+    EXPECT_EQ(objects().at("node:dwd_orders").version, 1);
+    EXPECT_EQ(objects().at("node:dwd_orders").content.find("changed"), std::string::npos);
+
+    TaskFile over = skip;
+    over.name = "sales_dw.t3";
+    over.commit = "functions = false\non_conflict = \"overwrite\"";
+    ASSERT_EQ(ferry("import --yes " + write_task(over, "over.toml")).exit_code, 0);
+    rep = report("sales_dw.t3");
+    EXPECT_EQ(rep["results"]["node"]["succeeded"], 1);
+    EXPECT_EQ(objects().at("node:dwd_orders").version, 2);
+    EXPECT_NE(objects().at("node:dwd_orders").content.find("changed"), std::string::npos);
+}
+
+TEST_F(Import, ChangeOwnerGivesEverythingToTheImporter) {
+    TaskFile t;
+    t.commit = "functions = false\nchange_owner = true";
+    ASSERT_EQ(ferry("import --yes " + write_task(t)).exit_code, 0);
+    for (const auto& [k, o] : objects())
+        if (o.kind != sdk::ObjectKind::datasource) EXPECT_EQ(o.owner, "bob") << k;
+    const json rep = report("sales_dw.t1");
+    for (const auto& d : rep["details"])
+        if (d["kind"] == "node") EXPECT_EQ(d["owner_before"], d["name"] == "sql节点" || d["name"] == "python节点" ? "1" : "064152");
+}
+
+TEST_F(Import, UnmappedOwnersFallBackToTheImporterWithAWarning) {
+    TaskFile t;
+    t.extra_mapping = "[mapping.owners]\n\"someone_else\" = \"carol\"\n";
+    const auto r = ferry("import --yes " + write_task(t));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning[FERRY-PLAN-UNMAPPED-OWNER]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("owner '064152' has no entry in [mapping.owners]; its objects go to the importer 'bob'"),
+              std::string::npos);
+    EXPECT_EQ(objects().at("node:dwd_orders").owner, "bob");
+}
+
+TEST_F(Import, NoMappingsKeepSourceValues) {
+    TaskFile t;
+    t.extra_mapping = "";
+    t.dry_run = "nodes = []";
+    ASSERT_EQ(ferry("import --yes " + write_task(t)).exit_code, 0);
+    const auto o = objects().at("node:dwd_orders");
+    EXPECT_EQ(o.owner, "064152");
+    EXPECT_EQ(o.resource_group, "group_2");
+    EXPECT_NE(o.content.find("sales_dev.dwd_orders"), std::string::npos);
+    EXPECT_FALSE(objects().at("node:ods_orders").dry_run);
+}
+
+TEST_F(Import, HeldLockRefusesAndChangesNothing) {
+    {
+        auto c = open();
+        sdk::Diagnostics d;
+        ASSERT_TRUE(c->ensure_workspace("sales_prod", d));
+        auto lock = c->try_acquire_lock("sales_prod", "other.task", "carol@elsewhere:1", d);
+        ASSERT_TRUE(lock.acquired) << codes_of(d);
+    }
+    const auto r = ferry("import --yes " + write_task({}));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("error[FERRY-TASK-LOCKED] sales_prod: workspace 'sales_prod' is being imported by task "
+                         "'other.task' (carol@elsewhere:1) since "),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(objects().empty());
+}
+
+TEST_F(Import, TaskLifecycle) {
+    const std::string task = write_task({});
+    auto r = ferry("task create " + task);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto list = json::parse(ferry("tasks --json").out);
+    ASSERT_EQ(list["tasks"].size(), 1u);
+    EXPECT_EQ(list["tasks"][0]["state"], "EDITING");
+    EXPECT_EQ(ferry("task edit sales_dw.t1 " + task).exit_code, 0);
+    EXPECT_EQ(ferry("reimport sales_dw.t1").exit_code, 1);  // EDITING cannot be re-imported
+    ASSERT_EQ(ferry("import --yes " + task).exit_code, 0);
+    list = json::parse(ferry("tasks --json").out);
+    EXPECT_EQ(list["tasks"][0]["state"], "IMPORT_SUCCESS");
+    r = ferry("task edit sales_dw.t1 " + task);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("task 'sales_dw.t1' is IMPORT_SUCCESS; only EDITING tasks can be edited"), std::string::npos);
+    r = ferry("reimport sales_dw.t1");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("only a task that ended IMPORT_ERROR or PARTIAL_SUCCESS"), std::string::npos) << r.err;
+    EXPECT_EQ(ferry("task delete sales_dw.t1").exit_code, 0);
+    EXPECT_EQ(json::parse(ferry("tasks --json").out)["tasks"].size(), 0u);
+}
+
+TEST_F(Import, EngineDownGivesPartialSuccessAndReimportFinishes) {
+    // The engine's database file cannot be created while a plain file sits where its folder goes.
+    write_file(dir_ + "/engine", "not a folder");
+    TaskFile t;
+    t.engines = "[[workspace.engines]]\nname = \"rehearsal\"\ntype = \"sqlite\"\npath = \"engine/rehearsal.db\"\n";
+    const auto r = ferry("import --yes " + write_task(t));
+    EXPECT_EQ(r.exit_code, 1);
+    json rep = report("sales_dw.t1");
+    EXPECT_EQ(rep["basic"]["status"], "PARTIAL_SUCCESS");
+    EXPECT_EQ(rep["results"]["table"]["failed"], 1);
+    EXPECT_EQ(rep["results"]["node"]["succeeded"], 5);
+    EXPECT_EQ(objects().count("table:dwd_orders"), 0u);
+    // The engine comes back; reimport redoes only the table.
+    fs::remove(dir_ + "/engine");
+    fs::create_directories(dir_ + "/engine");
+    const auto again = ferry("reimport sales_dw.t1");
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    rep = report("sales_dw.t1");
+    EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
+    EXPECT_EQ(rep["results"]["total"]["failed"], 0);
+    for (const auto& [k, o] : objects()) EXPECT_EQ(o.version, 1) << k;
+    EXPECT_EQ(objects().count("table:dwd_orders"), 1u);
+}
+
+TEST_F(Import, KilledImportResumesToTheCatalogOfACleanImport) {
+    // A clean import into a catalog and an engine of its own, for comparison.
+    TaskFile clean_task;
+    clean_task.engines = "[[workspace.engines]]\nname = \"rehearsal\"\ntype = \"sqlite\"\npath = \"clean.engine.db\"\n";
+    ASSERT_EQ(run_ferry("import --yes " + write_task(clean_task, "clean.toml") + " --catalog sqlite:" + dir_ + "/clean.db")
+                  .exit_code,
+              0);
+    const std::string task = write_task({});
+    sdk::Diagnostics d;
+    auto clean_cat = catalog::Catalog::open("sqlite:" + dir_ + "/clean.db", d);
+    std::map<std::string, std::string> clean;
+    for (auto& o : clean_cat->list_objects("sales_prod", std::nullopt, d))
+        clean[std::string(sdk::to_string(o.kind)) + ":" + o.name] = o.sha256;
+    ASSERT_EQ(clean.size(), 9u);
+
+    // Kill points: after the resource, after the table (its engine side done), mid-nodes, last.
+    for (int kill_after : {1, 2, 3, 5, 6, 8}) {
+        fs::remove(dir_ + "/catalog.db");
+        fs::remove(dir_ + "/rehearsal.db");
+        // Batches of 3 so kills land both between transactions and inside an open one.
+        const auto killed = run_ferry("import --yes " + task + " --catalog sqlite:" + dir_ + "/catalog.db",
+                                      "FERRY_COMMIT_BATCH=3 FERRY_FAULT_KILL_AFTER_COMMITS=" + std::to_string(kill_after));
+        EXPECT_NE(killed.exit_code, 0) << "the importer should have died after " << kill_after;
+        EXPECT_LT(objects().size(), 9u) << "killed after " << kill_after;
+        const auto resumed = ferry("reimport sales_dw.t1");
+        ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+        std::map<std::string, std::string> now;
+        for (const auto& [k, o] : objects()) {
+            now[k] = o.sha256;
+            EXPECT_EQ(o.version, 1) << k << " was written twice";
+        }
+        EXPECT_EQ(now, clean);
+        const json rep = report("sales_dw.t1");
+        EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
+        EXPECT_EQ(rep["results"]["total"]["succeeded"], 9);
+        EXPECT_EQ(rep["details"].size(), 9u);
+    }
+}
+
+TEST_F(Import, ReportFormats) {
+    ASSERT_EQ(ferry("import --yes " + write_task({})).exit_code, 0);
+    const json rep = report("sales_dw.t1");
+    for (const char* section : {"basic", "settings", "results", "details"}) EXPECT_TRUE(rep.contains(section)) << section;
+    for (const char* key : {"name", "remarks", "package", "source", "importer", "start", "end", "status"})
+        EXPECT_TRUE(rep["basic"].contains(key)) << key;
+    EXPECT_EQ(rep["basic"]["package"]["sha256"].get<std::string>().size(), 64u);
+    for (const auto& d : rep["details"])
+        for (const char* key : {"kind", "name", "action", "status", "message", "owner_before", "owner_after", "engine_instance"})
+            EXPECT_TRUE(d.contains(key)) << key;
+    const auto html = ferry("report sales_dw.t1 --format html -o " + dir_ + "/r.html");
+    ASSERT_EQ(html.exit_code, 0);
+    const std::string page = read_file(dir_ + "/r.html");
+    for (const char* h : {"<h2>Basic Information</h2>", "<h2>Import Settings</h2>", "<h2>Import results</h2>",
+                          "<h2>Details</h2>", "dwd_orders"})
+        EXPECT_NE(page.find(h), std::string::npos) << h;
+    EXPECT_EQ(page.find("http"), std::string::npos) << "the page must be self-contained";
+    EXPECT_EQ(page.find("secret"), std::string::npos) << "data source settings never reach the report";
+    const auto text = ferry("report sales_dw.t1");
+    EXPECT_NE(text.out.find("Basic Information"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ferry::test
