@@ -36,12 +36,16 @@ cmake --build "$build" -j2
 
 start_server postgres.sh 55433
 export FERRY_TEST_PG_URI="postgresql:${FERRY_TEST_PG_DSN}"
+# The crash test stops and restarts this server mid-import.
+export FERRY_TEST_PG_DIR="$work/postgres" FERRY_TEST_PG_PORT=55433
 start_server mariadb.sh 55434
 start_server fake_maxcompute.py 55435
 start_server start_source_servers.sh
 
 ctest --test-dir "$build" -j2 --output-on-failure
 "$root/tests/web/run_browser_tests.sh" "$build"
+# A bounded fuzzing run (libFuzzer, clang) over the package reader, FlowSpec, DDL and task config.
+"$root/tests/fuzz/run_fuzz.sh" "$root/build-fuzz" "${FERRY_FUZZ_SECONDS:-15}"
 
 if [ "${FERRY_SKIP_SANITIZERS:-0}" != "1" ]; then
   cmake -S "$root" -B "$asan_build" -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON >/dev/null

@@ -89,7 +89,9 @@ TEST_P(BadPackage, IsRefusedWithItsCodeAndMessage) {
     ASSERT_NE(d, nullptr) << "expected " << c.code << ", got:\n" << codes_of(result.diags);
     EXPECT_EQ(d->severity, sdk::Severity::error);
     EXPECT_EQ(d->summary, c.summary);
-    if (!c.where.empty()) EXPECT_EQ(d->where, c.where);
+    if (!c.where.empty()) {
+        EXPECT_EQ(d->where, c.where);
+    }
     EXPECT_FALSE(d->detail.empty()) << "every error says what to do";
 }
 

@@ -22,5 +22,7 @@ int cmd_report(App& app, const Args& args);
 int cmd_objects(App& app, const Args& args);
 int cmd_show(App& app, const Args& args);
 int cmd_serve(App& app, const Args& args);
+int cmd_queue(App& app, const Args& args);
+int cmd_worker(App& app, const Args& args);
 
 }  // namespace ferry::host

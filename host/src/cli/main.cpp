@@ -32,6 +32,8 @@ const std::map<std::string, Command>& commands() {
         {"objects", {cmd_objects, "list the objects of a destination workspace"}},
         {"show", {cmd_show, "print an object's code or DDL"}},
         {"serve", {cmd_serve, "serve the Import Tasks web console and its REST API"}},
+        {"queue", {cmd_queue, "store a task as QUEUED for a `ferry worker`"}},
+        {"worker", {cmd_worker, "claim queued tasks from the catalog and import them"}},
     };
     return table;
 }

@@ -1,0 +1,21 @@
+// Runs a command as a child process and measures it: wall time, and peak RSS from wait4's rusage
+// (so the figure is the child's own, not the benchmark driver's).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ferry::bench {
+
+struct ChildResult {
+    int exit_code = -1;   // -1 when killed by a signal or not started
+    double seconds = 0;
+    long max_rss_kb = 0;
+};
+
+// stdout goes to `stdout_path` ("" = /dev/null), stderr to `stderr_path` ("" = /dev/null); `stdin_path`
+// ("" = /dev/null) feeds stdin.
+ChildResult run_child(const std::vector<std::string>& argv, const std::string& stdout_path = "",
+                      const std::string& stderr_path = "", const std::string& stdin_path = "");
+
+}  // namespace ferry::bench

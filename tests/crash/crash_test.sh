@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Crash safety: an import killed at many points, then `ferry reimport`, must leave exactly the
+# catalog a clean import leaves: the same objects with the same SHA-256, every version 1 (nothing
+# written twice), the journal all succeeded and the report's counts true.
+#   crash_test.sh BUILD_DIR SOURCE_DIR sqlite     SIGKILL (FERRY_FAULT_KILL_AFTER_COMMITS) at 22 points
+#   crash_test.sh BUILD_DIR SOURCE_DIR postgresql SIGKILL at 6 points, then PostgreSQL stopped
+#       mid-import and started again (needs FERRY_TEST_PG_DSN, FERRY_TEST_PG_DIR, FERRY_TEST_PG_PORT
+#       from tests/servers/postgres.sh; the ctest runs it alone, since it stops the shared server)
+set -euo pipefail
+BUILD=$(cd "$1" && pwd) SRC=$(cd "$2" && pwd) backend=$3
+. "$SRC/tests/crash/lib.sh"
+
+work="$BUILD/tests/scratch/crash_$backend"
+rm -rf "$work" && mkdir -p "$work"
+pkg="$work/package.zip"
+# A few hundred objects: 200 nodes, 40 tables, 15 functions, 10 resources.
+"$genpkg" "$pkg" --nodes 200 --tables 40 --functions 15 --resources 10 --code-bytes 1KB --resource-bytes 8KB >/dev/null
+total=265
+task=crash_task
+
+if [[ $backend == postgresql ]]; then
+  for v in FERRY_TEST_PG_DSN FERRY_TEST_PG_DIR FERRY_TEST_PG_PORT; do
+    [[ -n ${!v:-} ]] || fail "$v is not set: start the server with tests/servers/postgres.sh start DIR PORT and export FERRY_TEST_PG_DSN (it prints it), FERRY_TEST_PG_DIR=DIR and FERRY_TEST_PG_PORT=PORT"
+  done
+  admin_dsn=$FERRY_TEST_PG_DSN
+fi
+
+# new_catalog LABEL -> sets $uri and $query (a function taking SQL) for a fresh, empty catalog.
+new_catalog() {
+  if [[ $backend == sqlite ]]; then
+    db="$work/$1.db"
+    rm -f "$db"*
+    uri="sqlite:$db"
+    query() { sqlite_query "$db" "$1"; }
+  else
+    dbname="ferry_crash_$1"
+    pg_query "$admin_dsn" "DROP DATABASE IF EXISTS $dbname" >/dev/null
+    pg_query "$admin_dsn" "CREATE DATABASE $dbname" >/dev/null
+    dsn=$(sed -E "s/dbname=[^ ]+/dbname=$dbname/" <<<"$admin_dsn")
+    uri="postgresql:$dsn"
+    query() { pg_query "$dsn" "$1"; }
+  fi
+}
+
+# snapshot FILE: objects, journal and report digest of the task in the current catalog.
+snapshot() {
+  {
+    query "$sql_objects"
+    echo "== journal"
+    query "$(sed "s/FROM journal/FROM journal WHERE task = '$task'/" <<<"$sql_journal")"
+    echo "== report"
+    query "SELECT report FROM tasks WHERE name = '$task'" | report_digest
+    echo "== state"
+    query "SELECT state FROM tasks WHERE name = '$task'"
+    query "SELECT count(*) FROM workspace_locks"
+  } >"$1"
+}
+
+write_task "$work/task.toml" "$task" crash_ws "$pkg"
+
+new_catalog clean
+"$ferry" import "$work/task.toml" --yes --json --catalog "$uri" >"$work/clean.out" 2>"$work/clean.err" ||
+  fail "the clean import failed: $(cat "$work/clean.err")"
+snapshot "$work/clean.snap"
+[[ $(query "SELECT count(*) FROM objects") == "$total" ]] || fail "the clean import holds $(query "SELECT count(*) FROM objects") objects, expected $total"
+[[ -z $(query "SELECT name FROM objects WHERE version <> 1") ]] || fail "the clean import wrote an object twice"
+[[ -z $(query "SELECT name FROM journal WHERE status <> 'succeeded'") ]] || fail "the clean import's journal is not all succeeded"
+note "clean import: $total objects"
+
+# check_resumed LABEL: the catalog now must be the clean one.
+check_resumed() {
+  snapshot "$work/$1.snap"
+  if ! diff -u "$work/clean.snap" "$work/$1.snap" >"$work/$1.diff"; then
+    head -40 "$work/$1.diff" >&2
+    fail "$1: the catalog after reimport differs from a clean import's (full diff: $work/$1.diff)"
+  fi
+}
+
+if [[ $backend == sqlite ]]; then
+  points=$(seq 1 12 $((total - 1)); echo $total)  # 1, 13, ... 253, 265: 23 points spread over the run
+else
+  points="1 50 100 150 200 $total"
+fi
+n=0
+for k in $points; do
+  new_catalog "kill_$k"
+  set +e
+  # Catalog-only objects commit in batches (here of 16): the hook strikes after the batch holding
+  # the k-th object commits, or inside its open transaction, which is then lost as a whole.
+  FERRY_COMMIT_BATCH=16 FERRY_FAULT_KILL_AFTER_COMMITS=$k "$ferry" import "$work/task.toml" --yes --json \
+    --catalog "$uri" >"$work/kill_$k.out" 2>"$work/kill_$k.err"
+  rc=$?
+  set -e
+  # A shell reports a child killed by SIGKILL as 128 + 9.
+  [[ $rc == 137 ]] || fail "kill after $k commits: the import exited $rc instead of being killed"
+  landed=$(query "SELECT count(*) FROM objects")
+  ((landed > k - 16 && landed < k + 16)) ||
+    fail "kill after $k commits: $landed objects landed, expected within one batch (16) of $k"
+  "$ferry" reimport "$task" --json --catalog "$uri" >"$work/re_$k.out" 2>"$work/re_$k.err" ||
+    fail "kill after $k commits: reimport failed: $(cat "$work/re_$k.err")"
+  check_resumed "kill_$k"
+  n=$((n + 1))
+done
+note "killed at $n points ($(tr '\n' ' ' <<<"$points")), each resumed to the clean catalog"
+
+if [[ $backend == postgresql ]]; then
+  # The server goes away under a running import: stopped once the import has committed some
+  # objects, started again after the importer gave up, then the task is re-imported.
+  pgctl="$SRC/tests/servers/postgres.sh"
+  restart_server() {
+    [[ -f $FERRY_TEST_PG_DIR/data/postmaster.pid ]] || "$pgctl" start "$FERRY_TEST_PG_DIR" "$FERRY_TEST_PG_PORT" >/dev/null
+  }
+  trap restart_server EXIT  # never leave the shared server down
+  new_catalog stopped
+  # One object per transaction here, so the server can be stopped between two of them.
+  FERRY_COMMIT_BATCH=1 "$ferry" import "$work/task.toml" --yes --json --catalog "$uri" \
+    >"$work/stopped.out" 2>"$work/stopped.err" &
+  importer=$!
+  for _ in $(seq 1 400); do
+    landed=$(query "SELECT count(*) FROM objects" 2>/dev/null || echo 0)
+    ((landed >= 20)) && break
+    sleep 0.02
+  done
+  "$pgctl" stop "$FERRY_TEST_PG_DIR" "$FERRY_TEST_PG_PORT"
+  set +e
+  wait $importer
+  rc=$?
+  set -e
+  restart_server
+  [[ $rc != 0 ]] || fail "the import finished before PostgreSQL stopped ($landed objects seen); the test proves nothing"
+  landed=$(query "SELECT count(*) FROM objects")
+  ((landed < total)) || fail "all $total objects landed although the server stopped mid-import"
+  "$ferry" reimport "$task" --json --catalog "$uri" >"$work/re_stopped.out" 2>"$work/re_stopped.err" ||
+    fail "reimport after the server restart failed: $(cat "$work/re_stopped.err")"
+  check_resumed stopped
+  note "PostgreSQL stopped after $landed of $total objects (import exited $rc), restarted, reimport = clean"
+  for label in clean stopped $(for k in $points; do echo "kill_$k"; done); do
+    pg_query "$admin_dsn" "DROP DATABASE IF EXISTS ferry_crash_$label" >/dev/null
+  done
+fi
+echo "PASS"

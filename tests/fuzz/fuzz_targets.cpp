@@ -1,0 +1,113 @@
+#include "fuzz_targets.hpp"
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "config/toml_tree.hpp"
+#include "ferry/engine/ddl.hpp"
+#include "ferry/sdk/source.hpp"
+#include "package/flowspec_parser.hpp"
+#include "package/package_check.hpp"
+#include "package/package_reader.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "task/task_config.hpp"
+
+namespace ferry::fuzz {
+
+namespace {
+
+// A package held in memory, handed out in small uneven reads so the walker's buffering is fuzzed too.
+class MemoryStream : public sdk::ByteStream {
+  public:
+    MemoryStream(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+    std::ptrdiff_t read(char* buffer, std::size_t want, sdk::Diagnostics&) override {
+        const std::size_t step = 1 + (pos_ * 131 + 7) % 4093;
+        const std::size_t n = std::min({want, size_ - pos_, step});
+        std::memcpy(buffer, data_ + pos_, n);
+        pos_ += n;
+        return static_cast<std::ptrdiff_t>(n);
+    }
+
+  private:
+    const std::uint8_t* data_;
+    std::size_t size_;
+    std::size_t pos_ = 0;
+};
+
+class MemorySource : public sdk::Source {
+  public:
+    MemorySource(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+    sdk::OpenResponse open(const sdk::OpenRequest&) override {
+        sdk::OpenResponse r;
+        r.stream = std::make_unique<MemoryStream>(data_, size_);
+        r.size = static_cast<std::int64_t>(size_);
+        r.location = "fuzz-input";
+        return r;
+    }
+
+  private:
+    const std::uint8_t* data_;
+    std::size_t size_;
+};
+
+std::string text_of(const std::uint8_t* data, std::size_t size) {
+    return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+}  // namespace
+
+int fuzz_package(const std::uint8_t* data, std::size_t size) {
+    MemorySource source(data, size);
+    host::ReadOptions options;
+    // Small caps, so a bomb is refused quickly instead of timing the fuzzer out.
+    options.max_size = 8u << 20;
+    options.limits.max_entries = 2000;
+    options.limits.max_entry_size = 16u << 20;
+    options.limits.max_total_size = 32u << 20;
+    options.limits.ratio_floor = 1u << 20;
+    options.limits.max_json_size = 4u << 20;
+    host::PackageModel model;
+    sdk::Diagnostics diags;
+    if (host::read_package(source, "fuzz", options, model, diags))
+        host::check_package(model, [](const std::string& c) { return c == "ODPS_SQL"; }, diags);
+    return 0;
+}
+
+int fuzz_flowspec(const std::uint8_t* data, std::size_t size) {
+    const std::string text = text_of(data, size);
+    host::looks_like_flowspec(text);
+    host::DocumentHints hints;
+    hints.workflow = "wf";
+    host::ParsedDocument doc;
+    sdk::Diagnostics diags;
+    host::parse_flowspec(text, "doc.schedule.json", hints, 64, doc, diags);
+    return 0;
+}
+
+int fuzz_ddl(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    engine::TableDef table;
+    engine::DdlError error;
+    engine::parse_create_table(text, table, error);
+    engine::FunctionDef function;
+    engine::DdlError ferror;
+    engine::parse_create_function(text, function, ferror);
+    return 0;
+}
+
+int fuzz_task_config(const std::uint8_t* data, std::size_t size) {
+    const std::string text = text_of(data, size);
+    sdk::Diagnostics diags;
+    host::TomlValue tree;
+    host::parse_toml_text(text, "task.toml", tree, diags);
+    // No plugins: every plugin name is unknown, which exercises the refusal paths too.
+    static host::PluginRegistry* empty = new host::PluginRegistry();
+    host::TaskConfig task;
+    sdk::Diagnostics tdiags;
+    host::parse_task_config(text, "/nonexistent/fuzz/task.toml", *empty, task, tdiags);
+    return 0;
+}
+
+}  // namespace ferry::fuzz
