@@ -11,9 +11,14 @@ asan_build=${FERRY_ASAN_BUILD_DIR:-$root/build-asan}
 
 work=$(mktemp -d /tmp/ferry-tests.XXXXXX)
 chmod 755 "$work"
-servers=()
+servers=()  # "script port" of every server started, to stop each the way it was started
 cleanup() {
-  for s in "${servers[@]}"; do "$root/tests/servers/$s" stop "$work/${s%.sh}" >/dev/null 2>&1 || true; done
+  local entry script port
+  for entry in "${servers[@]}"; do
+    read -r script port <<<"$entry"
+    "$root/tests/servers/$script" stop "$work/${script%.*}" $port >/dev/null 2>&1 ||
+      echo "tests/run.sh: could not stop $script (see $work)" >&2
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -21,13 +26,12 @@ trap cleanup EXIT
 # Each server script prints `export VAR=...` lines for the tests that need it.
 start_server() {
   local script=$1; shift
-  [ -x "$root/tests/servers/$script" ] || return 0
   local out
-  if ! out=$("$root/tests/servers/$script" start "$work/${script%.sh}" "$@"); then
+  if ! out=$("$root/tests/servers/$script" start "$work/${script%.*}" "$@"); then
     echo "tests/run.sh: the server $script did not start" >&2
     exit 1
   fi
-  servers+=("$script")
+  servers+=("$script ${1:-}")
   eval "$out"
 }
 
