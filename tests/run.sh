@@ -55,5 +55,6 @@ if [ "${FERRY_SKIP_SANITIZERS:-0}" != "1" ]; then
   cmake -S "$root" -B "$asan_build" -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON >/dev/null
   cmake --build "$asan_build" -j2
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0" \
     ctest --test-dir "$asan_build" -j2 --output-on-failure
 fi

@@ -205,7 +205,8 @@ TYPED_TEST(CatalogTest, PutBumpsTheVersionAndFindReadsEveryField) {
     Diagnostics d;
     auto& cat = *this->catalog;
     EXPECT_FALSE(cat.find_object("sales_prod", ObjectKind::node, "ods_orders", d));
-    const std::string binary("code\0with\xff\x01 bytes", 20);
+    static const char kBytes[] = "code\0with\xff\x01 bytes";
+    const std::string binary(kBytes, sizeof kBytes - 1);  // keeps the NUL inside
     auto rec = node("ods_orders", binary);
     ASSERT_TRUE(cat.put_object("sales_prod", rec, d)) << all_diags(d);
     EXPECT_EQ(rec.version, 1);

@@ -1,5 +1,7 @@
 #include "server/web_server.hpp"
 
+#include "server/upload.hpp"
+
 #include <chrono>
 #include <iostream>
 #include <mutex>
@@ -306,6 +308,11 @@ struct WebServer::Impl {
             if (path.rfind("/api/", 0) == 0 || path == "/api") {
                 const ApiResult r = route(req, resp, path, uri.getQueryParameters(), who);
                 status = r.status;
+                // A refused request's body (a viewer's upload, a missing token) is read and dropped
+                // before answering: a client still sending would otherwise see a reset, not the
+                // answer. Bounded by the upload cap, never stored.
+                if (r.status >= 400 && req.getMethod() != "GET" && req.getMethod() != "HEAD")
+                    drain(req.stream(), options.max_upload + (1 << 20));
                 send_json(resp, r);
             } else {
                 serve_asset(req, resp, path, status);
