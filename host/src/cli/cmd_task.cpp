@@ -161,7 +161,9 @@ int finish_run(catalog::Catalog& cat, const std::string& name, const RunResult& 
     } else {
         print_diagnostics(std::cerr, diags);
         if (report.is_object()) std::cout << render_report_summary(report);
-        std::cout << "Full report: ferry report " << name << " --format html -o " << name << ".html\n";
+        // The catalog goes in the hint: without it `ferry report` would look in the default one.
+        std::cout << "Full report: ferry report " << name << " --catalog " << cat.display_uri()
+                  << " --format html -o " << name << ".html\n";
     }
     return result.state == state::import_success ? kExitOk : kExitFailed;
 }
