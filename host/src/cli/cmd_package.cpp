@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "package/package_check.hpp"
+#include "package/preview_json.hpp"
 #include "util/size_text.hpp"
 
 namespace ferry::host {
@@ -76,12 +77,6 @@ bool load_and_check(App& app, const PackageArgs& a, PackageModel& model, sdk::Di
     return read_ok;
 }
 
-json package_json(const PackageModel& m) {
-    return {{"path", m.info.location},   {"source", m.info.source_plugin}, {"size", m.info.size},
-            {"sha256", m.info.sha256},   {"format", m.info.format},        {"entries", m.info.entries},
-            {"uncompressed", m.info.uncompressed}};
-}
-
 void print_package_header(const PackageModel& m) {
     std::cout << "Package  " << m.info.location << "\n"
               << "Format   " << (m.info.format.empty() ? "-" : m.info.format) << "    Size " << format_size(m.info.size)
@@ -128,12 +123,7 @@ int cmd_check(App& app, const Args& args) {
     if (a.as_json) {
         json doc{{"ok", errors == 0},
                  {"package", package_json(model)},
-                 {"objects",
-                  {{"nodes", model.nodes.size()},
-                   {"resources", model.resources.size()},
-                   {"tables", model.tables.size()},
-                   {"functions", model.functions.size()},
-                   {"datasources", model.datasources.size()}}},
+                 {"objects", object_counts_json(model)},
                  {"diagnostics", diagnostics_json(diags)}};
         std::cout << doc.dump(2) << "\n";
         return rc;
@@ -169,33 +159,8 @@ int cmd_preview(App& app, const Args& args) {
         return rc;
     }
     if (a.as_json) {
-        json doc{{"package", package_json(model)},
-                 {"nodes", json::array()},
-                 {"resources", json::array()},
-                 {"tables", json::array()},
-                 {"functions", json::array()},
-                 {"datasources", json::array()},
-                 {"diagnostics", diagnostics_json(diags)}};
-        for (const auto& n : model.nodes)
-            doc["nodes"].push_back({{"name", n.name},
-                                    {"id", n.id},
-                                    {"workflow", n.workflow},
-                                    {"command", n.command},
-                                    {"engine", app.engine_of(n)},
-                                    {"datasource", n.datasource_name},
-                                    {"owner", n.owner},
-                                    {"resource_group", n.resource_group},
-                                    {"cron", n.cron},
-                                    {"dry_run", n.dry_run()},
-                                    {"depends", dependency_targets(n)}});
-        for (const auto& r : model.resources)
-            doc["resources"].push_back({{"name", r.name}, {"type", r.type}, {"size", r.content.size}});
-        for (const auto& t : model.tables)
-            doc["tables"].push_back({{"name", t.name}, {"engine", t.engine_type}, {"project", t.project}});
-        for (const auto& f : model.functions)
-            doc["functions"].push_back({{"name", f.name}, {"class_name", f.class_name}, {"resources", f.resources}});
-        for (const auto& d : model.datasources)
-            doc["datasources"].push_back({{"name", d.name}, {"type", d.type}, {"environment", d.environment}});
+        json doc{{"package", package_json(model)}, {"diagnostics", diagnostics_json(diags)}};
+        add_preview_objects(doc, model, [&](const Node& n) { return app.engine_of(n); });
         std::cout << doc.dump(2) << "\n";
         return rc;
     }

@@ -1,5 +1,7 @@
 #include "server/task_api.hpp"
 
+#include "package/preview_json.hpp"
+
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -112,20 +114,6 @@ json settings_form(const TaskConfig& t) {
               {"functions", t.commit.functions},
               {"change_owner", t.commit.change_owner},
               {"on_conflict", t.commit.on_conflict}}}};
-}
-
-json package_json(const PackageModel& m) {
-    return {{"path", m.info.location},   {"source", m.info.source_plugin}, {"size", m.info.size},
-            {"sha256", m.info.sha256},   {"format", m.info.format},        {"entries", m.info.entries},
-            {"uncompressed", m.info.uncompressed}};
-}
-
-json objects_json(const PackageModel& m) {
-    return {{"nodes", m.nodes.size()},
-            {"resources", m.resources.size()},
-            {"tables", m.tables.size()},
-            {"functions", m.functions.size()},
-            {"datasources", m.datasources.size()}};
 }
 
 }  // namespace
@@ -415,7 +403,7 @@ ApiResult TaskApi::check(const std::string& name) {
                                          : "The package did not pass the check: " + std::to_string(errors) + " error" +
                                                (errors == 1 ? "" : "s")},
                           {"package", package_json(package.model)},
-                          {"objects", objects_json(package.model)},
+                          {"objects", object_counts_json(package.model)},
                           {"diagnostics", diagnostics_json(check)}});
 }
 
@@ -433,43 +421,18 @@ ApiResult TaskApi::preview(const std::string& name) {
     const PackageModel& m = package.model;
     json doc{{"task", name},
              {"package", package_json(m)},
-             {"objects", objects_json(m)},
-             {"nodes", json::array()},
-             {"resources", json::array()},
-             {"tables", json::array()},
-             {"functions", json::array()},
-             {"datasources", json::array()},
+             {"objects", object_counts_json(m)},
              {"engine_sources", impl_->engine_sources(m)},
              {"diagnostics", diagnostics_json(check)}};
+    add_preview_objects(doc, m, [&](const Node& n) { return engine_type_of(impl_->registry, n); });
+    // What the settings page offers to map: the groups and owners the package uses.
     std::set<std::string> groups, owners;
     for (const auto& n : m.nodes) {
-        std::vector<std::string> depends;
-        for (const auto& d : n.depends) depends.push_back(d.target);
-        doc["nodes"].push_back({{"name", n.name},
-                                {"id", n.id},
-                                {"workflow", n.workflow},
-                                {"command", n.command},
-                                {"engine", engine_type_of(impl_->registry, n)},
-                                {"datasource", n.datasource_name},
-                                {"owner", n.owner},
-                                {"resource_group", n.resource_group},
-                                {"trigger", n.trigger_type},
-                                {"cron", n.cron},
-                                {"dry_run", n.dry_run()},
-                                {"depends", depends}});
         if (!n.resource_group.empty()) groups.insert(n.resource_group);
         if (!n.owner.empty()) owners.insert(n.owner);
     }
-    for (const auto& r : m.resources) {
-        doc["resources"].push_back({{"name", r.name}, {"type", r.type}, {"size", r.content.size}});
+    for (const auto& r : m.resources)
         if (!r.resource_group.empty()) groups.insert(r.resource_group);
-    }
-    for (const auto& t : m.tables)
-        doc["tables"].push_back({{"name", t.name}, {"engine", t.engine_type}, {"project", t.project}});
-    for (const auto& f : m.functions)
-        doc["functions"].push_back({{"name", f.name}, {"class_name", f.class_name}, {"resources", f.resources}});
-    for (const auto& d : m.datasources)  // never their connection settings
-        doc["datasources"].push_back({{"name", d.name}, {"type", d.type}, {"environment", d.environment}});
     doc["resource_groups"] = groups;
     doc["owners"] = owners;
     return ApiResult::ok(doc);
