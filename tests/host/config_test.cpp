@@ -99,6 +99,7 @@ TEST(Size, Parsing) {
         {"30MB", 30ull << 20}, {"2GB", 2ull << 30},   {"512KB", 512ull << 10}, {"1.5GB", 3ull << 29},
         {"100", 100},          {"0", 0},              {"7 mb", 7ull << 20},    {"1TB", 1ull << 40},
         {"", std::nullopt},    {"MB", std::nullopt},  {"3 parsecs", std::nullopt}, {"1.5", std::nullopt},
+        {".", std::nullopt},   {".task", std::nullopt}, {".5KB", 512},
     };
     for (const auto& c : cases) EXPECT_EQ(host::parse_size(c.text), c.bytes) << c.text;
 }

@@ -10,12 +10,13 @@ std::optional<std::uint64_t> parse_size(const std::string& text) {
     std::size_t i = 0;
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     const std::size_t num_start = i;
-    bool dot = false;
+    bool dot = false, digit = false;
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || (text[i] == '.' && !dot))) {
         dot = dot || text[i] == '.';
+        digit = digit || text[i] != '.';
         ++i;
     }
-    if (i == num_start) return std::nullopt;
+    if (!digit) return std::nullopt;  // "." alone is no number (std::stod would throw)
     const double number = std::stod(text.substr(num_start, i - num_start));
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     std::string unit;
