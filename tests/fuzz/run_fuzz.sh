@@ -3,7 +3,8 @@
 #   tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET...]
 # Seeds: tests/data/dataworks-spec (FlowSpec), small generated packages (zip, tar.gz, lone
 # document), example task files, a few DDL statements. The grown corpus stays in BUILD_DIR/corpus,
-# so later runs start where the last one stopped. A crash stops the run with exit 1 and names the
+# so later runs start where the last one stopped. The seed is fixed (FERRY_FUZZ_SEED, default 1) so
+# the test command's run is repeatable; set FERRY_FUZZ_SEED=0 for a random one when exploring. A crash stops the run with exit 1 and names the
 # input; check it in under tests/fuzz/regressions/<target>/ (replayed by the fuzz.* ctest tests).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -51,7 +52,7 @@ for t in "${targets[@]}"; do
   [[ $t == package ]] && max_len=131072
   echo "fuzz_$t: ${seconds}s"
   if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$build/bin/fuzz_$t" "$corpus" "$seeds/$t" \
-      -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len=$max_len \
+      -seed="${FERRY_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len=$max_len \
       -artifact_prefix="$artifacts" -print_final_stats=1 >"$build/fuzz_$t.log" 2>&1; then
     status=1
     grep -E 'ERROR|SUMMARY|Test unit written' "$build/fuzz_$t.log" >&2 || tail -30 "$build/fuzz_$t.log" >&2
