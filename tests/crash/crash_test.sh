@@ -49,7 +49,7 @@ snapshot() {
     echo "== journal"
     query "$(sed "s/FROM journal/FROM journal WHERE task = '$task'/" <<<"$sql_journal")"
     echo "== report"
-    query "SELECT report FROM tasks WHERE name = '$task'" | report_digest
+    "$ferry" report "$task" --format json --catalog "$uri" | report_digest
     echo "== state"
     query "SELECT state FROM tasks WHERE name = '$task'"
     query "SELECT count(*) FROM workspace_locks"

@@ -117,12 +117,92 @@ TEST_F(Import, SecondIdenticalImportChangesNothing) {
     const auto before = objects();
     const auto r = ferry("import --yes " + task);
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Nothing changed, so nothing was planned: told at once, every journal entry unchanged.
+    EXPECT_NE(r.out.find("Nothing changed since the last run (same package, settings, plugins and workspace)"),
+              std::string::npos)
+        << r.out;
     const json rep = report("sales_dw.t1");
+    EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
     EXPECT_EQ(rep["results"]["total"]["unchanged"], 9);
     EXPECT_EQ(rep["results"]["total"]["succeeded"], 0);
+    ASSERT_EQ(rep["details"].size(), 9u);
+    for (const auto& d : rep["details"]) {
+        EXPECT_EQ(d["status"], "unchanged") << d.dump();
+        EXPECT_EQ(d["message"].get<std::string>().rfind("identical to version 1 in the workspace; nothing changed", 0),
+                  0u)
+            << d.dump();
+    }
     const auto after = objects();
     ASSERT_EQ(after.size(), before.size());
     for (const auto& [k, o] : after) EXPECT_EQ(o.version, 1) << k;
+    // A third time with --json says the same.
+    const auto j = ferry("import --yes --json " + task);
+    ASSERT_EQ(j.exit_code, 0) << j.err;
+    EXPECT_EQ(json::parse(j.out)["unchanged_rerun"], true);
+}
+
+TEST_F(Import, ImportAgainAfterAnythingChangedRunsInFull) {
+    TaskFile t;
+    const std::string task = write_task(t);
+    ASSERT_EQ(ferry("import --yes " + task).exit_code, 0);
+    auto full_run = [&](const char* why) {
+        const auto r = ferry("import --yes " + task);
+        EXPECT_EQ(r.exit_code, 0) << why << r.err;
+        EXPECT_EQ(r.out.find("Nothing changed"), std::string::npos) << why << r.out;
+        return report("sales_dw.t1");
+    };
+    // Other settings (only a remark): planned again, all unchanged.
+    {
+        std::string text = t.text();
+        const std::string from = "remarks = \"test\"";
+        text.replace(text.find(from), from.size(), "remarks = \"v2\"");
+        write_file(task, text);
+    }
+    json rep = full_run("settings changed");
+    EXPECT_EQ(rep["results"]["total"]["unchanged"], 9);
+    // Now unchanged again: the short way.
+    EXPECT_NE(ferry("import --yes " + task).out.find("Nothing changed"), std::string::npos);
+
+    // The workspace changed under the task: another task overwrote a node.
+    auto entries = spec_package_entries(samples_dir());
+    for (auto& e : entries)
+        if (e.path.size() > 15 && e.path.compare(e.path.size() - 15, 15, "/dwd_orders.sql") == 0)
+            e.content = "SELECT 2; -- changed\n";
+    write_package(dir_ + "/changed.zip", Format::zip, entries);
+    TaskFile over;
+    over.name = "sales_dw.t2";
+    over.package = "changed.zip";
+    over.commit = "resources = true\ntables = true\nfunctions = false\nchange_owner = false\non_conflict = \"overwrite\"";
+    ASSERT_EQ(ferry("import --yes " + write_task(over, "over.toml")).exit_code, 0);
+    rep = full_run("workspace changed");
+    // What t2 replaced now differs from t1's package: conflicts (on_conflict = skip), the rest unchanged.
+    EXPECT_GE(rep["results"]["total"]["conflict"].get<int>(), 1);
+    EXPECT_EQ(rep["results"]["total"]["conflict"].get<int>() + rep["results"]["total"]["unchanged"].get<int>(), 9);
+
+    // The package changed (same path, other bytes).
+    const std::string sha_before = rep["basic"]["package"]["sha256"];
+    fs::copy_file(dir_ + "/changed.zip", dir_ + "/sales_dw.zip", fs::copy_options::overwrite_existing);
+    const auto r = ferry("import --yes " + task);
+    EXPECT_EQ(r.out.find("Nothing changed"), std::string::npos) << r.out;
+    rep = report("sales_dw.t1");
+    EXPECT_NE(rep["basic"]["package"]["sha256"], sha_before);
+    EXPECT_EQ(rep["results"]["total"]["succeeded"], 0);
+}
+
+TEST_F(Import, ImportAgainOfAPackageThatIsGoneChangesNothing) {
+    const std::string task = write_task({});
+    ASSERT_EQ(ferry("import --yes " + task).exit_code, 0);
+    fs::remove(dir_ + "/sales_dw.zip");
+    const auto r = ferry("import --yes " + task);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("error[FERRY-SRC-LOCAL-NOT-FOUND]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("sales_dw.zip: package file not found"), std::string::npos) << r.err;
+    const json rep = report("sales_dw.t1");  // the last run's report, untouched
+    EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
+    EXPECT_EQ(rep["results"]["total"]["succeeded"], 9);
+    auto c = open();
+    sdk::Diagnostics d;
+    EXPECT_FALSE(c->lock_of("sales_prod", d)) << "no lock left behind";
 }
 
 TEST_F(Import, PlanChangesNothing) {

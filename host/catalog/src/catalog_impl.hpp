@@ -7,6 +7,7 @@
 #include <Poco/Data/Session.h>
 
 #include "ferry/catalog/catalog.hpp"
+#include "statement_cache.hpp"
 
 namespace ferry::catalog {
 
@@ -14,6 +15,8 @@ struct Catalog::Impl {
     Backend backend = Backend::sqlite;
     std::string display;
     std::unique_ptr<Poco::Data::Session> session;
+    // SQLite only; declared after the session so its statements are finalized before it closes.
+    std::unique_ptr<SqliteStatementCache> cache;
     // Nested Transactions join the outermost one; a nested rollback dooms it.
     int depth = 0;
     bool doomed = false;
@@ -22,6 +25,10 @@ struct Catalog::Impl {
     bool commit(sdk::Diagnostics& diags);
     void rollback();
     bool pg() const { return backend == Backend::postgresql; }
+
+    // Runs one of the per-object statements (see statement_cache.hpp); throws like Poco does, so
+    // call it inside run(). `returns_row`: the statement yields a row (RETURNING, SELECT).
+    SqlResult exec(const std::string& sql, SqlParams params, bool returns_row = false);
 
     // Runs statements; an exception becomes a diagnostic (code database_error unless given) and
     // dooms the enclosing transaction, since PostgreSQL has aborted it anyway.

@@ -85,6 +85,11 @@ const std::vector<Migration> kMigrations = {
          " holder TEXT NOT NULL,"
          " since TEXT NOT NULL)",
      }},
+    {2,
+     "tasks.run_digest: what a successful run read and left, so an unchanged re-run can be told at once",
+     {
+         "ALTER TABLE tasks ADD COLUMN run_digest TEXT NOT NULL DEFAULT ''",
+     }},
 };
 
 std::string for_backend(std::string sql, Backend b) {

@@ -409,6 +409,89 @@ TYPED_TEST(CatalogTest, JournalUpsertsOneEntryPerObjectAndResetsWhatDidNotSuccee
     EXPECT_FALSE(d.has_errors()) << all_diags(d);
 }
 
+TYPED_TEST(CatalogTest, JournalCountsAndAnUnchangedRerunNameTheCurrentVersions) {
+    Diagnostics d;
+    auto& cat = *this->catalog;
+    auto a = node("a", "x"), b = node("b", "y");
+    ASSERT_TRUE(cat.put_object("ws", a, d));
+    ASSERT_TRUE(cat.put_object("ws", a, d));  // version 2
+    ASSERT_TRUE(cat.put_object("ws", b, d));
+    const std::pair<const char*, JournalStatus> rows[] = {
+        {"a", JournalStatus::succeeded}, {"b", JournalStatus::unchanged}, {"c", JournalStatus::conflict}};
+    for (const auto& [name, status] : rows) {
+        JournalEntry e;
+        e.task = "t";
+        e.name = name;
+        e.status = status;
+        e.message = "was";
+        ASSERT_TRUE(cat.upsert_journal(e, d)) << all_diags(d);
+    }
+    auto counts = cat.count_journal("t", d);
+    ASSERT_EQ(counts.size(), 3u) << all_diags(d);
+    std::map<JournalStatus, std::int64_t> by_status;
+    for (const auto& c : counts) {
+        EXPECT_EQ(c.kind, ObjectKind::node);
+        by_status[c.status] = c.count;
+    }
+    EXPECT_EQ(by_status[JournalStatus::succeeded], 1);
+    EXPECT_EQ(by_status[JournalStatus::conflict], 1);
+
+    // Succeeded and unchanged entries become unchanged, naming the version now in the workspace;
+    // a conflict stays what it was.
+    EXPECT_EQ(cat.mark_journal_unchanged("t", "ws", "; same as before", d), 2) << all_diags(d);
+    std::map<std::string, JournalEntry> by_name;
+    for (auto& e : cat.list_journal("t", d)) by_name[e.name] = e;
+    EXPECT_EQ(by_name["a"].status, JournalStatus::unchanged);
+    EXPECT_EQ(by_name["a"].action, Action::unchanged);
+    EXPECT_EQ(by_name["a"].message, "identical to version 2 in the workspace; same as before");
+    EXPECT_EQ(by_name["b"].message, "identical to version 1 in the workspace; same as before");
+    EXPECT_EQ(by_name["c"].status, JournalStatus::conflict);
+    EXPECT_EQ(by_name["c"].message, "was");
+    EXPECT_EQ(cat.object_sha256("ws", ObjectKind::node, "a", d), std::optional<std::string>("ab12"));
+    EXPECT_FALSE(cat.object_sha256("ws", ObjectKind::node, "zz", d));
+    EXPECT_FALSE(d.has_errors()) << all_diags(d);
+}
+
+TYPED_TEST(CatalogTest, TheRunDigestLivesAndDiesWithItsTask) {
+    Diagnostics d;
+    auto& cat = *this->catalog;
+    Task t;
+    t.name = "t";
+    t.workspace = "ws";
+    ASSERT_TRUE(cat.create_task(t, d)) << all_diags(d);
+    EXPECT_EQ(cat.run_digest("t", d), "");
+    ASSERT_TRUE(cat.set_run_digest("t", "feed", d)) << all_diags(d);
+    EXPECT_EQ(cat.run_digest("t", d), "feed");
+    ASSERT_TRUE(cat.delete_task("t", d));
+    ASSERT_TRUE(cat.create_task(t, d));
+    EXPECT_EQ(cat.run_digest("t", d), "");
+    EXPECT_FALSE(d.has_errors()) << all_diags(d);
+}
+
+TYPED_TEST(CatalogTest, APreparedStatementThatFailsReportsAndStaysUsable) {
+    Diagnostics d;
+    auto& cat = *this->catalog;
+    JournalEntry e;
+    e.task = "t";
+    e.name = "n";
+    e.status = JournalStatus::succeeded;
+    ASSERT_TRUE(cat.upsert_journal(e, d)) << all_diags(d);  // prepared and kept (SQLite)
+    // The table goes away under the kept statement: the next run of it must fail as a diagnostic...
+    this->raw("ALTER TABLE journal RENAME TO journal_away");
+    EXPECT_FALSE(cat.upsert_journal(e, d));
+    ASSERT_EQ(d.items().size(), 1u);
+    EXPECT_EQ(d.items()[0].code, codes::database_error);
+    EXPECT_NE(d.items()[0].summary.find("cannot journal node n of task t"), std::string::npos) << all_diags(d);
+    EXPECT_NE(d.items()[0].detail.find("journal"), std::string::npos) << all_diags(d);
+    // ... and work again once it is back.
+    this->raw("ALTER TABLE journal_away RENAME TO journal");
+    Diagnostics after;
+    e.message = "again";
+    EXPECT_TRUE(cat.upsert_journal(e, after)) << all_diags(after);
+    ASSERT_EQ(cat.list_journal("t", after).size(), 1u);
+    EXPECT_EQ(cat.list_journal("t", after)[0].message, "again");
+}
+
 // ---- transactions -------------------------------------------------------------------------------
 
 TYPED_TEST(CatalogTest, ObjectAndJournalCommitTogetherOrNotAtAll) {

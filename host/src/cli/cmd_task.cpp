@@ -150,16 +150,23 @@ int finish_run(catalog::Catalog& cat, const std::string& name, const RunResult& 
                const sdk::Diagnostics& diags) {
     sdk::Diagnostics d;
     auto task = cat.get_task(name, d);
-    json report = task && !task->report.empty() ? json::parse(task->report, nullptr, false) : json();
+    // Text output shows the summary only, so the journal's rows are read for --json alone.
+    json report;
+    if (task && !task->report.empty())
+        report = as_json ? load_report(cat, *task, d) : json::parse(task->report, nullptr, false);
     if (as_json) {
         std::cout << json{{"ok", result.state == state::import_success},
                           {"state", result.state},
+                          {"unchanged_rerun", result.unchanged_rerun},
                           {"report", report},
                           {"diagnostics", diagnostics_json(diags)}}
                          .dump(2)
                   << "\n";
     } else {
         print_diagnostics(std::cerr, diags);
+        if (result.unchanged_rerun)
+            std::cout << "Nothing changed since the last run (same package, settings, plugins and workspace):"
+                         " every object is unchanged.\n";
         if (report.is_object()) std::cout << render_report_summary(report);
         // The catalog goes in the hint: without it `ferry report` would look in the default one.
         std::cout << "Full report: ferry report " << name << " --catalog " << cat.display_uri()
@@ -372,7 +379,8 @@ int cmd_report(App& app, const Args& args) {
                     "run it with `ferry import`", row->name);
         return fail(diags, false);
     }
-    const json report = json::parse(row->report);
+    const json report = load_report(*cat, *row, diags);
+    if (report.is_null()) return fail(diags, false);
     const std::string text = format == "json"   ? report.dump(2) + "\n"
                              : format == "html" ? render_report_html(report)
                                                 : render_report_text(report);

@@ -1,4 +1,5 @@
 // ferry: the command-line host. Git-style: `ferry COMMAND [options]`.
+#include <cstdlib>
 #include <clocale>
 #include <cstring>
 #include <iostream>
@@ -65,6 +66,10 @@ void print_help() {
 int main(int argc, char** argv) {
     // UTF-8 names in archives and terminal widths need a UTF-8 character type.
     std::setlocale(LC_CTYPE, "C.UTF-8");
+    // libarchive turns each zip entry's DOS time into time_t with mktime(); with TZ unset, glibc
+    // stats /etc/localtime on every call (two syscalls per entry, 6% of checking a 10,000-node
+    // package). Naming the same zone explicitly lets glibc read it once. Set before any thread starts.
+    if (!std::getenv("TZ")) ::setenv("TZ", ":/etc/localtime", 0);
     GlobalOptions global;
     std::string command;
     Args rest;

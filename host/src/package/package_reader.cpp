@@ -1,5 +1,9 @@
 #include "package/package_reader.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -9,6 +13,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "package/document_pipeline.hpp"
 #include "package/flowspec_parser.hpp"
 #include "util/sha256.hpp"
 
@@ -37,6 +42,9 @@ std::vector<std::string> split_path(const std::string& path) {
     while (std::getline(ss, part, '/')) parts.push_back(part);
     return parts;
 }
+
+// Document text waiting for the parser thread, at most (memory stays flat however many documents).
+constexpr std::size_t kMaxQueuedDocumentBytes = 16u << 20;
 
 // Node commands whose nodes carry no code file.
 const std::set<std::string> kNoCode = {"VIRTUAL",           "VIRTUAL_WORKFLOW",         "COMBINED_NODE",
@@ -106,7 +114,7 @@ class Collector {
         if (layout_doc || info.lone_document || (json_file && in_datasource_folder(path))) {
             std::string text;
             if (!read_entry(reader, options_.limits.max_json_size, path, text, diags_)) return false;
-            read_document(text, path);
+            read_document(std::move(text), path);
             return true;
         }
         if (json_file) {
@@ -114,7 +122,7 @@ class Collector {
             std::string text;
             if (!read_entry(reader, options_.limits.max_json_size, path, text, diags_)) return false;
             if (looks_like_flowspec(text)) {
-                read_document(text, path);
+                read_document(std::move(text), path);
                 return true;
             }
             FileEntry& f = files_[path];
@@ -134,6 +142,7 @@ class Collector {
     }
 
     void finish(bool lone_document) {
+        if (pipeline_) pipeline_->finish();
         if (spec_marker_ || layout_docs_) model_.info.format = spec_marker_ ? "spec" : (layout_flow_ ? "flow" : "spec");
         else model_.info.format = lone_document ? "flowspec-json" : "flowspec-archive";
         if (dwma_ && model_.object_count() == 0) {
@@ -152,17 +161,31 @@ class Collector {
         return path.rfind("DataSource/", 0) == 0 || path.find("/DataSource/") != std::string::npos;
     }
 
-    void read_document(const std::string& text, const std::string& path) {
-        const DocumentPlace place = place_of(path);
+    // Hands the document to the parser thread; merge() takes the result in document order.
+    void read_document(std::string text, const std::string& path) {
+        DocumentPlace place = place_of(path);
         if (ends_with(path, ".flow")) layout_flow_ = true;
-        ParsedDocument doc;
-        if (!parse_flowspec(text, path, place.hints, options_.limits.max_json_depth, doc, diags_)) return;
+        if (!pipeline_)
+            pipeline_ = std::make_unique<DocumentPipeline>(options_.limits.max_json_depth, kMaxQueuedDocumentBytes,
+                                                           [this](DocumentPipeline::Job& job) { merge(job); });
+        auto job = std::make_unique<DocumentPipeline::Job>();
+        job->text = std::move(text);
+        job->path = path;
+        job->hints = std::move(place.hints);
+        job->layout_document = place.layout_document;
+        pipeline_->submit(std::move(job));
+    }
+
+    void merge(DocumentPipeline::Job& job) {
+        diags_.append(job.diags);
+        if (!job.ok) return;
+        ParsedDocument& doc = job.doc;
         for (auto& n : doc.nodes) {
-            if (place.layout_document) layout_nodes_.insert(model_.nodes.size());
+            if (job.layout_document) layout_nodes_.insert(model_.nodes.size());
             model_.nodes.push_back(std::move(n));
         }
         for (auto& r : doc.resources) {
-            if (place.layout_document) layout_resources_.insert(model_.resources.size());
+            if (job.layout_document) layout_resources_.insert(model_.resources.size());
             model_.resources.push_back(std::move(r));
         }
         for (auto& t : doc.tables) model_.tables.push_back(std::move(t));
@@ -358,27 +381,50 @@ class Collector {
     bool layout_docs_ = false;
     bool layout_flow_ = false;
     bool dwma_ = false;
+    // Last, so it stops before the members its merges write to go away.
+    std::unique_ptr<DocumentPipeline> pipeline_;
 };
 
 }  // namespace
 
-bool read_package(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
-                  PackageModel& out, sdk::Diagnostics& diags) {
+namespace {
+// Opens the package through its source; null after adding errors.
+std::unique_ptr<sdk::ByteStream> open_package(sdk::Source& source, const std::string& source_plugin,
+                                              std::uint64_t max_size, PackageInfo& info, sdk::Diagnostics& diags) {
     sdk::OpenRequest request;
-    request.max_size = options.max_size;
+    request.max_size = max_size;
     sdk::OpenResponse opened = source.open(request);
-    out.info.location = opened.location;
-    out.info.source_plugin = source_plugin;
+    info.location = opened.location;
+    info.source_plugin = source_plugin;
     diags.append(opened.diagnostics);
     if (!opened.stream || opened.diagnostics.has_errors()) {
         if (!diags.has_errors())
             diags.error("FERRY-SRC-OPEN", "the source could not open the package", "", opened.location);
-        return false;
+        return nullptr;
     }
-    MeteredStream stream(*opened.stream, options.max_size, opened.location);
+    return std::move(opened.stream);
+}
+}  // namespace
+
+bool hash_package(sdk::Source& source, const std::string& source_plugin, std::uint64_t max_size, PackageInfo& out,
+                  sdk::Diagnostics& diags) {
+    auto opened = open_package(source, source_plugin, max_size, out, diags);
+    if (!opened) return false;
+    MeteredStream stream(*opened, max_size, out.location);
+    const bool ok = stream.drain(diags) && !stream.failed();
+    out.size = stream.bytes();
+    if (ok) out.sha256 = stream.sha256_hex();
+    return ok;
+}
+
+bool read_package(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
+                  PackageModel& out, sdk::Diagnostics& diags) {
+    auto opened = open_package(source, source_plugin, options.max_size, out.info, diags);
+    if (!opened) return false;
+    MeteredStream stream(*opened, options.max_size, out.info.location);
     Collector collector(options, out, diags);
     WalkStats stats;
-    std::string display = opened.location;
+    std::string display = out.info.location;
     if (auto p = display.find_last_of('/'); p != std::string::npos) display = display.substr(p + 1);
     bool ok = walk_package(
         stream, display, options.limits,
@@ -395,34 +441,6 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
     return !diags.has_errors();
 }
 
-bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& diags) {
-    out.clear();
-    if (!ref.present) return true;
-    if (ref.is_inline) {
-        out = ref.inline_text;
-        return true;
-    }
-    if (ref.spool_path.empty()) {
-        diags.error("FERRY-PKG-CONTENT", "the content of '" + ref.entry_path + "' was not kept",
-                    "this is a bug in ferry: the package was read without a spool folder", ref.entry_path);
-        return false;
-    }
-    std::ifstream in(ref.spool_path, std::ios::binary);
-    out.resize(ref.size);
-    in.seekg(static_cast<std::streamoff>(ref.offset));
-    in.read(out.data(), static_cast<std::streamsize>(ref.size));
-    if (!in || static_cast<std::uint64_t>(in.gcount()) != ref.size) {
-        out.clear();
-        diags.error("FERRY-PKG-CONTENT", "cannot read the temporary copy of '" + ref.entry_path + "'", "", ref.entry_path);
-        return false;
-    }
-    return true;
-}
-
-}  // namespace ferry::host
-
-namespace ferry::host {
-
 namespace {
 // Feeds a content reference's bytes to `sink` in chunks.
 template <typename Sink>
@@ -432,17 +450,20 @@ bool each_chunk(const ContentRef& ref, sdk::Diagnostics& diags, Sink&& sink) {
         sink(ref.inline_text.data(), ref.inline_text.size());
         return true;
     }
-    std::ifstream in(ref.spool_path, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(ref.offset));
-    std::vector<char> buf(1 << 16);
+    // A plain descriptor and pread: an ifstream per object (buffer allocation, seek) was a visible
+    // share of planning and committing thousands of objects.
     std::uint64_t left = ref.size;
-    while (left > 0 && in) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
-        in.read(buf.data(), static_cast<std::streamsize>(want));
-        const auto got = static_cast<std::size_t>(in.gcount());
-        if (got == 0) break;
-        sink(buf.data(), got);
-        left -= got;
+    if (const int fd = ::open(ref.spool_path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+        std::vector<char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(left, 1 << 16)));
+        while (left > 0) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+            const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(ref.offset + (ref.size - left)));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            sink(buf.data(), static_cast<std::size_t>(n));
+            left -= static_cast<std::uint64_t>(n);
+        }
+        ::close(fd);
     }
     if (left != 0) {
         diags.error("FERRY-PKG-CONTENT", "cannot read the temporary copy of '" + ref.entry_path + "'", "", ref.entry_path);
@@ -451,6 +472,19 @@ bool each_chunk(const ContentRef& ref, sdk::Diagnostics& diags, Sink&& sink) {
     return true;
 }
 }  // namespace
+
+bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& diags) {
+    out.clear();
+    if (ref.present && !ref.is_inline && ref.spool_path.empty()) {
+        diags.error("FERRY-PKG-CONTENT", "the content of '" + ref.entry_path + "' was not kept",
+                    "this is a bug in ferry: the package was read without a spool folder", ref.entry_path);
+        return false;
+    }
+    out.reserve(static_cast<std::size_t>(ref.is_inline ? ref.inline_text.size() : ref.size));
+    if (each_chunk(ref, diags, [&](const char* p, std::size_t n) { out.append(p, n); })) return true;
+    out.clear();
+    return false;
+}
 
 bool hash_content(const ContentRef& ref, std::string& hex, sdk::Diagnostics& diags) {
     Sha256 h;

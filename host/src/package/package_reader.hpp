@@ -27,6 +27,11 @@ struct ReadOptions {
 bool read_package(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
                   PackageModel& out, sdk::Diagnostics& diags);
 
+// Opens the source and streams the package only to measure and hash it (size, SHA-256 in
+// `out`), under the same cap; nothing is parsed or kept. How a re-run tells an unchanged package.
+bool hash_package(sdk::Source& source, const std::string& source_plugin, std::uint64_t max_size, PackageInfo& out,
+                  sdk::Diagnostics& diags);
+
 // Reads the bytes of a content reference (inline text or spooled file).
 bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& diags);
 // SHA-256 of a content reference's bytes, read in chunks (never the whole content in memory).

@@ -539,8 +539,8 @@ ApiResult TaskApi::report(const std::string& name, bool html) {
     if (!row) return ApiResult::from_diagnostics(diags);
     if (row->report.empty())
         return ApiResult::error(404, "FERRY-TASK-NO-REPORT", "task '" + name + "' has not run yet (" + row->state + ")");
-    const json report = json::parse(row->report, nullptr, false);
-    if (report.is_discarded()) return ApiResult::error(500, "FERRY-INTERNAL", "the stored report is not JSON");
+    const json report = load_report(*cat, *row, diags);
+    if (report.is_null()) return ApiResult::error(500, "FERRY-TASK-REPORT", "the stored report is not JSON");
     if (!html) return ApiResult::ok(report);
     ApiResult r;
     r.html = render_report_html(report);

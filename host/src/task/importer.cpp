@@ -14,6 +14,7 @@
 #include "ferry/sdk/source.hpp"
 #include "package/package_reader.hpp"
 #include "task/report.hpp"
+#include "task/unchanged_rerun.hpp"
 
 namespace ferry::host {
 
@@ -60,14 +61,19 @@ bool materialize_resource(const PlannedObject& o, const LoadedPackage& package, 
 
 }  // namespace
 
-bool load_task_package(const PluginRegistry& registry, const TaskConfig& task, LoadedPackage& out,
-                       sdk::Diagnostics& diags) {
+std::shared_ptr<sdk::Source> open_task_source(const PluginRegistry& registry, const TaskConfig& task,
+                                              sdk::Diagnostics& diags) {
     const PluginInfo* plugin = registry.find(sdk::PluginKind::source, task.source_plugin);
     if (!plugin) {
         diags.error("FERRY-CONFIG-PLUGIN", "no source plugin '" + task.source_plugin + "' is loaded", "", task.path);
-        return false;
+        return nullptr;
     }
-    auto source = registry.create_as<sdk::Source>(*plugin, task.source_config, "", diags);
+    return registry.create_as<sdk::Source>(*plugin, task.source_config, "", diags);
+}
+
+bool load_task_package(const PluginRegistry& registry, const TaskConfig& task, LoadedPackage& out,
+                       sdk::Diagnostics& diags) {
+    auto source = open_task_source(registry, task, diags);
     if (!source) return false;
     out.spool = std::make_unique<TempDir>("ferry-import-");
     ReadOptions options;
@@ -93,6 +99,27 @@ bool holder_is_dead(const std::string& holder) {
     return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
+bool lock_workspace(catalog::Catalog& catalog, const TaskConfig& task, const std::string& holder,
+                    sdk::Diagnostics& diags) {
+    auto lock = catalog.try_acquire_lock(task.workspace, task.name, holder, diags);
+    if (diags.has_errors()) return false;
+    if (!lock.acquired) {
+        diags.error("FERRY-TASK-LOCKED",
+                    "workspace '" + task.workspace + "' is being imported by task '" + lock.lock.task + "' (" +
+                        lock.lock.holder + ") since " + lock.lock.since,
+                    "wait for it to finish; one import at a time per workspace", task.workspace);
+        return false;
+    }
+    if (lock.lock.holder != holder && !holder_is_dead(lock.lock.holder)) {
+        // Our own task's lock, held by a process that still runs: a second run of the same task.
+        diags.error("FERRY-TASK-LOCKED",
+                    "task '" + task.name + "' is already importing in " + lock.lock.holder + " since " + lock.lock.since,
+                    "wait for it to finish", task.workspace);
+        return false;
+    }
+    return true;
+}
+
 Importer::Importer(const PluginRegistry& registry, catalog::Catalog& catalog, const TaskConfig& task)
     : registry_(registry), catalog_(catalog), task_(task) {}
 
@@ -100,24 +127,7 @@ RunResult Importer::run(const LoadedPackage& package, Plan& plan, bool resume, P
                         sdk::Diagnostics& diags) {
     RunResult result;
     const std::string holder = holder_id();
-    auto lock = catalog_.try_acquire_lock(task_.workspace, task_.name, holder, diags);
-    if (diags.has_errors()) {
-        result.refused = true;
-        return result;
-    }
-    if (!lock.acquired) {
-        diags.error("FERRY-TASK-LOCKED",
-                    "workspace '" + task_.workspace + "' is being imported by task '" + lock.lock.task + "' (" +
-                        lock.lock.holder + ") since " + lock.lock.since,
-                    "wait for it to finish; one import at a time per workspace", task_.workspace);
-        result.refused = true;
-        return result;
-    }
-    if (lock.lock.holder != holder && !holder_is_dead(lock.lock.holder)) {
-        // Our own task's lock, held by a process that still runs: a second run of the same task.
-        diags.error("FERRY-TASK-LOCKED",
-                    "task '" + task_.name + "' is already importing in " + lock.lock.holder + " since " + lock.lock.since,
-                    "wait for it to finish", task_.workspace);
+    if (!lock_workspace(catalog_, task_, holder, diags)) {
         result.refused = true;
         return result;
     }
@@ -219,8 +229,8 @@ RunResult Importer::run(const LoadedPackage& package, Plan& plan, bool resume, P
         bool ok = resp.ok && !resp.diagnostics.has_errors();
         if (ok) {
             // Trust, but verify: the workspace must now hold exactly what was planned.
-            auto stored = catalog_.find_object(task_.workspace, o.kind, o.name, d);
-            if (!stored || stored->sha256 != o.record.sha256) {
+            auto stored = catalog_.object_sha256(task_.workspace, o.kind, o.name, d);
+            if (!stored || *stored != o.record.sha256) {
                 ok = false;
                 resp.message = "the " + std::string(sdk::to_string(o.kind)) +
                                " committer reported success but the workspace does not hold the planned object";
@@ -358,9 +368,16 @@ RunResult Importer::run(const LoadedPackage& package, Plan& plan, bool resume, P
     task->state = result.state;
     task->finished_at = catalog::now_iso8601_utc();
     catalog_.update_task(*task, diags);
-    catalog_.save_report(task_.name, build_report(*task, catalog_.list_journal(task_.name, diags), task_, package.model,
-                                                  plan.diagnostics)
-                                         .dump(),
+    // What a later run of the same task compares against to skip an import that would change nothing.
+    if (result.state == catalog::task_state::import_success)
+        catalog_.set_run_digest(task_.name,
+                                run_digest(registry_, task_, package.model.info.sha256,
+                                           catalog_.list_stamps(task_.workspace, diags)),
+                                diags);
+    catalog_.save_report(task_.name,
+                         build_report(*task, catalog_.count_journal(task_.name, diags), task_,
+                                      package.model.info.format, plan.diagnostics)
+                             .dump(),
                          diags);
     catalog_.release_lock(task_.workspace, task_.name, diags);
     return result;

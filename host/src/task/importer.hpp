@@ -10,6 +10,7 @@
 
 #include "ferry/catalog/catalog.hpp"
 #include "ferry/sdk/diagnostic.hpp"
+#include "ferry/sdk/source.hpp"
 #include "package/model.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "task/planner.hpp"
@@ -32,6 +33,9 @@ struct LoadedPackage {
     PackageModel model;
 };
 
+// The task's source plugin, configured; null after adding errors.
+std::shared_ptr<sdk::Source> open_task_source(const PluginRegistry& registry, const TaskConfig& task,
+                                              sdk::Diagnostics& diags);
 // Opens the task's source and reads the package with content kept; false after adding errors.
 bool load_task_package(const PluginRegistry& registry, const TaskConfig& task, LoadedPackage& out,
                        sdk::Diagnostics& diags);
@@ -39,7 +43,13 @@ bool load_task_package(const PluginRegistry& registry, const TaskConfig& task, L
 struct RunResult {
     std::string state;  // IMPORT_SUCCESS, PARTIAL_SUCCESS, IMPORT_ERROR
     bool refused = false;  // nothing ran (lock held, wrong state, package changed)
+    bool unchanged_rerun = false;  // nothing had changed since the last run, so nothing was read or planned
 };
+
+// Takes the workspace lock for the task (one import at a time per workspace; a lock of this task
+// left by a dead process is taken over). False with FERRY-TASK-LOCKED naming the holder.
+bool lock_workspace(catalog::Catalog& catalog, const TaskConfig& task, const std::string& holder,
+                    sdk::Diagnostics& diags);
 
 class Importer {
   public:

@@ -58,8 +58,8 @@ json settings_json(const TaskConfig& c) {
               {"on_conflict", c.commit.on_conflict}}}};
 }
 
-json build_report(const catalog::Task& task, const std::vector<catalog::JournalEntry>& journal,
-                  const TaskConfig& config, const PackageModel& model, const sdk::Diagnostics& plan_diags) {
+json build_report(const catalog::Task& task, const std::vector<catalog::JournalCount>& counts,
+                  const TaskConfig& config, const std::string& package_format, const sdk::Diagnostics& plan_diags) {
     json results = json::object();
     for (const char* k : kKinds) {
         json per = json::object();
@@ -68,22 +68,13 @@ json build_report(const catalog::Task& task, const std::vector<catalog::JournalE
     }
     json totals = json::object();
     for (const char* s : kStatuses) totals[s] = 0;
-    json details = json::array();
-    for (const auto& e : journal) {
-        const std::string kind = sdk::to_string(e.kind);
-        const std::string status = catalog::to_string(e.status);
+    for (const auto& c : counts) {
+        const std::string kind = sdk::to_string(c.kind);
+        const std::string status = catalog::to_string(c.status);
         if (results.contains(kind) && results[kind].contains(status)) {
-            results[kind][status] = results[kind][status].get<int>() + 1;
-            totals[status] = totals[status].get<int>() + 1;
+            results[kind][status] = results[kind][status].get<std::int64_t>() + c.count;
+            totals[status] = totals[status].get<std::int64_t>() + c.count;
         }
-        details.push_back({{"kind", kind},
-                           {"name", e.name},
-                           {"action", sdk::to_string(e.action)},
-                           {"status", status},
-                           {"message", e.message},
-                           {"owner_before", e.owner_before},
-                           {"owner_after", e.owner_after},
-                           {"engine_instance", e.engine_instance}});
     }
     results["total"] = totals;
     json warnings = json::array();
@@ -98,7 +89,7 @@ json build_report(const catalog::Task& task, const std::vector<catalog::JournalE
                {{"path", task.package_path},
                 {"size", task.package_size},
                 {"sha256", task.package_sha256},
-                {"format", model.info.format}}},
+                {"format", package_format}}},
               {"source", task.source_plugin},
               {"importer", task.importer},
               {"start", task.started_at},
@@ -106,8 +97,33 @@ json build_report(const catalog::Task& task, const std::vector<catalog::JournalE
               {"status", task.state}}},
             {"settings", settings_json(config)},
             {"results", results},
-            {"details", details},
             {"warnings", warnings}};
+}
+
+json details_json(const std::vector<catalog::JournalEntry>& journal) {
+    json details = json::array();
+    for (const auto& e : journal)
+        details.push_back({{"kind", sdk::to_string(e.kind)},
+                           {"name", e.name},
+                           {"action", sdk::to_string(e.action)},
+                           {"status", catalog::to_string(e.status)},
+                           {"message", e.message},
+                           {"owner_before", e.owner_before},
+                           {"owner_after", e.owner_after},
+                           {"engine_instance", e.engine_instance}});
+    return details;
+}
+
+json load_report(catalog::Catalog& catalog, const catalog::Task& task, sdk::Diagnostics& diags) {
+    json report = json::parse(task.report, nullptr, false);
+    if (!report.is_object()) {
+        diags.error("FERRY-TASK-REPORT", "the stored report of task '" + task.name + "' is not JSON",
+                    "run the task again to write a new one", task.name);
+        return json();
+    }
+    // Reports of catalogs written before the rows moved out carry their details already.
+    if (!report.contains("details")) report["details"] = details_json(catalog.list_journal(task.name, diags));
+    return report;
 }
 
 std::string render_report_summary(const json& r) {

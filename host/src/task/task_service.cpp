@@ -1,6 +1,7 @@
 #include "task/task_service.hpp"
 
 #include "package/package_check.hpp"
+#include "task/unchanged_rerun.hpp"
 
 namespace ferry::host {
 
@@ -95,6 +96,9 @@ RunResult import_task(const PluginRegistry& registry, catalog::Catalog& catalog,
                     "wait for it; if that process died, run `ferry reimport " + task.name + "`", task.path);
         return refused;
     }
+    // Nothing to confirm when nothing would change: an unchanged re-run writes no object.
+    if (existing)
+        if (auto rerun = rerun_if_unchanged(registry, catalog, task, *existing, diags)) return *rerun;
     LoadedPackage package;
     Plan plan;
     if (!prepare_task(registry, task, catalog, package, plan, diags)) return refused;

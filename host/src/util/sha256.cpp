@@ -1,8 +1,16 @@
 #include "util/sha256.hpp"
 
 #include <Poco/Crypto/DigestEngine.h>
+#include <Poco/Crypto/OpenSSLInitializer.h>
 
 namespace ferry::host {
+
+namespace {
+// Every DigestEngine holds an OpenSSLInitializer; when the last one goes, OpenSSL is torn down and
+// the next hash sets it up again, reseeding its RNG from /dev/urandom. Hashing each of 10,000
+// objects paid that every time (8% of an import), so one initializer lives as long as the process.
+const Poco::Crypto::OpenSSLInitializer kKeepOpenSslUp;
+}  // namespace
 
 struct Sha256::Impl {
     Poco::Crypto::DigestEngine engine{"SHA256"};

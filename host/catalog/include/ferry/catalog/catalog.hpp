@@ -113,6 +113,13 @@ struct JournalEntry {
     std::string updated_at;  // set by upsert_journal
 };
 
+// How many journal entries of a task have a kind and a status: a report's results without its rows.
+struct JournalCount {
+    sdk::ObjectKind kind = sdk::ObjectKind::node;
+    JournalStatus status = JournalStatus::pending;
+    std::int64_t count = 0;
+};
+
 // What planning needs of an object already in a workspace, without its content.
 struct ObjectStamp {
     sdk::ObjectKind kind = sdk::ObjectKind::node;
@@ -158,6 +165,10 @@ class Catalog {
     // Objects.
     std::optional<sdk::ObjectRecord> find_object(const std::string& workspace, sdk::ObjectKind kind,
                                                  const std::string& name, sdk::Diagnostics& diags);
+    // Only the fingerprint: what an import checks after each commit. Empty when there is no such
+    // object (or on failure, with diagnostics).
+    std::optional<std::string> object_sha256(const std::string& workspace, sdk::ObjectKind kind,
+                                             const std::string& name, sdk::Diagnostics& diags);
     // Inserts or replaces; the stored version is the previous one + 1 (1 for a new object) and is
     // written back into `record.version`. Runs in a transaction (joins the caller's if one is open).
     bool put_object(const std::string& workspace, sdk::ObjectRecord& record, sdk::Diagnostics& diags);
@@ -187,6 +198,16 @@ class Catalog {
     // Journal.
     bool upsert_journal(JournalEntry& entry, sdk::Diagnostics& diags);
     std::vector<JournalEntry> list_journal(const std::string& task, sdk::Diagnostics& diags);
+    std::vector<JournalCount> count_journal(const std::string& task, sdk::Diagnostics& diags);
+    // Turns the task's succeeded and unchanged entries into unchanged ones, each message naming the
+    // object's current version in `workspace`; returns how many, -1 with diagnostics on failure.
+    std::int64_t mark_journal_unchanged(const std::string& task, const std::string& workspace,
+                                        const std::string& message_tail, sdk::Diagnostics& diags);
+
+    // A digest of what the task's last successful run read (package, settings, plugins) and left
+    // (the workspace's objects); empty when there is none. Cleared with the task row.
+    std::string run_digest(const std::string& task, sdk::Diagnostics& diags);
+    bool set_run_digest(const std::string& task, const std::string& digest, sdk::Diagnostics& diags);
     // Sets every entry of the task that is not `succeeded` back to `pending` (what a reimport redoes);
     // returns how many, -1 with diagnostics on failure.
     std::int64_t reset_journal(const std::string& task, sdk::Diagnostics& diags);

@@ -1,0 +1,83 @@
+#include "package/document_pipeline.hpp"
+
+#include <exception>
+
+namespace ferry::host {
+
+DocumentPipeline::DocumentPipeline(int max_depth, std::size_t max_queued_bytes, Merge merge)
+    : max_depth_(max_depth), max_queued_bytes_(max_queued_bytes), merge_(std::move(merge)) {
+    thread_ = std::thread([this] { run(); });
+}
+
+DocumentPipeline::~DocumentPipeline() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    work_.notify_all();
+    thread_.join();
+}
+
+void DocumentPipeline::run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+        work_.wait(lock, [this] { return stopping_ || next_ < jobs_.size(); });
+        if (stopping_) return;
+        Job* job = jobs_[next_].get();
+        lock.unlock();
+        // The job's fields belong to this thread until `done` is set under the lock.
+        try {
+            job->ok = parse_flowspec(job->text, job->path, job->hints, max_depth_, job->doc, job->diags);
+        } catch (const std::exception& e) {
+            // Nothing may escape a thread; a document the reader could not take is an invalid one.
+            job->ok = false;
+            job->diags.error("FERRY-PKG-SPEC-INVALID", std::string("cannot read the document: ") + e.what(),
+                             "fix the document or export the package again", job->path);
+        }
+        lock.lock();
+        job->done = true;
+        ++next_;
+        progress_.notify_all();
+    }
+}
+
+void DocumentPipeline::merge_finished(std::unique_lock<std::mutex>& lock, bool wait_all) {
+    for (;;) {
+        if (jobs_.empty()) return;
+        if (!jobs_.front()->done) {
+            if (!wait_all) return;
+            progress_.wait(lock, [this] { return jobs_.front()->done; });
+        }
+        std::unique_ptr<Job> job = std::move(jobs_.front());
+        jobs_.pop_front();
+        --next_;
+        queued_bytes_ -= job->text.size();
+        // Merged without the lock: the parser can go on with the next document meanwhile.
+        lock.unlock();
+        merge_(*job);
+        lock.lock();
+    }
+}
+
+void DocumentPipeline::submit(std::unique_ptr<Job> job) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    // Room for it, or an empty queue: one document larger than the bound still goes through.
+    while (!jobs_.empty() && queued_bytes_ + job->text.size() > max_queued_bytes_) {
+        if (jobs_.front()->done) {
+            merge_finished(lock, false);
+            continue;
+        }
+        progress_.wait(lock, [this] { return jobs_.front()->done; });
+    }
+    queued_bytes_ += job->text.size();
+    jobs_.push_back(std::move(job));
+    work_.notify_one();
+    merge_finished(lock, false);
+}
+
+void DocumentPipeline::finish() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    merge_finished(lock, true);
+}
+
+}  // namespace ferry::host

@@ -1,0 +1,67 @@
+// Parses FlowSpec documents on a second thread while the package goes on being read.
+//
+// Reading a package is two kinds of work of about the same size: inflating and hashing the archive,
+// and parsing its thousands of JSON documents. Done one after the other on one core, check and
+// import paid their sum; here the walker hands each document's text to a parser thread and merges
+// the results itself, in the order the documents came, so the model is the same as a serial read.
+// The queue holds at most `max_queued_bytes` of text (plus the document being parsed), so memory
+// stays flat whatever the package's size.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "ferry/sdk/diagnostic.hpp"
+#include "package/flowspec_parser.hpp"
+
+namespace ferry::host {
+
+class DocumentPipeline {
+  public:
+    struct Job {
+        std::string text;
+        std::string path;
+        DocumentHints hints;
+        bool layout_document = false;
+        // Filled by the parser thread.
+        bool done = false;
+        bool ok = false;
+        ParsedDocument doc;
+        sdk::Diagnostics diags;
+    };
+    using Merge = std::function<void(Job&)>;
+
+    DocumentPipeline(int max_depth, std::size_t max_queued_bytes, Merge merge);
+    ~DocumentPipeline();  // stops the thread; jobs not yet merged are dropped
+    DocumentPipeline(const DocumentPipeline&) = delete;
+    DocumentPipeline& operator=(const DocumentPipeline&) = delete;
+
+    // Queues a document (waits while the queue is full), then merges whatever has finished.
+    void submit(std::unique_ptr<Job> job);
+    // Waits for every queued document and merges it.
+    void finish();
+
+  private:
+    void run();
+    void merge_finished(std::unique_lock<std::mutex>& lock, bool wait_all);
+
+    const int max_depth_;
+    const std::size_t max_queued_bytes_;
+    Merge merge_;
+    std::mutex mutex_;
+    std::condition_variable work_;     // the parser waits for a job
+    std::condition_variable progress_; // the walker waits for a result or for room
+    std::deque<std::unique_ptr<Job>> jobs_;  // submission order; the parser takes the first not done
+    std::size_t queued_bytes_ = 0;
+    std::size_t next_ = 0;  // index in jobs_ of the first job the parser has not taken
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace ferry::host

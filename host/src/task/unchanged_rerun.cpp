@@ -1,0 +1,115 @@
+#include "task/unchanged_rerun.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "ferry/sdk/source.hpp"
+#include "package/package_reader.hpp"
+#include "task/report.hpp"
+#include "util/sha256.hpp"
+
+namespace ferry::host {
+
+namespace state = catalog::task_state;
+
+namespace {
+
+void field(Sha256& h, const std::string& s) {
+    // Length-prefixed, so no two different lists of fields hash alike.
+    const std::string len = std::to_string(s.size()) + ":";
+    h.update(len.data(), len.size());
+    h.update(s.data(), s.size());
+}
+
+}  // namespace
+
+std::string run_digest(const PluginRegistry& registry, const TaskConfig& task, const std::string& package_sha256,
+                       std::vector<catalog::ObjectStamp> stamps) {
+    Sha256 h;
+    field(h, "ferry run digest 1");
+    field(h, task.text);
+    field(h, task.path);
+    for (const auto& p : registry.plugins()) {
+        field(h, p.name);
+        field(h, p.version);
+        field(h, p.build_id);
+    }
+    field(h, package_sha256);
+    std::sort(stamps.begin(), stamps.end(), [](const auto& a, const auto& b) {
+        return a.kind != b.kind ? a.kind < b.kind : a.name < b.name;
+    });
+    for (const auto& s : stamps) {
+        field(h, sdk::to_string(s.kind));
+        field(h, s.name);
+        field(h, std::to_string(s.version));
+        field(h, s.sha256);
+    }
+    return h.hex();
+}
+
+std::optional<RunResult> rerun_if_unchanged(const PluginRegistry& registry, catalog::Catalog& catalog,
+                                            const TaskConfig& task, const catalog::Task& previous,
+                                            sdk::Diagnostics& diags) {
+    // Cheapest checks first: the row, then the package's bytes, then the workspace under the lock.
+    if (previous.state != state::import_success || previous.settings != task.text || previous.config_path != task.path)
+        return std::nullopt;
+    sdk::Diagnostics quiet;  // a catalog too old to hold a digest just means "run it all"
+    const std::string stored = catalog.run_digest(task.name, quiet);
+    if (stored.empty()) return std::nullopt;
+    RunResult refused;
+    refused.refused = true;
+    PackageInfo info;
+    auto source = open_task_source(registry, task, diags);
+    if (!source || !hash_package(*source, task.source_plugin, task.max_size, info, diags)) return refused;
+    if (info.sha256 != previous.package_sha256) return std::nullopt;
+
+    const std::string holder = Importer::holder_id();
+    if (!lock_workspace(catalog, task, holder, diags)) return refused;
+    auto release = [&] {
+        sdk::Diagnostics ignored;
+        catalog.release_lock(task.workspace, task.name, ignored);
+    };
+    if (run_digest(registry, task, info.sha256, catalog.list_stamps(task.workspace, diags)) != stored ||
+        diags.has_errors()) {
+        release();
+        if (diags.has_errors()) return refused;
+        return std::nullopt;
+    }
+
+    catalog::Task row = previous;
+    row.state = state::import_success;
+    row.started_at = catalog::now_iso8601_utc();
+    row.claimed_by = holder;
+    row.package_path = info.location;
+    row.package_size = static_cast<std::int64_t>(info.size);
+    {
+        catalog::Transaction tx(catalog, diags);
+        catalog.mark_journal_unchanged(task.name, task.workspace,
+                                       "; nothing changed since the last run (same package, settings, plugins"
+                                       " and workspace)",
+                                       diags);
+        row.finished_at = catalog::now_iso8601_utc();
+        // The stored part of the report: counts from the journal; format and warnings are those of
+        // the last run, since the package and settings they came from are the same.
+        const nlohmann::json before = nlohmann::json::parse(previous.report, nullptr, false);
+        std::string format;
+        if (before.is_object() && before.contains("basic") && before["basic"].contains("package"))
+            format = before["basic"]["package"].value("format", "");
+        nlohmann::json report = build_report(row, catalog.count_journal(task.name, diags), task, format, {});
+        if (before.is_object() && before.contains("warnings")) report["warnings"] = before["warnings"];
+        row.report = report.dump();
+        catalog.update_task(row, diags);
+        if (diags.has_errors() || !tx.commit(diags)) {
+            release();
+            return refused;
+        }
+    }
+    release();
+    RunResult result;
+    result.state = state::import_success;
+    result.unchanged_rerun = true;
+    return result;
+}
+
+}  // namespace ferry::host
