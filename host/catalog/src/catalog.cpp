@@ -540,22 +540,6 @@ std::vector<JournalCount> Catalog::count_journal(const std::string& task, sdk::D
     return out;
 }
 
-std::int64_t Catalog::mark_journal_unchanged(const std::string& task, const std::string& workspace,
-                                             const std::string& message_tail, sdk::Diagnostics& diags) {
-    std::size_t changed = 0;
-    bool ok = impl_->run(diags, "cannot update the journal of task " + task, [&](Session&) {
-        changed = impl_
-                      ->exec("UPDATE journal SET action = 'unchanged', status = 'unchanged', message = 'identical to"
-                             " version ' || COALESCE(CAST((SELECT o.version FROM objects o WHERE o.workspace = $1"
-                             " AND o.kind = journal.kind AND o.name = journal.name) AS TEXT), '?') ||"
-                             " ' in the workspace' || $2, updated_at = $3"
-                             " WHERE task = $4 AND status IN ('succeeded', 'unchanged')",
-                             {workspace, message_tail, now_iso8601_utc(), task})
-                      .changed;
-    });
-    return ok ? static_cast<std::int64_t>(changed) : -1;
-}
-
 std::string Catalog::run_digest(const std::string& task, sdk::Diagnostics& diags) {
     std::string digest;
     impl_->run(diags, "cannot read task " + task, [&](Session&) {

@@ -409,44 +409,34 @@ TYPED_TEST(CatalogTest, JournalUpsertsOneEntryPerObjectAndResetsWhatDidNotSuccee
     EXPECT_FALSE(d.has_errors()) << all_diags(d);
 }
 
-TYPED_TEST(CatalogTest, JournalCountsAndAnUnchangedRerunNameTheCurrentVersions) {
+TYPED_TEST(CatalogTest, JournalCountsAndFingerprintLookups) {
     Diagnostics d;
     auto& cat = *this->catalog;
-    auto a = node("a", "x"), b = node("b", "y");
+    auto a = node("a", "x");
     ASSERT_TRUE(cat.put_object("ws", a, d));
-    ASSERT_TRUE(cat.put_object("ws", a, d));  // version 2
-    ASSERT_TRUE(cat.put_object("ws", b, d));
     const std::pair<const char*, JournalStatus> rows[] = {
-        {"a", JournalStatus::succeeded}, {"b", JournalStatus::unchanged}, {"c", JournalStatus::conflict}};
+        {"a", JournalStatus::succeeded}, {"b", JournalStatus::succeeded}, {"c", JournalStatus::conflict}};
     for (const auto& [name, status] : rows) {
         JournalEntry e;
         e.task = "t";
         e.name = name;
         e.status = status;
-        e.message = "was";
         ASSERT_TRUE(cat.upsert_journal(e, d)) << all_diags(d);
     }
+    JournalEntry other;
+    other.task = "t2";
+    other.name = "a";
+    other.status = JournalStatus::failed;
+    ASSERT_TRUE(cat.upsert_journal(other, d));
     auto counts = cat.count_journal("t", d);
-    ASSERT_EQ(counts.size(), 3u) << all_diags(d);
+    ASSERT_EQ(counts.size(), 2u) << all_diags(d);
     std::map<JournalStatus, std::int64_t> by_status;
     for (const auto& c : counts) {
         EXPECT_EQ(c.kind, ObjectKind::node);
         by_status[c.status] = c.count;
     }
-    EXPECT_EQ(by_status[JournalStatus::succeeded], 1);
+    EXPECT_EQ(by_status[JournalStatus::succeeded], 2);
     EXPECT_EQ(by_status[JournalStatus::conflict], 1);
-
-    // Succeeded and unchanged entries become unchanged, naming the version now in the workspace;
-    // a conflict stays what it was.
-    EXPECT_EQ(cat.mark_journal_unchanged("t", "ws", "; same as before", d), 2) << all_diags(d);
-    std::map<std::string, JournalEntry> by_name;
-    for (auto& e : cat.list_journal("t", d)) by_name[e.name] = e;
-    EXPECT_EQ(by_name["a"].status, JournalStatus::unchanged);
-    EXPECT_EQ(by_name["a"].action, Action::unchanged);
-    EXPECT_EQ(by_name["a"].message, "identical to version 2 in the workspace; same as before");
-    EXPECT_EQ(by_name["b"].message, "identical to version 1 in the workspace; same as before");
-    EXPECT_EQ(by_name["c"].status, JournalStatus::conflict);
-    EXPECT_EQ(by_name["c"].message, "was");
     EXPECT_EQ(cat.object_sha256("ws", ObjectKind::node, "a", d), std::optional<std::string>("ab12"));
     EXPECT_FALSE(cat.object_sha256("ws", ObjectKind::node, "zz", d));
     EXPECT_FALSE(d.has_errors()) << all_diags(d);

@@ -22,7 +22,6 @@ struct Feed {
     sdk::Diagnostics* diags = nullptr;
     std::vector<char> peeked;
     std::size_t peeked_used = 0;
-    std::vector<char> buffer = std::vector<char>(kChunk);
     bool source_failed = false;
 };
 
@@ -34,12 +33,14 @@ la_ssize_t feed_read(struct archive*, void* data, const void** out) {
         f->peeked_used = f->peeked.size();
         return static_cast<la_ssize_t>(n);
     }
-    const std::ptrdiff_t n = f->stream->read(f->buffer.data(), f->buffer.size(), *f->diags);
+    // Straight from the read-ahead's chunk: no copy of the package on its way to libarchive.
+    const char* bytes = nullptr;
+    const std::ptrdiff_t n = f->stream->read_view(&bytes, *f->diags);
     if (n < 0) {
         f->source_failed = true;
         return -1;
     }
-    *out = f->buffer.data();
+    *out = bytes;
     return static_cast<la_ssize_t>(n);
 }
 

@@ -1,5 +1,6 @@
 #include "task/report.hpp"
 
+#include <map>
 #include <sstream>
 
 #include "util/size_text.hpp"
@@ -122,7 +123,24 @@ json load_report(catalog::Catalog& catalog, const catalog::Task& task, sdk::Diag
         return json();
     }
     // Reports of catalogs written before the rows moved out carry their details already.
-    if (!report.contains("details")) report["details"] = details_json(catalog.list_journal(task.name, diags));
+    if (report.contains("details")) return report;
+    auto journal = catalog.list_journal(task.name, diags);
+    if (report.value(kUnchangedRerun, false)) {
+        // Nothing changed since the run the journal records: what it created or updated, and what
+        // it found unchanged, is now unchanged at the version the workspace holds.
+        std::map<std::pair<sdk::ObjectKind, std::string>, std::int64_t> versions;
+        for (auto& s : catalog.list_stamps(task.workspace, diags)) versions[{s.kind, std::move(s.name)}] = s.version;
+        for (auto& e : journal) {
+            if (e.status != catalog::JournalStatus::succeeded && e.status != catalog::JournalStatus::unchanged) continue;
+            auto v = versions.find({e.kind, e.name});
+            e.action = sdk::Action::unchanged;
+            e.status = catalog::JournalStatus::unchanged;
+            e.message = "identical to version " + (v == versions.end() ? std::string("?") : std::to_string(v->second)) +
+                        " in the workspace; nothing changed since the last run (same package, settings, plugins and"
+                        " workspace)";
+        }
+    }
+    report["details"] = details_json(journal);
     return report;
 }
 

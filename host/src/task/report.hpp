@@ -17,6 +17,10 @@
 
 namespace ferry::host {
 
+// The stored report's key marking a run that found nothing changed (task/unchanged_rerun.hpp):
+// its details are the journal's objects, as unchanged.
+inline constexpr const char* kUnchangedRerun = "unchanged_rerun";
+
 // The stored part: basic information, settings, results counted per kind and status, warnings.
 nlohmann::json build_report(const catalog::Task& task, const std::vector<catalog::JournalCount>& counts,
                             const TaskConfig& config, const std::string& package_format,

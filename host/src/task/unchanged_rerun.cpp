@@ -83,27 +83,24 @@ std::optional<RunResult> rerun_if_unchanged(const PluginRegistry& registry, cata
     row.claimed_by = holder;
     row.package_path = info.location;
     row.package_size = static_cast<std::int64_t>(info.size);
-    {
-        catalog::Transaction tx(catalog, diags);
-        catalog.mark_journal_unchanged(task.name, task.workspace,
-                                       "; nothing changed since the last run (same package, settings, plugins"
-                                       " and workspace)",
-                                       diags);
-        row.finished_at = catalog::now_iso8601_utc();
-        // The stored part of the report: counts from the journal; format and warnings are those of
-        // the last run, since the package and settings they came from are the same.
-        const nlohmann::json before = nlohmann::json::parse(previous.report, nullptr, false);
-        std::string format;
-        if (before.is_object() && before.contains("basic") && before["basic"].contains("package"))
-            format = before["basic"]["package"].value("format", "");
-        nlohmann::json report = build_report(row, catalog.count_journal(task.name, diags), task, format, {});
-        if (before.is_object() && before.contains("warnings")) report["warnings"] = before["warnings"];
-        row.report = report.dump();
-        catalog.update_task(row, diags);
-        if (diags.has_errors() || !tx.commit(diags)) {
-            release();
-            return refused;
-        }
+    // The journal keeps what the last full run did to each object (nothing has happened to them
+    // since); the report says this run found them all as that run left them.
+    row.finished_at = catalog::now_iso8601_utc();
+    const nlohmann::json before = nlohmann::json::parse(previous.report, nullptr, false);
+    std::string format;
+    if (before.is_object() && before.contains("basic") && before["basic"].contains("package"))
+        format = before["basic"]["package"].value("format", "");
+    auto counts = catalog.count_journal(task.name, diags);
+    for (auto& c : counts)
+        if (c.status == catalog::JournalStatus::succeeded) c.status = catalog::JournalStatus::unchanged;
+    nlohmann::json report = build_report(row, counts, task, format, {});
+    // Format and warnings are the last run's: the package and settings they came from are the same.
+    if (before.is_object() && before.contains("warnings")) report["warnings"] = before["warnings"];
+    report[kUnchangedRerun] = true;
+    row.report = report.dump();
+    if (diags.has_errors() || !catalog.update_task(row, diags)) {
+        release();
+        return refused;
     }
     release();
     RunResult result;

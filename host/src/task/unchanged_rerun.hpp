@@ -1,8 +1,10 @@
 // A finished task imported again when nothing has changed: the same package (SHA-256), the same
 // settings, the same plugins, and a workspace exactly as the task's last successful run left it.
 // Such a run would plan every object as unchanged, so it is told without reading the package
-// beyond its hash or planning anything: the journal's entries become `unchanged` in one statement
-// and the report is written from their counts. Anything else runs the whole import.
+// beyond its hash or planning anything, and without writing a row per object: the journal keeps
+// what the last full run did, and the report (flagged kUnchangedRerun) counts those objects as
+// unchanged; its details are derived when it is read (report.hpp). Anything else runs the whole
+// import.
 #pragma once
 
 #include <optional>

@@ -199,11 +199,6 @@ class Catalog {
     bool upsert_journal(JournalEntry& entry, sdk::Diagnostics& diags);
     std::vector<JournalEntry> list_journal(const std::string& task, sdk::Diagnostics& diags);
     std::vector<JournalCount> count_journal(const std::string& task, sdk::Diagnostics& diags);
-    // Turns the task's succeeded and unchanged entries into unchanged ones, each message naming the
-    // object's current version in `workspace`; returns how many, -1 with diagnostics on failure.
-    std::int64_t mark_journal_unchanged(const std::string& task, const std::string& workspace,
-                                        const std::string& message_tail, sdk::Diagnostics& diags);
-
     // A digest of what the task's last successful run read (package, settings, plugins) and left
     // (the workspace's objects); empty when there is none. Cleared with the task row.
     std::string run_digest(const std::string& task, sdk::Diagnostics& diags);
