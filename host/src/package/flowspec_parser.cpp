@@ -397,6 +397,15 @@ bool parse_flowspec(const std::string& text, const std::string& entry, const Doc
         diags.error("FERRY-PKG-JSON", "malformed JSON: " + what, "fix the document or export the package again",
                     where_at(text, entry, e.byte > 0 ? e.byte - 1 : 0));
         return false;
+    } catch (const json::exception& e) {
+        // Not a syntax error but still unreadable, e.g. a number too large for a double (found by
+        // fuzzing: nlohmann throws out_of_range 406 for 3e3333...). No position comes with it.
+        std::string what = e.what();
+        if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+        if (what.size() > 120) what = what.substr(0, 117) + "...";
+        diags.error("FERRY-PKG-JSON", "malformed JSON: " + what, "fix the document or export the package again",
+                    entry);
+        return false;
     }
     if (!doc.is_object()) {
         diags.error("FERRY-PKG-SPEC-INVALID", "the document is not a JSON object",

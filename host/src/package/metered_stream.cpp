@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 
 namespace ferry::host {
 
@@ -25,7 +26,14 @@ void MeteredStream::read_ahead() {
         }
         std::vector<char> chunk(want);
         sdk::Diagnostics diags;
-        const std::ptrdiff_t n = inner_.read(chunk.data(), want, diags);
+        std::ptrdiff_t n = -1;
+        try {
+            n = inner_.read(chunk.data(), want, diags);
+        } catch (const std::exception& e) {
+            // Nothing may escape this thread; a source that throws has failed.
+            diags.error("FERRY-SRC-READ", std::string("the source failed while reading: ") + e.what(),
+                        "try again; if it persists, report it to the source plugin's authors", location_);
+        }
         std::unique_lock<std::mutex> lock(mutex_);
         source_diags_.append(diags);
         if (n < 0) {

@@ -21,6 +21,8 @@ class FERRY_SDK_EXPORT ByteStream {
     virtual ~ByteStream() = default;
     // Reads up to `size` bytes. Returns the number read, 0 at the end, or -1 after adding an error to
     // `diags` (the package must then not be used). An integrity check belongs before returning 0.
+    // The host calls read() from a thread of its own (never two at once), not the one that opened
+    // the stream; keep no thread-local state between open() and read().
     virtual std::ptrdiff_t read(char* buffer, std::size_t size, Diagnostics& diags) = 0;
 };
 
