@@ -338,11 +338,17 @@ TEST_F(Import, ChangeOwnerGivesEverythingToTheImporter) {
     TaskFile t;
     t.commit = "functions = false\nchange_owner = true";
     ASSERT_EQ(ferry("import --yes " + write_task(t)).exit_code, 0);
-    for (const auto& [k, o] : objects())
-        if (o.kind != sdk::ObjectKind::datasource) EXPECT_EQ(o.owner, "bob") << k;
+    for (const auto& [k, o] : objects()) {
+        if (o.kind != sdk::ObjectKind::datasource) {
+            EXPECT_EQ(o.owner, "bob") << k;
+        }
+    }
     const json rep = report("sales_dw.t1");
-    for (const auto& d : rep["details"])
-        if (d["kind"] == "node") EXPECT_EQ(d["owner_before"], d["name"] == "sql节点" || d["name"] == "python节点" ? "1" : "064152");
+    for (const auto& d : rep["details"]) {
+        if (d["kind"] == "node") {
+            EXPECT_EQ(d["owner_before"], d["name"] == "sql节点" || d["name"] == "python节点" ? "1" : "064152");
+        }
+    }
 }
 
 TEST_F(Import, UnmappedOwnersFallBackToTheImporterWithAWarning) {
