@@ -35,7 +35,7 @@ report="$data/sales_dw.example.html"
 "$ferry" report sales_dw.example --catalog "sqlite:$data/catalog.db" --format html -o "$report" 2>/dev/null
 echo
 echo "== ferry import again: nothing changes"
-"$ferry" import "$task" --yes 2>/dev/null | head -2
+"$ferry" import "$task" --yes 2>/dev/null | head -3
 echo
 echo "The HTML report is at $report"
 echo "Look around: $ferry objects --workspace sales_prod --catalog sqlite:$data/catalog.db"
