@@ -59,6 +59,14 @@ class Import : public ::testing::Test {
         write_file(dir_ + "/" + file, t.text());
         return dir_ + "/" + file;
     }
+    // changed.zip: the sample package with node dwd_orders's code changed.
+    void write_changed_package() {
+        auto entries = spec_package_entries(samples_dir());
+        for (auto& e : entries)
+            if (e.path.size() > 15 && e.path.compare(e.path.size() - 15, 15, "/dwd_orders.sql") == 0)
+                e.content = "SELECT 2; -- changed\n";
+        write_package(dir_ + "/changed.zip", Format::zip, entries);
+    }
     RunResult ferry(const std::string& args) { return run_ferry(args + " --catalog sqlite:" + dir_ + "/catalog.db"); }
     std::unique_ptr<catalog::Catalog> open() {
         sdk::Diagnostics d;
@@ -164,11 +172,7 @@ TEST_F(Import, ImportAgainAfterAnythingChangedRunsInFull) {
     EXPECT_NE(ferry("import --yes " + task).out.find("Nothing changed"), std::string::npos);
 
     // The workspace changed under the task: another task overwrote a node.
-    auto entries = spec_package_entries(samples_dir());
-    for (auto& e : entries)
-        if (e.path.size() > 15 && e.path.compare(e.path.size() - 15, 15, "/dwd_orders.sql") == 0)
-            e.content = "SELECT 2; -- changed\n";
-    write_package(dir_ + "/changed.zip", Format::zip, entries);
+    write_changed_package();
     TaskFile over;
     over.name = "sales_dw.t2";
     over.package = "changed.zip";
@@ -308,11 +312,7 @@ TEST_F(Import, BadConfigExitsTwoAndWritesNothing) {
 TEST_F(Import, ConflictSkipAndOverwrite) {
     ASSERT_EQ(ferry("import --yes " + write_task({})).exit_code, 0);
     // The same objects, changed, from another task: a node's code differs.
-    auto entries = spec_package_entries(samples_dir());
-    for (auto& e : entries)
-        if (e.path.size() > 15 && e.path.compare(e.path.size() - 15, 15, "/dwd_orders.sql") == 0)
-            e.content = "SELECT 2; -- changed\n";
-    write_package(dir_ + "/changed.zip", Format::zip, entries);
+    write_changed_package();
     TaskFile skip;
     skip.name = "sales_dw.t2";
     skip.package = "changed.zip";

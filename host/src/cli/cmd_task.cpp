@@ -164,9 +164,11 @@ int finish_run(catalog::Catalog& cat, const std::string& name, const RunResult& 
                   << "\n";
     } else {
         print_diagnostics(std::cerr, diags);
-        if (result.unchanged_rerun)
-            std::cout << "Nothing changed since the last run (same package, settings, plugins and workspace):"
-                         " every object is unchanged.\n";
+        if (result.unchanged_rerun) {
+            std::string line = kNothingChanged;  // the phrase each object's message ends with, as a sentence
+            line[0] = 'N';
+            std::cout << line << ": every object is unchanged.\n";
+        }
         if (report.is_object()) std::cout << render_report_summary(report);
         // The catalog goes in the hint: without it `ferry report` would look in the default one.
         std::cout << "Full report: ferry report " << name << " --catalog " << cat.display_uri()
@@ -241,6 +243,8 @@ int cmd_import(App& app, const Args& args) {
     if (int rc = parse(args, opts, {"task"}, vm,
                        "Runs an import task: a new one, one in EDITING, or a finished one again.\n"
                        "On a terminal it shows the plan's summary and asks to confirm unless --yes.\n"
+                       "A task that succeeded, run again with nothing changed (settings, plugins, package,\n"
+                       "workspace), is told at once: every object unchanged, nothing planned, no object written.\n"
                        "Exit 0 on IMPORT_SUCCESS, 1 on PARTIAL_SUCCESS or IMPORT_ERROR, 2 on a config error.");
         rc >= 0)
         return rc;

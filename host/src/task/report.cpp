@@ -136,8 +136,7 @@ json load_report(catalog::Catalog& catalog, const catalog::Task& task, sdk::Diag
             e.action = sdk::Action::unchanged;
             e.status = catalog::JournalStatus::unchanged;
             e.message = "identical to version " + (v == versions.end() ? std::string("?") : std::to_string(v->second)) +
-                        " in the workspace; nothing changed since the last run (same package, settings, plugins and"
-                        " workspace)";
+                        " in the workspace; " + kNothingChanged;
         }
     }
     report["details"] = details_json(journal);

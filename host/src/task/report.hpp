@@ -20,6 +20,9 @@ namespace ferry::host {
 // The stored report's key marking a run that found nothing changed (task/unchanged_rerun.hpp):
 // its details are the journal's objects, as unchanged.
 inline constexpr const char* kUnchangedRerun = "unchanged_rerun";
+// How such a run explains itself, in the CLI's output and in each object's message.
+inline constexpr const char* kNothingChanged =
+    "nothing changed since the last run (same package, settings, plugins and workspace)";
 
 // The stored part: basic information, settings, results counted per kind and status, warnings.
 nlohmann::json build_report(const catalog::Task& task, const std::vector<catalog::JournalCount>& counts,
