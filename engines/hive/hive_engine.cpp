@@ -3,6 +3,7 @@
 #include "ferry/engine/codes.hpp"
 #include "ferry/engine/commands.hpp"
 #include "ferry/engine/ddl.hpp"
+#include "ferry/engine/ddl_guard.hpp"
 #include "ferry/engine/quoting.hpp"
 #include "ferry/engine/table_renderer.hpp"
 
@@ -30,31 +31,19 @@ sdk::TableResponse HiveEngine::render_table(const sdk::TableRequest& req) {
                                                    "' for Hive", "only Hive and MaxCompute DDL are rendered for " + kind_);
         return res;
     }
-    engine::TableDef def;
-    engine::DdlError err;
-    if (!engine::parse_create_table(req.ddl, def, err)) {
-        res.diagnostics.error(codes::kDdlParse, "table '" + req.name + "': " + err.message,
-                              "fix the DDL in the package; the other objects go on", err.where());
+    // Hive or MaxCompute DDL alike: rendered from what was read, under the table's own name in
+    // this instance's database (a database the DDL names is not used).
+    engine::ParsedTableDdl parsed;
+    const engine::DdlVerdict verdict = engine::read_table_ddl(req.ddl, *source, {req.name, std::nullopt}, &parsed);
+    if (!verdict.ok()) {
+        engine::report_ddl_verdict(verdict, req.name, res.diagnostics);
         return res;
     }
-    const std::string table = engine::ascii_lower(engine::last_name_part(req.name.empty() ? def.name : req.name));
-    if (*source == Dialect::maxcompute) {
-        // MaxCompute DDL is rebuilt from its parts: types mapped (DATETIME -> TIMESTAMP), LIFECYCLE dropped.
-        engine::RenderTarget target{Dialect::hive, settings_.database, table, req.overwrite, settings_.create_database};
-        engine::RenderedStatements r = engine::render_table(def, target);
-        res.statements = std::move(r.statements);
-        res.diagnostics = std::move(r.diagnostics);
-        return res;
-    }
-    engine::Quoted db = engine::quote_identifier(settings_.database, Dialect::hive);
-    engine::Quoted t = engine::quote_identifier(table, Dialect::hive);
-    if (!db.ok || !t.ok) {
-        res.diagnostics.error(codes::kIdentifier, "table '" + req.name + "' cannot be named on Hive", db.ok ? t.reason : db.reason);
-        return res;
-    }
-    if (settings_.create_database) res.statements.push_back("CREATE DATABASE IF NOT EXISTS " + db.text);
-    for (auto& s : engine::retarget_table_text(req.ddl, def, db.text + "." + t.text, req.overwrite))
-        res.statements.push_back(std::move(s));
+    engine::RenderTarget target{Dialect::hive, settings_.database, engine::destination_table_name(req.name), req.overwrite,
+                                settings_.create_database};
+    engine::RenderedStatements r = engine::render_table(parsed.table, target);
+    res.statements = std::move(r.statements);
+    res.diagnostics = std::move(r.diagnostics);
     return res;
 }
 
@@ -70,7 +59,8 @@ sdk::FunctionResponse HiveEngine::render_function(const sdk::FunctionRequest& re
         return res;
     }
     engine::Quoted db = engine::quote_identifier(settings_.database, Dialect::hive);
-    engine::Quoted f = engine::quote_identifier(engine::last_name_part(req.name), Dialect::hive);
+    // The whole name, quoted: a dotted name is refused (Hive names hold no '.'), never split.
+    engine::Quoted f = engine::quote_identifier(req.name, Dialect::hive);
     if (!db.ok || !f.ok) {
         res.diagnostics.error(codes::kIdentifier, "function '" + req.name + "' cannot be named on Hive", db.ok ? f.reason : db.reason);
         return res;

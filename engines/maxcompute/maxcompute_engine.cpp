@@ -9,6 +9,7 @@
 #include "ferry/engine/codes.hpp"
 #include "ferry/engine/commands.hpp"
 #include "ferry/engine/ddl.hpp"
+#include "ferry/engine/ddl_guard.hpp"
 #include "ferry/engine/quoting.hpp"
 #include "ferry/engine/table_renderer.hpp"
 
@@ -48,29 +49,26 @@ sdk::TableResponse MaxComputeEngine::render_table(const sdk::TableRequest& req) 
                               "only MaxCompute and Hive DDL are created on MaxCompute");
         return res;
     }
-    engine::TableDef def;
-    engine::DdlError err;
-    if (!engine::parse_create_table(req.ddl, def, err)) {
-        res.diagnostics.error(codes::kDdlParse, "table '" + req.name + "': " + err.message,
-                              "fix the DDL in the package; the other objects go on", err.where());
+    // Rendered from what was read, under the table's own name in this instance's project: a
+    // project or schema the DDL names is not used.
+    engine::ParsedTableDdl parsed;
+    const engine::DdlVerdict verdict = engine::read_table_ddl(req.ddl, *source, {req.name, std::nullopt}, &parsed);
+    if (!verdict.ok()) {
+        engine::report_ddl_verdict(verdict, req.name, res.diagnostics);
         return res;
     }
-    const std::string table = engine::ascii_lower(engine::last_name_part(req.name.empty() ? def.name : req.name));
-    std::string qualified;
-    for (const std::string* part : std::initializer_list<const std::string*>{&settings_.project, &def.schema, &table}) {
-        if (part->empty()) continue;
-        engine::Quoted q = engine::quote_identifier(*part, Dialect::maxcompute);
-        if (!q.ok) {
-            res.diagnostics.error(codes::kIdentifier, "name '" + *part + "' of table '" + req.name + "' cannot be used on MaxCompute",
-                                  q.reason);
-            return res;
-        }
-        qualified += (qualified.empty() ? "" : ".") + q.text;
-    }
-    res.statements = engine::retarget_table_text(req.ddl, def, qualified, req.overwrite);
+    engine::RenderTarget target{Dialect::maxcompute, settings_.project, engine::destination_table_name(req.name),
+                                req.overwrite, false};
+    engine::RenderedStatements r = engine::render_table(parsed.table, target);
+    res.statements = std::move(r.statements);
+    res.diagnostics = std::move(r.diagnostics);
+    if (res.diagnostics.has_errors()) return res;
+    if (!parsed.table.schema.empty() && engine::ascii_lower(parsed.table.schema) != "default")
+        res.diagnostics.info(codes::kClauseDropped, "table '" + req.name + "': the DDL's schema '" + parsed.table.schema +
+                                                        "' is not used; the table goes to project " + settings_.project);
     if (*source == Dialect::hive)
         res.diagnostics.info(codes::kCrossEngineReview,
-                             "table '" + req.name + "' is Hive DDL: created as written (MaxCompute reads Hive's syntax)");
+                             "table '" + req.name + "' is Hive DDL: rendered for MaxCompute (which reads Hive's syntax)");
     return res;
 }
 
@@ -83,7 +81,8 @@ sdk::FunctionResponse MaxComputeEngine::render_function(const sdk::FunctionReque
                               "MaxCompute runs Java and Python UDF classes only");
         return res;
     }
-    engine::Quoted name = engine::quote_identifier(engine::last_name_part(req.name), Dialect::maxcompute);
+    // The whole name, quoted: a dotted name is refused here (MaxCompute names hold no '.'), never split.
+    engine::Quoted name = engine::quote_identifier(req.name, Dialect::maxcompute);
     if (!name.ok) {
         res.diagnostics.error(codes::kIdentifier, "function name '" + req.name + "' cannot be used on MaxCompute", name.reason);
         return res;
@@ -161,7 +160,7 @@ int MaxComputeEngine::probe(const std::string& method, const std::string& resour
 
 sdk::ExistsResponse MaxComputeEngine::exists(const sdk::ExistsRequest& req) {
     sdk::ExistsResponse res;
-    const std::string name = engine::last_name_part(req.name);
+    const std::string& name = req.name;
     const std::string base = project_path(settings_.project);
     int found = -1;
     switch (req.kind) {

@@ -369,13 +369,29 @@ async function doImport(name, collect, status) {
     if (plan.blocked) { status.replaceChildren(notice('The task cannot run yet:', 'error'), diagList(plan.diagnostics)); return; }
     const sm = plan.summary;
     const ok = await confirmDialog(h('div', {}, h('p', {}, 'Import the package into workspace ', h('b', { text: plan.workspace }), '?'),
-      h('p', { class: 'muted', text: `create ${sm.create}, update ${sm.update}, unchanged ${sm.unchanged}, conflict ${sm.conflict}, fail ${sm.fail}` })));
+      h('p', { class: 'muted', text: `create ${sm.create}, update ${sm.update}, unchanged ${sm.unchanged}, conflict ${sm.conflict}, fail ${sm.fail}` }),
+      planStatements(plan)));
     if (!ok) return;
     await api('POST', '/api/tasks/' + name + '/import');
     showProgress(name);
   } catch (e) {
     status.replaceChildren(notice(errorText(e), 'error'), diagList(e.details));
   }
+}
+
+// Every statement the compute engines will run, object by object, as `ferry plan` prints them.
+// SQL holds names and strings from the package: it is set as text, never as markup.
+function planStatements(plan) {
+  const objects = (plan.objects || []).filter((o) => o.statements && o.statements.length);
+  if (!objects.length) return h('p', { class: 'muted', id: 'plan-statements', text: 'No statement runs on a compute engine.' });
+  return h('div', { id: 'plan-statements' }, h('p', { text: 'Statements for the engines:' }),
+    objects.map((o) => {
+      const sql = h('pre', { class: 'plan-sql', text: o.statements.map((s) => (s.endsWith(';') ? s : s + ';')).join('\n') });
+      // style-src 'self' refuses style attributes; properties set from script are allowed.
+      Object.assign(sql.style, { maxHeight: '12em', overflow: 'auto', whiteSpace: 'pre-wrap', margin: '0.25em 0 0.5em' });
+      return h('details', { open: objects.length <= 3 },
+        h('summary', { text: `${o.kind} ${o.name} on ${o.engine_instance}${o.commit_to_engine ? '' : ' (not committed)'}` }), sql);
+    }));
 }
 
 // ---- confirm and progress dialogs ---------------------------------------------------------------

@@ -7,6 +7,8 @@
 
 #include "config/toml_tree.hpp"
 #include "ferry/engine/ddl.hpp"
+#include "ferry/engine/ddl_guard.hpp"
+#include "ferry/engine/table_renderer.hpp"
 #include "ferry/sdk/source.hpp"
 #include "package/flowspec_parser.hpp"
 #include "package/package_check.hpp"
@@ -94,6 +96,17 @@ int fuzz_ddl(const std::uint8_t* data, std::size_t size) {
     engine::FunctionDef function;
     engine::DdlError ferror;
     engine::parse_create_function(text, function, ferror);
+    // Every dialect's parser behind the rules check and the engines apply, and what a readable
+    // table renders to for its own kind of destination.
+    for (engine::Dialect d : {engine::Dialect::maxcompute, engine::Dialect::hive, engine::Dialect::postgresql,
+                              engine::Dialect::mysql, engine::Dialect::sqlite}) {
+        engine::ParsedTableDdl parsed;
+        const engine::DdlVerdict v = engine::read_table_ddl(text, d, {"t", std::vector<std::string>{"p", "s"}}, &parsed);
+        if (!v.ok()) continue;
+        const engine::RenderTarget target{d, d == engine::Dialect::sqlite ? "" : "dw", "t", true, true};
+        if (d == engine::Dialect::maxcompute || d == engine::Dialect::hive) engine::render_table(parsed.table, target);
+        else engine::render_sql_table(parsed.sql, target);
+    }
     return 0;
 }
 

@@ -39,7 +39,10 @@ for ddl in \
   "CREATE EXTERNAL TABLE p.s.t (a ARRAY<MAP<STRING,STRUCT<x:INT,y:VARCHAR(10)>>>, \`b c\` TIMESTAMP_NTZ) STORED AS ORC LOCATION 'oss://b/p' TBLPROPERTIES ('k'='v');" \
   "CREATE OR REPLACE TABLE t (c CHAR(3) NOT NULL DEFAULT 'x', d DATETIME) COMMENT 'tbl' CLUSTERED BY (c) SORTED BY (c) INTO 8 BUCKETS" \
   "CREATE FUNCTION add_one AS 'com.example.AddOne' USING 'math_lib.jar,other.py';" \
-  "create table if not exists \`中文表\` (\`列\` string comment '中文') lifecycle 7"; do
+  "create table if not exists \`中文表\` (\`列\` string comment '中文') lifecycle 7" \
+  "CREATE TABLE IF NOT EXISTS p.s.\"T\" (id int8 NOT NULL PRIMARY KEY, n varchar(20) DEFAULT 'x'::character varying, ts timestamptz(3) DEFAULT now(), CONSTRAINT u UNIQUE (n)); /* a /* nested */ comment */" \
+  "CREATE TABLE \`t\` (\`id\` bigint(20) unsigned NOT NULL AUTO_INCREMENT COMMENT 'pk', \`e\` enum('a','b') DEFAULT 'a', PRIMARY KEY (\`id\`), KEY \`k\` (\`e\`(3))) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 # mysql" \
+  "CREATE TABLE [t] (a INTEGER PRIMARY KEY AUTOINCREMENT, b TEXT COLLATE NOCASE DEFAULT (-1), c) WITHOUT ROWID, STRICT"; do
   printf '%s' "$ddl" >"$seeds/ddl/seed$i.sql"
   i=$((i + 1))
 done

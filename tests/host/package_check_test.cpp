@@ -3,8 +3,11 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include "package/package_check.hpp"
 #include "package_builder.hpp"
+#include "task/engine_routing.hpp"
 #include "test_env.hpp"
 
 namespace ferry::test {
@@ -22,6 +25,20 @@ struct BadCase {
 };
 
 std::string spec(const std::string& node_name) { return one_node_spec(node_name); }
+
+// A FlowSpec document with one table (calcEngine type, project, schema) and its DDL.
+std::string table_spec(const std::string& name, const std::string& type, const std::string& ddl,
+                       const std::string& project = "src", const std::string& schema = "public") {
+    const nlohmann::json doc = {
+        {"version", "1.1.0"},
+        {"kind", "CycleWorkflow"},
+        {"spec",
+         {{"artifacts",
+           {{"tables",
+             {{{"id", "t1"}, {"name", name}, {"calcEngine", {{"type", type}, {"project", project}, {"schema", schema}}},
+               {"ddl", ddl}}}}}}}}};
+    return doc.dump();
+}
 
 std::vector<BadCase> bad_cases() {
     const std::string deep = std::string(100, '[') + std::string(100, ']');
@@ -76,6 +93,33 @@ std::vector<BadCase> bad_cases() {
         {"dwma_package", Format::zip, {{"project.xml", "<project/>"}, {"src/tables/t.xml", "<table/>"}},
          "FERRY-PKG-FORMAT-UNSUPPORTED",
          "this is a DataWorks model (DWMA, project.xml) package, which ferry does not read yet", "project.xml"},
+        // Issue 11 §1: a table's DDL is one CREATE TABLE of that table, read by the engines' parser.
+        {"ddl_second_statement", Format::zip,
+         {{"t.json", table_spec("c", "PostgreSQL", "CREATE TABLE c (a int); DROP TABLE canary;")}}, "FERRY-PKG-DDL-STATEMENTS",
+         "table 'c': the DDL holds a second statement after ';': 'DROP TABLE canary;'", "t.json"},
+        {"ddl_second_statement_sqlite", Format::zip,
+         {{"t.json", table_spec("c", "SQLite", "CREATE TABLE c (a INTEGER);\nDELETE FROM canary")}}, "FERRY-PKG-DDL-STATEMENTS",
+         "table 'c': the DDL holds a second statement after ';': 'DELETE FROM canary'", "t.json"},
+        {"ddl_second_statement_maxcompute", Format::zip,
+         {{"t.json", table_spec("c", "MaxCompute", "CREATE TABLE c (a STRING) -- x\n; DROP TABLE canary")}},
+         "FERRY-PKG-DDL-STATEMENTS", "table 'c': the DDL holds a second statement after ';': 'DROP TABLE canary'", "t.json"},
+        {"ddl_other_table", Format::zip, {{"t.json", table_spec("c_pg_other", "PostgreSQL", "CREATE TABLE pwned_by_pkg (a int)")}},
+         "FERRY-PKG-DDL-NAME", "table 'c_pg_other': the DDL creates 'pwned_by_pkg', not 'c_pg_other'", "t.json"},
+        {"ddl_other_qualifier", Format::zip, {{"t.json", table_spec("canary", "PostgreSQL", "CREATE TABLE x.canary (a int)")}},
+         "FERRY-PKG-DDL-NAME", "table 'canary': the DDL creates 'x.canary': 'x' is neither the table's project nor its schema",
+         "t.json"},
+        {"dotted_table_name", Format::zip, {{"t.json", table_spec("x.canary", "PostgreSQL", "CREATE TABLE x.canary (a int)")}},
+         "FERRY-PKG-DDL-NAME",
+         "table 'x.canary': its name holds a '.': a table's name is one identifier (its project and schema come from calcEngine)",
+         "t.json"},
+        {"ddl_not_a_table", Format::zip, {{"t.json", table_spec("c", "SQLite", "DROP TABLE canary")}}, "FERRY-PKG-DDL-PARSE",
+         "table 'c': expected CREATE, found 'DROP'", "t.json"},
+        {"ddl_unterminated", Format::zip,
+         {{"t.json", table_spec("c", "MaxCompute", "CREATE TABLE c (a STRING COMMENT 'x); DROP TABLE canary")}},
+         "FERRY-PKG-DDL-PARSE", "table 'c': unterminated string literal", "t.json"},
+        {"ddl_mysql_executable_comment", Format::zip,
+         {{"t.json", table_spec("c", "MySQL", "CREATE TABLE c (a int) /*!; DROP TABLE canary */")}}, "FERRY-PKG-DDL-PARSE",
+         "table 'c': MySQL runs the text of a '/*!' comment: ferry refuses it", "t.json"},
     };
 }
 
@@ -110,7 +154,8 @@ TEST(Check, NotAnArchive) {
     EXPECT_EQ(d->summary, "the package is not an archive ferry reads: Unrecognized archive format");
 }
 
-TEST(Check, TruncatedTarGzIsCorrupt) {
+// Cut short is not damaged: its own code (package_truncation_test.cpp has every way to cut one).
+TEST(Check, TruncatedTarGzIsTruncatedNotCorrupt) {
     const std::string dir = scratch_dir();
     std::string big;
     for (int i = 0; i < 4000; ++i) big += "line " + std::to_string(i * 7919 % 10007) + " of generated code\n";
@@ -118,9 +163,11 @@ TEST(Check, TruncatedTarGzIsCorrupt) {
     const std::string whole = read_file(dir + "/whole.tar.gz");
     write_file(dir + "/cut.tar.gz", whole.substr(0, whole.size() / 2));
     const auto r = check_file(dir + "/cut.tar.gz");
-    const auto* d = find_code(r.diags, "FERRY-PKG-CORRUPT");
+    EXPECT_EQ(find_code(r.diags, "FERRY-PKG-CORRUPT"), nullptr) << codes_of(r.diags);
+    const auto* d = find_code(r.diags, "FERRY-PKG-TRUNCATED");
     ASSERT_NE(d, nullptr) << codes_of(r.diags);
-    EXPECT_EQ(d->summary.rfind("the archive is corrupt or truncated: ", 0), 0u) << d->summary;
+    EXPECT_EQ(d->summary, "the package is cut short after " + std::to_string(whole.size() / 2) +
+                              " bytes and 0 entries: the rest of the gzip stream was expected");
 }
 
 TEST(Check, CorruptZipDataIsRefused) {
@@ -133,7 +180,25 @@ TEST(Check, CorruptZipDataIsRefused) {
     for (std::size_t i = at; i < at + 64; ++i) bytes[i] = static_cast<char>(bytes[i] ^ 0x5A);
     write_file(dir + "/bad.zip", bytes);
     const auto r = check_file(dir + "/bad.zip");
-    ASSERT_NE(find_code(r.diags, "FERRY-PKG-CORRUPT"), nullptr) << codes_of(r.diags);
+    const auto* d = find_code(r.diags, "FERRY-PKG-CORRUPT");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(d->summary, "the archive is damaged: ZIP decompression failed (-3)");
+    EXPECT_EQ(d->where, "code.sql");
+}
+
+// libarchive would skip a header whose checksum fails and read on: the entry would go missing.
+TEST(Check, DamagedTarHeaderIsRefused) {
+    const std::string dir = scratch_dir();
+    write_package(dir + "/ok.tar", Format::tar, {{"a.json", spec("a")}, {"b.json", spec("b")}});
+    std::string bytes = read_file(dir + "/ok.tar");
+    const std::size_t second = 512 + (spec("a").size() + 511) / 512 * 512;
+    bytes[second + 148] = 'X';  // in the header's checksum
+    write_file(dir + "/bad.tar", bytes);
+    const auto r = check_file(dir + "/bad.tar");
+    const auto* d = find_code(r.diags, "FERRY-PKG-CORRUPT");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(d->summary, "the archive is damaged: Damaged tar archive");
+    EXPECT_EQ(d->where, "bad.tar");
 }
 
 TEST(Check, OverTheSizeLimitStopsBeforeReadingOn) {
@@ -200,6 +265,72 @@ TEST(Check, UnknownDependencyAndCommandAreWarnings) {
     ASSERT_NE(cmd, nullptr);
     EXPECT_EQ(cmd->severity, sdk::Severity::warning);
     EXPECT_EQ(cmd->summary, "node 'n1' has command type 'TELEPORT_SQL', which no engine plugin owns");
+}
+
+TEST(Check, DdlSaysWhereInTheDdlAndWhatToDo) {
+    const std::string file = scratch_dir() + "/ddl.zip";
+    write_package(file, Format::zip, {{"t.json", table_spec("c", "PostgreSQL", "CREATE TABLE c (a int); DROP TABLE canary;")}});
+    const auto r = check_file(file);
+    const auto* d = find_code(r.diags, "FERRY-PKG-DDL-STATEMENTS");
+    ASSERT_NE(d, nullptr) << codes_of(r.diags);
+    EXPECT_EQ(d->detail,
+              "ddl:1:25 (postgresql): a table's DDL is one CREATE TABLE of that table; ferry runs nothing else from a package");
+}
+
+// What check accepts: its own CREATE TABLE (qualified by its own project and schema, any case),
+// an empty DDL, a DDL no engine reads; what an engine will not render is a warning (the table
+// fails at plan, not the package).
+TEST(Check, DdlThatIsItsOwnTable) {
+    struct Case {
+        std::string name, type, ddl, project, schema;
+        std::string warning;  // FERRY-PKG-DDL-UNSUPPORTED summary, or empty for no diagnostic
+    };
+    const Case cases[] = {
+        {"orders", "PostgreSQL", "CREATE TABLE IF NOT EXISTS src.public.\"Orders\" (a int); -- done", "src", "public", ""},
+        {"orders", "MaxCompute", "CREATE TABLE test_project.default.orders (a STRING) LIFECYCLE 3;", "test_project", "default", ""},
+        {"orders", "SQLite", "  \n", "src", "", ""},
+        {"orders", "Spaceship", "DROP TABLE canary", "src", "", ""},
+        {"orders", "PostgreSQL", "CREATE TABLE orders (a int REFERENCES canary (id))", "src", "public",
+         "table 'orders': REFERENCES is not rendered: a foreign key names another table"},
+        {"orders", "MaxCompute", "CREATE TABLE orders (dt STRING) PARTITIONED BY (dt STRING)", "src", "",
+         "table 'orders': partition column 'dt' is also a table column"},
+    };
+    for (const auto& c : cases) {
+        const std::string file = scratch_dir() + "/own.zip";
+        write_package(file, Format::zip, {{"t.json", table_spec(c.name, c.type, c.ddl, c.project, c.schema)}});
+        const auto r = check_file(file);
+        EXPECT_FALSE(r.diags.has_errors()) << c.ddl << "\n" << codes_of(r.diags);
+        const auto* d = find_code(r.diags, "FERRY-PKG-DDL-UNSUPPORTED");
+        if (c.warning.empty()) {
+            EXPECT_EQ(d, nullptr) << c.ddl;
+            continue;
+        }
+        ASSERT_NE(d, nullptr) << c.ddl << "\n" << codes_of(r.diags);
+        EXPECT_EQ(d->severity, sdk::Severity::warning);
+        EXPECT_EQ(d->summary, c.warning);
+        EXPECT_EQ(d->where, "t.json");
+    }
+}
+
+// The check and the engines route a table's dialect alike: given the registry's router, a type
+// only a plugin owns (ODPS_TABLE -> maxcompute) is read as MaxCompute DDL.
+TEST(Check, TableDialectFromTheRouter) {
+    host::PackageModel model;
+    host::Table t;
+    t.name = "c";
+    t.engine_type = "ODPS_TABLE";
+    t.ddl = "CREATE TABLE c (a STRING); DROP TABLE canary";
+    t.source_path = "t.json";
+    model.tables.push_back(t);
+    sdk::Diagnostics without, with;
+    host::check_package(model, [](const std::string&) { return true; }, without);
+    EXPECT_EQ(find_code(without, "FERRY-PKG-DDL-STATEMENTS"), nullptr) << codes_of(without);  // the product's table lacks it
+    host::check_package(model, [](const std::string&) { return true; }, with, [](const host::Table& table) {
+        return host::dialect_of(host::engine_type_of(built_plugins(), table));
+    });
+    const auto* d = find_code(with, "FERRY-PKG-DDL-STATEMENTS");
+    ASSERT_NE(d, nullptr) << codes_of(with);
+    EXPECT_EQ(d->summary, "table 'c': the DDL holds a second statement after ';': 'DROP TABLE canary'");
 }
 
 TEST(Check, NamesInAnyScriptAreAccepted) {

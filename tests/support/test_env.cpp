@@ -10,6 +10,7 @@
 
 #include "config/schema_validation.hpp"
 #include "package/package_check.hpp"
+#include "task/engine_routing.hpp"
 #include "package_builder.hpp"
 
 namespace ferry::test {
@@ -59,10 +60,7 @@ ReadResult check_file(const std::string& path, host::ReadOptions options) {
     auto source = reg.create_as<sdk::Source>(*local, config, "", result.diags);
     if (!source) return result;
     result.read_ok = host::read_package(*source, "local", options, result.model, result.diags);
-    if (result.read_ok)
-        host::check_package(
-            result.model, [&](const std::string& c) { return reg.engine_owning("command", c) != nullptr; },
-            result.diags);
+    if (result.read_ok) host::check_package_with(reg, result.model, result.diags);
     return result;
 }
 

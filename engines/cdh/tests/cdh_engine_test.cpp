@@ -27,7 +27,7 @@ TEST(Cdh, RewritesRendersAndReportsNotExecuted) {
     auto r = e->rewrite({"select * from sales_dev.t", "CDH_IMPALA", {{"sales_dev", "sales"}}});
     EXPECT_EQ(r.code, "select * from sales.t");
     auto t = e->render_table({"t", "CREATE TABLE src.t (a INT) STORED AS PARQUET", "hive", false});
-    EXPECT_EQ(t.statements, (std::vector<std::string>{"CREATE TABLE IF NOT EXISTS `dw`.`t` (a INT) STORED AS PARQUET"}));
+    EXPECT_EQ(t.statements, (std::vector<std::string>{"CREATE TABLE IF NOT EXISTS `dw`.`t` (\n  `a` INT\n)\nSTORED AS PARQUET"}));
     auto a = e->apply({sdk::ObjectKind::table, "t", t.statements, "", ""});
     EXPECT_FALSE(a.applied);
     ASSERT_EQ(a.diagnostics.items().size(), 1u);

@@ -1,63 +1,26 @@
-// A recursive-descent parser over significant tokens. Failures throw a private exception carrying
-// the byte offset; the public functions turn it into line:column. Nothing escapes this file.
+// The MaxCompute / Hive DDL parser: recursive descent over significant tokens (token_cursor.hpp).
+// Every clause is read into data (ddl.hpp); nothing is kept as text to be written out again.
 #include <algorithm>
-#include <charconv>
-#include <cstring>
 
 #include "ferry/engine/ddl.hpp"
-#include "ferry/engine/sql_tokenizer.hpp"
+#include "token_cursor.hpp"
 
 namespace ferry::engine {
 
 namespace {
 
-struct Fail {
-    std::size_t offset;
-    std::string message;
-};
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
-        if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
-        if (x != y) return false;
-    }
-    return true;
-}
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    return out;
-}
+using detail::Fail;
+using detail::iequals;
+using detail::upper;
 
 constexpr int kMaxPartitionLevels = 6;
 
-class Parser {
+class Parser : detail::TokenCursor {
   public:
-    explicit Parser(std::string_view text) : in_(text) {
-        const LexOptions opt = lex_options(Dialect::maxcompute);
-        SqlLexer lexer(text, opt);
-        Token t;
-        while (lexer.next(t)) {
-            if (t.kind == TokenKind::unterminated) {
-                const char c = text[t.begin];
-                const char* what = c == '\'' || c == '"' ? "unterminated string literal"
-                                   : c == '`'            ? "unterminated quoted identifier"
-                                                         : "unterminated comment";
-                throw Fail{t.begin, what};
-            }
-            if (t.kind != TokenKind::whitespace && t.kind != TokenKind::comment) toks_.push_back(t);
-        }
-    }
+    explicit Parser(std::string_view text) : TokenCursor(text, Dialect::maxcompute) {}
 
-    void parse_table(TableDef& d) {
-        const Token& create = expect_word("CREATE", "CREATE");
-        d.statement_begin = create.begin;
-        d.modifiers_begin = create.end;
+    void parse_table(TableDef& d, DdlHead* head) {
+        expect_word("CREATE", "CREATE");
         if (accept_word("OR")) {
             expect_word("REPLACE", "REPLACE after CREATE OR");
             d.or_replace = true;
@@ -65,25 +28,27 @@ class Parser {
             d.external = true;
         }
         if (at_word("FUNCTION")) throw Fail{cur().begin, "expected TABLE, found a CREATE FUNCTION statement"};
-        d.modifiers_end = cur_begin();
-        const Token& table = expect_word("TABLE", "TABLE after CREATE");
-        d.table_keyword_end = table.end;
-        d.if_not_exists_begin = d.if_not_exists_end = table.end;
-        if (at_word("IF")) {
-            d.if_not_exists_begin = cur().begin;
-            advance();
+        expect_word("TABLE", "TABLE after CREATE");
+        if (accept_word("IF")) {
             expect_word("NOT", "NOT after IF");
-            d.if_not_exists_end = expect_word("EXISTS", "EXISTS after IF NOT").end;
+            expect_word("EXISTS", "EXISTS after IF NOT");
             d.if_not_exists = true;
         }
-        std::vector<std::string> parts = qualified_name("a table name", d.name_begin, d.name_end);
-        assign_name(parts, d.project, d.schema, d.name, d.name_begin);
-        if (at_word("AS")) throw Fail{cur().begin, "CREATE TABLE ... AS SELECT has no column list to render; write the columns out"};
-        if (at_word("LIKE")) throw Fail{cur().begin, "CREATE TABLE ... LIKE has no column list to render; write the columns out"};
+        std::size_t name_at = 0;
+        std::vector<std::string> parts = qualified_name("a table name", name_at);
+        if (head) *head = DdlHead{true, parts, name_at};
+        if (parts.size() > 3) throw Fail{name_at, "a table name has at most two qualifiers (project.schema.table)"};
+        d.name = parts.back();
+        if (parts.size() >= 2) d.project = parts[0];
+        if (parts.size() == 3) d.schema = parts[1];
+        if (at_word("AS"))
+            unsupported(cur().begin, "CREATE TABLE ... AS SELECT has no column list to render; write the columns out");
+        if (at_word("LIKE"))
+            unsupported(cur().begin, "CREATE TABLE ... LIKE has no column list to render; write the columns out");
         expect_punct('(', "'(' after the table name");
         d.columns = column_list("a column name");
         clauses(d);
-        finish(d.statement_end);
+        finish();
     }
 
     void parse_function(FunctionDef& f) {
@@ -99,14 +64,14 @@ class Parser {
             expect_word("EXISTS", "EXISTS after IF NOT");
             f.if_not_exists = true;
         }
-        std::size_t b = 0, e = 0;
-        std::vector<std::string> parts = qualified_name("a function name", b, e);
+        std::size_t b = 0;
+        std::vector<std::string> parts = qualified_name("a function name", b);
         if (parts.size() > 2) throw Fail{b, "a function name has at most one qualifier (project.function)"};
         f.name = parts.back();
         if (parts.size() == 2) f.project = parts[0];
         expect_word("AS", "AS after the function name");
         f.class_name = string_literal("the class name as a string, e.g. 'com.example.Upper'");
-        if (f.class_name.empty()) throw Fail{toks_[pos_ - 1].begin, "the class name is empty"};
+        if (f.class_name.empty()) throw Fail{prev().begin, "the class name is empty"};
         if (accept_word("USING")) {
             const std::size_t at = cur_begin();
             std::string list = string_literal("the resource list as a string, e.g. 'udf.jar'");
@@ -122,92 +87,10 @@ class Parser {
                 start = comma + 1;
             }
         }
-        std::size_t end = 0;
-        finish(end);
+        finish();
     }
 
   private:
-    // ---- token helpers
-    bool eof() const { return pos_ >= toks_.size(); }
-    const Token& cur() const { return toks_[pos_]; }
-    std::size_t cur_begin() const { return eof() ? in_.size() : cur().begin; }
-    std::string_view text(const Token& t) const { return t.text(in_); }
-    void advance() { ++pos_; }
-
-    std::string found() const {
-        if (eof()) return "end of input";
-        std::string_view t = text(cur());
-        if (t.size() > 24) return "'" + std::string(t.substr(0, 24)) + "...'";
-        return "'" + std::string(t) + "'";
-    }
-    [[noreturn]] void expected(std::string_view what) const {
-        throw Fail{cur_begin(), "expected " + std::string(what) + ", found " + found()};
-    }
-    bool at_word(std::string_view w) const { return !eof() && cur().kind == TokenKind::word && iequals(text(cur()), w); }
-    bool at_punct(char c) const { return !eof() && cur().kind == TokenKind::punct && in_[cur().begin] == c; }
-    bool accept_word(std::string_view w) {
-        if (!at_word(w)) return false;
-        advance();
-        return true;
-    }
-    bool accept_punct(char c) {
-        if (!at_punct(c)) return false;
-        advance();
-        return true;
-    }
-    const Token& expect_word(std::string_view w, std::string_view what) {
-        if (!at_word(w)) expected(what);
-        return toks_[pos_++];
-    }
-    const Token& expect_punct(char c, std::string_view what) {
-        if (!at_punct(c)) expected(what);
-        return toks_[pos_++];
-    }
-    std::string identifier(std::string_view what) {
-        if (eof() || (cur().kind != TokenKind::word && cur().kind != TokenKind::quoted_identifier)) expected(what);
-        std::string v = identifier_value(text(cur()));
-        if (v.empty()) throw Fail{cur().begin, "an empty quoted name is not an identifier"};
-        advance();
-        return v;
-    }
-    std::string string_literal(std::string_view what) {
-        if (eof() || cur().kind != TokenKind::string) expected(what);
-        std::string v = string_value(text(cur()), true);
-        advance();
-        return v;
-    }
-    std::int64_t integer(std::string_view what) {
-        if (eof() || cur().kind != TokenKind::number) expected(what);
-        std::string_view t = text(cur());
-        std::int64_t v = 0;
-        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-        if (ec != std::errc() || p != t.data() + t.size()) expected(what);
-        advance();
-        return v;
-    }
-    std::vector<std::string> qualified_name(std::string_view what, std::size_t& begin, std::size_t& end) {
-        begin = cur_begin();
-        std::vector<std::string> parts{identifier(what)};
-        while (at_punct('.')) {
-            advance();
-            parts.push_back(identifier("a name after '.'"));
-        }
-        end = toks_[pos_ - 1].end;
-        return parts;
-    }
-    void assign_name(const std::vector<std::string>& parts, std::string& project, std::string& schema,
-                     std::string& name, std::size_t at) {
-        if (parts.size() > 3) throw Fail{at, "a table name has at most two qualifiers (project.schema.table)"};
-        name = parts.back();
-        if (parts.size() >= 2) project = parts[0];
-        if (parts.size() == 3) schema = parts[1];
-    }
-    void finish(std::size_t& statement_end) {
-        statement_end = pos_ == 0 ? 0 : toks_[pos_ - 1].end;
-        accept_punct(';');
-        if (!eof()) throw Fail{cur().begin, "unexpected " + found() + " after the end of the statement"};
-    }
-
     // ---- columns and types
     std::vector<Column> column_list(std::string_view what) {
         std::vector<Column> cols;
@@ -218,7 +101,7 @@ class Parser {
             c.column = lc.column;
             c.name = identifier(what);
             for (const Column& other : cols)
-                if (iequals(other.name, c.name)) throw Fail{toks_[pos_ - 1].begin, "duplicate column '" + c.name + "'"};
+                if (iequals(other.name, c.name)) throw Fail{prev().begin, "duplicate column '" + c.name + "'"};
             c.type = type();
             if (accept_word("NOT")) {
                 expect_word("NULL", "NULL after NOT");
@@ -308,7 +191,7 @@ class Parser {
             do {
                 std::string field = identifier("a STRUCT field name");
                 for (const std::string& f : t.field_names)
-                    if (iequals(f, field)) throw Fail{toks_[pos_ - 1].begin, "duplicate STRUCT field '" + field + "'"};
+                    if (iequals(f, field)) throw Fail{prev().begin, "duplicate STRUCT field '" + field + "'"};
                 accept_punct(':');
                 t.field_names.push_back(field);
                 t.children.push_back(type());
@@ -316,48 +199,176 @@ class Parser {
             } while (accept_punct(','));
             expect_punct('>', "',' or '>' in STRUCT<...>");
         } else {
-            throw Fail{at, "unknown column type '" + std::string(text(toks_[pos_ - 1])) + "'"};
+            throw Fail{at, "unknown column type '" + detail::printable(text(prev())) + "'"};
         }
         return t;
     }
 
     // ---- clauses after the column list
-    bool at_clause() const {
-        static constexpr const char* kClauses[] = {"COMMENT", "PARTITIONED", "CLUSTERED", "RANGE", "TBLPROPERTIES",
-                                                   "ROW", "STORED", "WITH", "USING", "LOCATION", "LIFECYCLE"};
-        for (const char* k : kClauses)
-            if (at_word(k)) return true;
-        return false;
+    std::vector<std::pair<std::string, std::string>> properties(std::string_view clause) {
+        std::vector<std::pair<std::string, std::string>> out;
+        expect_punct('(', "'(' after " + std::string(clause));
+        do {
+            std::string k = string_literal("a property name string");
+            expect_punct('=', "'=' after the property name");
+            std::string v = string_literal("a property value string");
+            out.emplace_back(std::move(k), std::move(v));
+        } while (accept_punct(','));
+        expect_punct(')', "',' or ')' in " + std::string(clause));
+        return out;
     }
-    // Raw text of a clause up to the next clause keyword, ';' or the end (parentheses balanced).
-    std::string raw_clause() {
-        const std::size_t b = cur().begin;
-        std::size_t e = cur().end;
-        advance();
-        int depth = 0;
-        while (!eof()) {
-            if (depth == 0 && (at_clause() || at_punct(';'))) break;
-            if (at_punct('(')) ++depth;
-            if (at_punct(')')) {
-                if (depth == 0) throw Fail{cur().begin, "unbalanced ')'"};
-                --depth;
-            }
-            e = cur().end;
-            advance();
+
+    std::vector<std::string> column_names(const TableDef& d, std::string_view clause) {
+        std::vector<std::string> out;
+        expect_punct('(', "'(' after " + std::string(clause));
+        do {
+            const std::size_t at = cur_begin();
+            std::string name = identifier("a column name");
+            if (!has_column(d, name))
+                throw Fail{at, std::string(clause) + " names column '" + name + "', which the table does not have"};
+            out.push_back(std::move(name));
+        } while (accept_punct(','));
+        expect_punct(')', "',' or ')' after the " + std::string(clause) + " columns");
+        return out;
+    }
+
+    static bool has_column(const TableDef& d, std::string_view name) {
+        auto same = [&](const Column& c) { return iequals(c.name, name); };
+        return std::any_of(d.columns.begin(), d.columns.end(), same) ||
+               std::any_of(d.partitions.begin(), d.partitions.end(), same);
+    }
+
+    void clustering(TableDef& d) {
+        const std::size_t at = cur_begin();
+        if (!d.clustering.empty()) throw Fail{at, "the table has two CLUSTERED BY clauses"};
+        Clustering c;
+        if (accept_word("RANGE")) c.range = true;
+        expect_word("CLUSTERED", "CLUSTERED after RANGE");
+        expect_word("BY", "BY after CLUSTERED");
+        c.columns = column_names(d, "CLUSTERED BY");
+        if (accept_word("SORTED")) {
+            expect_word("BY", "BY after SORTED");
+            expect_punct('(', "'(' after SORTED BY");
+            do {
+                const std::size_t cat = cur_begin();
+                std::string name = identifier("a column name");
+                if (!has_column(d, name))
+                    throw Fail{cat, "SORTED BY names column '" + name + "', which the table does not have"};
+                bool desc = false;
+                if (accept_word("DESC")) desc = true;
+                else accept_word("ASC");
+                c.sorted_by.emplace_back(std::move(name), desc);
+            } while (accept_punct(','));
+            expect_punct(')', "',' or ')' after the SORTED BY columns");
         }
-        return std::string(in_.substr(b, e - b));
+        if (accept_word("INTO")) {
+            const std::size_t nat = cur_begin();
+            const std::int64_t n = integer("a number of buckets after INTO");
+            if (n < 1) throw Fail{nat, "the number of buckets must be at least 1"};
+            expect_word("BUCKETS", "BUCKETS after the number of buckets");
+            c.buckets = n;
+        } else if (!c.range) {
+            expected("INTO n BUCKETS after CLUSTERED BY (...)");
+        }
+        d.clustering = std::move(c);
+    }
+
+    // ROW FORMAT DELIMITED [FIELDS TERMINATED BY 'c' [ESCAPED BY 'c']] [COLLECTION ITEMS TERMINATED BY 'c']
+    // [MAP KEYS TERMINATED BY 'c'] [LINES TERMINATED BY 'c'] [NULL DEFINED AS 'c'] | ROW FORMAT SERDE 'x'
+    void row_format(Storage& s) {
+        const std::size_t at = cur_begin();
+        advance();  // ROW
+        expect_word("FORMAT", "FORMAT after ROW");
+        if (s.delimited || !s.serde.empty()) throw Fail{at, "the table has two ROW FORMAT clauses"};
+        if (accept_word("SERDE")) {
+            s.serde = string_literal("the SerDe class as a string after ROW FORMAT SERDE");
+            if (s.serde.empty()) throw Fail{prev().begin, "the SerDe class is empty"};
+            if (at_word("WITH")) serde_properties(s);
+            return;
+        }
+        expect_word("DELIMITED", "DELIMITED or SERDE after ROW FORMAT");
+        s.delimited = true;
+        auto add = [&](const char* clause) {
+            s.delimiters.emplace_back(clause, string_literal(std::string("a string after ") + clause));
+        };
+        for (;;) {
+            if (accept_word("FIELDS")) {
+                expect_word("TERMINATED", "TERMINATED after FIELDS");
+                expect_word("BY", "BY after TERMINATED");
+                add("FIELDS TERMINATED BY");
+                if (accept_word("ESCAPED")) {
+                    expect_word("BY", "BY after ESCAPED");
+                    add("ESCAPED BY");
+                }
+            } else if (accept_word("COLLECTION")) {
+                expect_word("ITEMS", "ITEMS after COLLECTION");
+                expect_word("TERMINATED", "TERMINATED after COLLECTION ITEMS");
+                expect_word("BY", "BY after TERMINATED");
+                add("COLLECTION ITEMS TERMINATED BY");
+            } else if (at_word("MAP") && at_word_ahead(1, "KEYS")) {
+                advance();
+                advance();
+                expect_word("TERMINATED", "TERMINATED after MAP KEYS");
+                expect_word("BY", "BY after TERMINATED");
+                add("MAP KEYS TERMINATED BY");
+            } else if (accept_word("LINES")) {
+                expect_word("TERMINATED", "TERMINATED after LINES");
+                expect_word("BY", "BY after TERMINATED");
+                add("LINES TERMINATED BY");
+            } else if (at_word("NULL") && at_word_ahead(1, "DEFINED")) {
+                advance();
+                advance();
+                expect_word("AS", "AS after NULL DEFINED");
+                add("NULL DEFINED AS");
+            } else {
+                return;
+            }
+        }
+    }
+
+    void serde_properties(Storage& s) {
+        const std::size_t at = cur_begin();
+        advance();  // WITH
+        expect_word("SERDEPROPERTIES", "SERDEPROPERTIES after WITH");
+        if (!s.serde_properties.empty()) throw Fail{at, "the table has two WITH SERDEPROPERTIES clauses"};
+        s.serde_properties = properties("WITH SERDEPROPERTIES");
+    }
+
+    void stored(Storage& s) {
+        const std::size_t at = cur_begin();
+        advance();  // STORED
+        if (!s.stored_as.empty() || !s.input_format.empty() || !s.stored_by.empty())
+            throw Fail{at, "the table has two STORED clauses"};
+        if (accept_word("BY")) {
+            s.stored_by = string_literal("the storage handler class as a string after STORED BY");
+            if (s.stored_by.empty()) throw Fail{prev().begin, "the storage handler class is empty"};
+            return;
+        }
+        expect_word("AS", "AS or BY after STORED");
+        if (accept_word("INPUTFORMAT")) {
+            s.input_format = string_literal("the input format class as a string after INPUTFORMAT");
+            expect_word("OUTPUTFORMAT", "OUTPUTFORMAT after the input format");
+            s.output_format = string_literal("the output format class as a string after OUTPUTFORMAT");
+            if (s.input_format.empty() || s.output_format.empty()) throw Fail{prev().begin, "a format class is empty"};
+            return;
+        }
+        // A file format is a bare name (ORC, PARQUET, TEXTFILE...); the renderer writes it back as one.
+        if (eof() || cur().kind != TokenKind::word) expected("a file format after STORED AS");
+        s.stored_as = upper(text(cur()));
+        advance();
     }
 
     void clauses(TableDef& d) {
         while (!eof() && !at_punct(';')) {
             if (accept_word("COMMENT")) {
-                if (d.comment) throw Fail{toks_[pos_ - 1].begin, "the table has two COMMENT clauses"};
+                if (d.comment) throw Fail{prev().begin, "the table has two COMMENT clauses"};
                 d.comment = string_literal("a comment string after COMMENT");
             } else if (at_word("PARTITIONED")) {
                 advance();
                 expect_word("BY", "BY after PARTITIONED");
                 expect_punct('(', "'(' after PARTITIONED BY");
                 const std::size_t list_at = cur_begin();
+                if (!d.partitions.empty()) throw Fail{list_at, "the table has two PARTITIONED BY clauses"};
                 d.partitions = column_list("a partition column name");
                 if (d.partitions.size() > kMaxPartitionLevels)
                     throw Fail{list_at, "more than " + std::to_string(kMaxPartitionLevels) + " partition levels (found " +
@@ -367,64 +378,57 @@ class Parser {
                         if (iequals(p.name, c.name))
                             throw Fail{list_at, "partition column '" + p.name + "' is also a table column"};
             } else if (at_word("CLUSTERED") || at_word("RANGE")) {
-                d.clustered_by = raw_clause();
+                clustering(d);
             } else if (accept_word("TBLPROPERTIES")) {
-                expect_punct('(', "'(' after TBLPROPERTIES");
-                do {
-                    std::string k = string_literal("a property name string");
-                    expect_punct('=', "'=' after the property name");
-                    std::string v = string_literal("a property value string");
-                    d.tblproperties.emplace_back(std::move(k), std::move(v));
-                } while (accept_punct(','));
-                expect_punct(')', "',' or ')' in TBLPROPERTIES");
+                if (!d.tblproperties.empty()) throw Fail{prev().begin, "the table has two TBLPROPERTIES clauses"};
+                d.tblproperties = properties("TBLPROPERTIES");
             } else if (accept_word("LOCATION")) {
+                if (d.location) throw Fail{prev().begin, "the table has two LOCATION clauses"};
                 d.location = string_literal("a location string after LOCATION");
             } else if (accept_word("LIFECYCLE")) {
                 const std::size_t at = cur_begin();
                 std::int64_t days = integer("a number of days after LIFECYCLE");
                 if (days < 1) throw Fail{at, "LIFECYCLE must be at least 1 day"};
                 d.lifecycle = days;
-            } else if (at_word("ROW") || at_word("STORED") || at_word("WITH") || at_word("USING")) {
-                if (!d.storage.empty()) d.storage.push_back(' ');
-                d.storage += raw_clause();
+            } else if (at_word("ROW")) {
+                row_format(d.storage);
+            } else if (at_word("STORED")) {
+                stored(d.storage);
+            } else if (at_word("WITH")) {
+                serde_properties(d.storage);
+            } else if (accept_word("USING")) {
+                if (d.storage.using_resources) throw Fail{prev().begin, "the table has two USING clauses"};
+                d.storage.using_resources = string_literal("the resources as a string after USING, e.g. 'handler.jar'");
             } else {
                 throw Fail{cur().begin, "unexpected " + found() +
                                             " after the column list (expected COMMENT, PARTITIONED BY, CLUSTERED BY, "
                                             "TBLPROPERTIES, STORED, LOCATION, LIFECYCLE or ';')"};
             }
         }
+        if (!d.storage.serde_properties.empty() && d.storage.serde.empty() && d.storage.stored_by.empty())
+            throw Fail{in_.size(), "WITH SERDEPROPERTIES needs ROW FORMAT SERDE or STORED BY"};
     }
-
-    std::string_view in_;
-    std::vector<Token> toks_;
-    std::size_t pos_ = 0;
 };
-
-template <typename Def, typename Fn>
-bool run(std::string_view ddl, Def& out, DdlError& error, Fn&& fn) {
-    try {
-        Parser p(ddl);
-        Def d;
-        fn(p, d);
-        out = std::move(d);
-        return true;
-    } catch (const Fail& f) {
-        const LineColumn lc = line_column(ddl, f.offset);
-        error.line = lc.line;
-        error.column = lc.column;
-        error.message = f.message;
-        return false;
-    }
-}
 
 }  // namespace
 
-bool parse_create_table(std::string_view ddl, TableDef& out, DdlError& error) {
-    return run(ddl, out, error, [](Parser& p, TableDef& d) { p.parse_table(d); });
+bool parse_create_table(std::string_view ddl, TableDef& out, DdlError& error, DdlHead* head) {
+    if (head) *head = DdlHead{};
+    return detail::run_parse(ddl, error, [&] {
+        Parser p(ddl);
+        TableDef d;
+        p.parse_table(d, head);
+        out = std::move(d);
+    });
 }
 
 bool parse_create_function(std::string_view ddl, FunctionDef& out, DdlError& error) {
-    return run(ddl, out, error, [](Parser& p, FunctionDef& f) { p.parse_function(f); });
+    return detail::run_parse(ddl, error, [&] {
+        Parser p(ddl);
+        FunctionDef f;
+        p.parse_function(f);
+        out = std::move(f);
+    });
 }
 
 std::string DataType::text() const {

@@ -42,6 +42,7 @@ const std::string* IdentifierRewriter::lookup(std::string_view name) const {
 }
 
 std::string IdentifierRewriter::render_replacement(const std::string& to, char quote) const {
+    if (quote == '[') quote = '"';  // SQLite's [x] cannot escape a ']'; "x" means the same there
     if (quote == 0) {
         if (is_plain_identifier(to)) return to;
         quote = (dialect_ == Dialect::postgresql || dialect_ == Dialect::hologres || dialect_ == Dialect::sqlite)

@@ -106,18 +106,31 @@ Quoted quote_identifier(std::string_view name, Dialect dialect) {
     return q;
 }
 
+// The literal's end must be where every server setting puts it, whatever the value holds:
+//  - MySQL: a quote is doubled (''), which ends nowhere with or without NO_BACKSLASH_ESCAPES, and a
+//    backslash is doubled (one backslash, or two with that mode: the literal still ends in place);
+//  - PostgreSQL/Hologres: a value with a backslash is written E'...' (backslashes doubled), read the
+//    same whether standard_conforming_strings is on or off;
+//  - MaxCompute/Hive: \' (their lexers have no '' escape); SQLite: '' (no backslash escapes at all).
 std::string quote_string(std::string_view value, Dialect dialect) {
-    const bool backslash = dialect == Dialect::mysql || dialect == Dialect::maxcompute || dialect == Dialect::hive;
+    const bool hive = dialect == Dialect::maxcompute || dialect == Dialect::hive;
+    const bool pg_e = (dialect == Dialect::postgresql || dialect == Dialect::hologres) && value.find('\\') != std::string_view::npos;
+    const bool backslash = hive || dialect == Dialect::mysql || pg_e;
     std::string out;
-    out.reserve(value.size() + 2);
+    out.reserve(value.size() + 3);
+    if (pg_e) out.push_back('E');
     out.push_back('\'');
     for (char c : value) {
         if (c == '\'') {
-            out += backslash ? "\\'" : "''";
+            out += hive ? "\\'" : "''";
         } else if (backslash && c == '\\') {
             out += "\\\\";
-        } else if (backslash && c == '\n') {
+        } else if ((hive || dialect == Dialect::mysql) && c == '\n') {
             out += "\\n";
+        } else if ((hive || dialect == Dialect::mysql) && c == '\t') {
+            out += "\\t";
+        } else if ((hive || dialect == Dialect::mysql) && c == '\r') {
+            out += "\\r";
         } else {
             out.push_back(c);
         }

@@ -3,6 +3,7 @@
 #include "ferry/engine/codes.hpp"
 #include "ferry/engine/commands.hpp"
 #include "ferry/engine/ddl.hpp"
+#include "ferry/engine/ddl_guard.hpp"
 #include "ferry/engine/quoting.hpp"
 #include "ferry/engine/table_renderer.hpp"
 
@@ -10,7 +11,7 @@ namespace ferry::engine {
 
 std::string SqlEngine::dialect() const { return to_string(opt_.dialect); }
 
-std::string SqlEngine::table_name(const std::string& package_name) { return ascii_lower(last_name_part(package_name)); }
+std::string SqlEngine::table_name(const std::string& package_name) { return destination_table_name(package_name); }
 
 std::string SqlEngine::scrub(std::string message) const {
     // One line: client libraries end lines with hints ("\n\tIs the server running ...").
@@ -42,35 +43,30 @@ sdk::TableResponse SqlEngine::render_table(const sdk::TableRequest& req) {
         res.diagnostics.error(codes::kDialect, "unknown source dialect '" + req.source_dialect + "' for table '" + req.name + "'");
         return res;
     }
-    if (*source != Dialect::maxcompute && *source != Dialect::hive) {
-        // DDL written for this kind of database already: it runs as written (names are the package's).
-        if (*source == opt_.dialect ||
-            ((*source == Dialect::postgresql || *source == Dialect::hologres) &&
-             (opt_.dialect == Dialect::postgresql || opt_.dialect == Dialect::hologres))) {
-            res.statements.push_back(req.ddl);
-            res.diagnostics.info(codes::kCrossEngineReview, "table '" + req.name + "' DDL is " + to_string(*source) +
-                                                                " already and runs as written");
-            return res;
-        }
+    auto pg_family = [](Dialect d) { return d == Dialect::postgresql || d == Dialect::hologres; };
+    const bool translated = *source == Dialect::maxcompute || *source == Dialect::hive;
+    const bool same_kind = *source == opt_.dialect || (pg_family(*source) && pg_family(opt_.dialect));
+    if (!translated && !same_kind) {
         res.diagnostics.error(codes::kDialect, "cannot render " + std::string(to_string(*source)) + " DDL of table '" +
                                                    req.name + "' for " + to_string(opt_.dialect),
                               "only MaxCompute and Hive DDL are translated between engines");
         return res;
     }
-    TableDef def;
-    DdlError err;
-    if (!parse_create_table(req.ddl, def, err)) {
-        res.diagnostics.error(codes::kDdlParse, "table '" + req.name + "': " + err.message,
-                              "fix the DDL in the package; the other objects go on", err.where());
+    // Same dialect or not, the DDL is read and the statements are rendered from what was read:
+    // one CREATE TABLE of this table, under its own name, in this engine's schema.
+    ParsedTableDdl parsed;
+    const DdlVerdict verdict = read_table_ddl(req.ddl, *source, OwnTable{req.name, std::nullopt}, &parsed);
+    if (!verdict.ok()) {
+        report_ddl_verdict(verdict, req.name, res.diagnostics);
         return res;
     }
     RenderTarget target;
     target.dialect = opt_.dialect;
     target.schema = opt_.schema;
     target.create_schema = opt_.create_schema;
-    target.table = table_name(req.name.empty() ? def.name : req.name);
+    target.table = table_name(req.name);
     target.overwrite = req.overwrite;
-    RenderedStatements r = engine::render_table(def, target);
+    RenderedStatements r = translated ? engine::render_table(parsed.table, target) : render_sql_table(parsed.sql, target);
     res.statements = std::move(r.statements);
     res.diagnostics = std::move(r.diagnostics);
     return res;
@@ -120,7 +116,7 @@ sdk::ExistsResponse SqlEngine::exists(const sdk::ExistsRequest& req) {
     if (req.kind == sdk::ObjectKind::table) {
         table_exists_query(table_name(req.name), sql, params);
     } else if (req.kind == sdk::ObjectKind::function) {
-        function_exists_query(ascii_lower(last_name_part(req.name)), sql, params);
+        function_exists_query(ascii_lower(req.name), sql, params);
     } else {
         res.diagnostics.info(codes::kKindUnsupported,
                              std::string(sdk::to_string(req.kind)) + " '" + req.name + "' does not live on " + opt_.label);

@@ -26,15 +26,28 @@ inline std::uint8_t cls(char c) { return kClass[static_cast<unsigned char>(c)]; 
 }  // namespace
 
 LexOptions lex_options(Dialect d) {
+    LexOptions o;
     switch (d) {
         case Dialect::postgresql:
-        case Dialect::hologres: return {true, false, true, false};
-        case Dialect::sqlite: return {true, false, false, false};
-        case Dialect::mysql: return {false, true, false, true};
+        case Dialect::hologres:
+            o.double_quote_identifiers = true;
+            o.backslash_escapes = false;
+            o.dollar_quotes = true;
+            o.nested_comments = true;
+            break;
+        case Dialect::sqlite:
+            o.double_quote_identifiers = true;
+            o.backslash_escapes = false;
+            o.bracket_identifiers = true;
+            break;
+        case Dialect::mysql:
+            o.hash_comments = true;
+            o.dash_comment_needs_space = true;
+            break;
         case Dialect::maxcompute:
-        case Dialect::hive: return {false, true, false, false};
+        case Dialect::hive: break;
     }
-    return {};
+    return o;
 }
 
 void SqlLexer::quoted(char quote, bool backslash, Token& t) {
@@ -60,6 +73,22 @@ void SqlLexer::quoted(char quote, bool backslash, Token& t) {
     pos_ = n;
     t.end = n;
     t.kind = TokenKind::unterminated;
+}
+
+// The '*' of the "*/" closing a PostgreSQL comment that opens at `open`, counting nested "/*";
+// npos when it never closes.
+std::size_t SqlLexer::nested_comment_end(std::size_t open) const {
+    std::size_t depth = 1;
+    for (std::size_t i = open + 2; i + 1 < in_.size(); ++i) {
+        if (in_[i] == '/' && in_[i + 1] == '*') {
+            ++depth;
+            ++i;
+        } else if (in_[i] == '*' && in_[i + 1] == '/') {
+            if (--depth == 0) return i;
+            ++i;
+        }
+    }
+    return std::string_view::npos;
 }
 
 bool SqlLexer::next(Token& t) {
@@ -148,8 +177,18 @@ bool SqlLexer::next(Token& t) {
             t.kind = TokenKind::quoted_identifier;
             quoted('`', false, t);
             return true;
+        case '[':
+            if (opt_.bracket_identifiers) {  // SQLite: [x] is a name; nothing escapes inside it
+                std::size_t e = in_.find(']', pos_ + 1);
+                t.kind = e == std::string_view::npos ? TokenKind::unterminated : TokenKind::quoted_identifier;
+                pos_ = t.end = e == std::string_view::npos ? n : e + 1;
+                return true;
+            }
+            break;
         case '-':
-            if (pos_ + 1 < n && in_[pos_ + 1] == '-') {
+            // MySQL reads "--x" as two minus signs: only "-- " (or "--" before a control or the end) comments.
+            if (pos_ + 1 < n && in_[pos_ + 1] == '-' &&
+                (!opt_.dash_comment_needs_space || pos_ + 2 >= n || static_cast<unsigned char>(in_[pos_ + 2]) <= ' ')) {
                 std::size_t e = in_.find('\n', pos_ + 2);
                 t.kind = TokenKind::comment;
                 pos_ = t.end = (e == std::string_view::npos) ? n : e;
@@ -166,7 +205,7 @@ bool SqlLexer::next(Token& t) {
             break;
         case '/':
             if (pos_ + 1 < n && in_[pos_ + 1] == '*') {
-                std::size_t e = in_.find("*/", pos_ + 2);
+                std::size_t e = opt_.nested_comments ? nested_comment_end(pos_) : in_.find("*/", pos_ + 2);
                 if (e == std::string_view::npos) {
                     t.kind = TokenKind::unterminated;
                     pos_ = t.end = n;
@@ -209,6 +248,7 @@ LineColumn line_column(std::string_view input, std::size_t offset) {
 }
 
 std::string identifier_value(std::string_view text) {
+    if (text.size() >= 2 && text.front() == '[' && text.back() == ']') return std::string(text.substr(1, text.size() - 2));
     if (text.size() >= 2 && (text.front() == '`' || text.front() == '"') && text.back() == text.front()) {
         const char q = text.front();
         std::string out;

@@ -1,5 +1,7 @@
 #include "ferry/engine/type_mapping.hpp"
 
+#include "ferry/engine/quoting.hpp"
+
 namespace ferry::engine {
 
 namespace {
@@ -127,27 +129,37 @@ MappedType to_sqlite(const DataType& t) {
     return unsupported("unknown type");
 }
 
-MappedType to_hive(const DataType& t) {
+// Hive, or MaxCompute itself: complex types are written again from their parts, STRUCT field
+// names quoted (a field name is a name of the package, never spliced).
+MappedType to_hive_family(const DataType& t, bool hive) {
     switch (t.kind) {
-        case K::datetime: return ok("TIMESTAMP");  // Hive has no DATETIME; TIMESTAMP holds it whole
-        case K::timestamp_ntz: return ok("TIMESTAMP");
-        case K::json: return lossy("STRING", "Hive has no JSON type");
+        case K::datetime:
+            if (hive) return ok("TIMESTAMP");  // Hive has no DATETIME; TIMESTAMP holds it whole
+            break;
+        case K::timestamp_ntz:
+            if (hive) return ok("TIMESTAMP");
+            break;
+        case K::json:
+            if (hive) return lossy("STRING", "Hive has no JSON type");
+            break;
         case K::array: {
-            MappedType e = to_hive(t.children[0]);
+            MappedType e = to_hive_family(t.children[0], hive);
             return {e.supported, "ARRAY<" + e.sql + ">", e.lossy, e.note};
         }
         case K::map: {
-            MappedType k = to_hive(t.children[0]), v = to_hive(t.children[1]);
+            MappedType k = to_hive_family(t.children[0], hive), v = to_hive_family(t.children[1], hive);
             return {k.supported && v.supported, "MAP<" + k.sql + "," + v.sql + ">", k.lossy || v.lossy,
-                    k.note.empty() ? v.note : k.note};
+                    !k.supported ? k.note : !v.supported ? v.note : k.note.empty() ? v.note : k.note};
         }
         case K::struct_: {
             MappedType out = ok("STRUCT<");
             for (std::size_t i = 0; i < t.children.size(); ++i) {
-                MappedType f = to_hive(t.children[i]);
+                Quoted field = quote_identifier(t.field_names[i], hive ? Dialect::hive : Dialect::maxcompute);
+                if (!field.ok) return unsupported("STRUCT field name '" + t.field_names[i] + "' cannot be written: " + field.reason);
+                MappedType f = to_hive_family(t.children[i], hive);
                 if (i) out.sql += ",";
-                out.sql += "`" + t.field_names[i] + "`:" + f.sql;
-                out.supported = out.supported && f.supported;
+                out.sql += field.text + ":" + f.sql;
+                if (!f.supported) return f;
                 if (f.lossy) {
                     out.lossy = true;
                     out.note = f.note;
@@ -156,8 +168,9 @@ MappedType to_hive(const DataType& t) {
             out.sql += ">";
             return out;
         }
-        default: return ok(t.text());
+        default: break;
     }
+    return ok(t.text());
 }
 
 }  // namespace
@@ -168,8 +181,8 @@ MappedType map_type(const DataType& type, Dialect target) {
         case Dialect::hologres: return to_postgres(type, true);
         case Dialect::mysql: return to_mysql(type);
         case Dialect::sqlite: return to_sqlite(type);
-        case Dialect::hive: return to_hive(type);
-        case Dialect::maxcompute: return ok(type.text());
+        case Dialect::hive: return to_hive_family(type, true);
+        case Dialect::maxcompute: return to_hive_family(type, false);
     }
     return unsupported("unknown dialect");
 }

@@ -47,11 +47,25 @@ LIFECYCLE 30;
     EXPECT_EQ(*t.comment, "orders, daily");
     ASSERT_EQ(t.partitions.size(), 2u);
     EXPECT_EQ(t.partitions[0].name, "ds");
-    EXPECT_EQ(t.clustered_by, "CLUSTERED BY (id) SORTED BY (id) INTO 16 BUCKETS");
+    EXPECT_FALSE(t.clustering.range);
+    EXPECT_EQ(t.clustering.columns, (std::vector<std::string>{"id"}));
+    EXPECT_EQ(t.clustering.sorted_by, (std::vector<std::pair<std::string, bool>>{{"id", false}}));
+    EXPECT_EQ(*t.clustering.buckets, 16);
     ASSERT_EQ(t.tblproperties.size(), 1u);
     EXPECT_EQ(t.tblproperties[0].first, "transactional");
     EXPECT_EQ(*t.lifecycle, 30);
-    EXPECT_EQ(std::string_view(ddl).substr(t.name_begin, t.name_end - t.name_begin), "sales_dev.ods.`orders`");
+}
+
+TEST(DdlParser, HeadIsKeptWhenTheRestFails) {
+    TableDef t;
+    DdlError e;
+    DdlHead head;
+    ASSERT_FALSE(parse_create_table("CREATE TABLE p.`Orders` (a STRNG)", t, e, &head));
+    EXPECT_TRUE(head.parsed);
+    EXPECT_EQ(head.parts, (std::vector<std::string>{"p", "Orders"}));
+    EXPECT_EQ(head.offset, 13u);
+    ASSERT_FALSE(parse_create_table("DROP TABLE canary", t, e, &head));
+    EXPECT_FALSE(head.parsed);
 }
 
 TEST(DdlParser, ModifiersAndHiveStorage) {
@@ -66,8 +80,36 @@ TEST(DdlParser, ModifiersAndHiveStorage) {
         << e.text();
     EXPECT_TRUE(t.external);
     EXPECT_EQ(t.project, "db");
-    EXPECT_EQ(t.storage, "ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t' STORED AS TEXTFILE");
+    EXPECT_TRUE(t.storage.delimited);
+    EXPECT_EQ(t.storage.delimiters, (std::vector<std::pair<std::string, std::string>>{{"FIELDS TERMINATED BY", "\t"}}));
+    EXPECT_EQ(t.storage.stored_as, "TEXTFILE");
     EXPECT_EQ(*t.location, "oss://bucket/logs/");
+}
+
+// Storage and clustering clauses are read into parts, so a renderer never copies their text.
+TEST(DdlParser, StorageClausesAreData) {
+    TableDef t;
+    DdlError e;
+    ASSERT_TRUE(parse_create_table(
+        "CREATE EXTERNAL TABLE t (a STRING, b BIGINT) RANGE CLUSTERED BY (b) SORTED BY (b DESC, a)\n"
+        "ROW FORMAT SERDE 'org.apache.SerDe' WITH SERDEPROPERTIES ('separatorChar'=',')\n"
+        "STORED AS INPUTFORMAT 'in.Fmt' OUTPUTFORMAT 'out.Fmt' LOCATION 'oss://b/' USING 'handler.jar'",
+        t, e))
+        << e.text();
+    EXPECT_TRUE(t.clustering.range);
+    EXPECT_FALSE(t.clustering.buckets);
+    EXPECT_EQ(t.clustering.sorted_by, (std::vector<std::pair<std::string, bool>>{{"b", true}, {"a", false}}));
+    EXPECT_EQ(t.storage.serde, "org.apache.SerDe");
+    EXPECT_EQ(t.storage.serde_properties, (std::vector<std::pair<std::string, std::string>>{{"separatorChar", ","}}));
+    EXPECT_EQ(t.storage.input_format, "in.Fmt");
+    EXPECT_EQ(t.storage.output_format, "out.Fmt");
+    EXPECT_EQ(*t.storage.using_resources, "handler.jar");
+    ASSERT_TRUE(parse_create_table("CREATE TABLE t (a STRING) STORED BY 'com.aliyun.odps.CsvStorageHandler' "
+                                   "WITH SERDEPROPERTIES ('odps.text.option.delimiter'='|')",
+                                   t, e))
+        << e.text();
+    EXPECT_EQ(t.storage.stored_by, "com.aliyun.odps.CsvStorageHandler");
+    ASSERT_EQ(t.storage.serde_properties.size(), 1u);
 }
 
 struct BadDdl {
@@ -120,7 +162,18 @@ INSTANTIATE_TEST_SUITE_P(
         BadDdl{"four_part_name", "CREATE TABLE a.b.c.d (x INT)",
                "1:14: a table name has at most two qualifiers (project.schema.table)"},
         BadDdl{"utf8_column_position", "CREATE TABLE 订单 (金额 MONEY)", "1:21: unknown column type 'MONEY'"},
-        BadDdl{"function_not_table", "CREATE FUNCTION f AS 'a.B'", "1:8: expected TABLE, found a CREATE FUNCTION statement"}),
+        BadDdl{"function_not_table", "CREATE FUNCTION f AS 'a.B'", "1:8: expected TABLE, found a CREATE FUNCTION statement"},
+        BadDdl{"clustered_unknown_column", "CREATE TABLE t (a INT) CLUSTERED BY (b) INTO 4 BUCKETS",
+               "1:38: CLUSTERED BY names column 'b', which the table does not have"},
+        BadDdl{"clustered_no_buckets", "CREATE TABLE t (a INT) CLUSTERED BY (a)",
+               "1:40: expected INTO n BUCKETS after CLUSTERED BY (...), found end of input"},
+        BadDdl{"stored_as_string", "CREATE TABLE t (a INT) STORED AS 'ORC; DROP TABLE x'",
+               "1:34: expected a file format after STORED AS, found ''ORC; DROP TABLE x''"},
+        BadDdl{"serdeproperties_alone", "CREATE TABLE t (a INT) WITH SERDEPROPERTIES ('a'='b')",
+               "1:54: WITH SERDEPROPERTIES needs ROW FORMAT SERDE or STORED BY"},
+        BadDdl{"raw_row_format", "CREATE TABLE t (a INT) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' ; DROP TABLE x",
+               "1:72: unexpected 'DROP' after the end of the statement"},
+        BadDdl{"nul_in_comment", "CREATE TABLE t (a INT COMMENT 'a\\0b')", "1:31: a string literal holds a NUL character"}),
     [](const testing::TestParamInfo<BadDdl>& i) { return std::string(i.param.name); });
 
 TEST(FunctionParser, ClassAndResources) {

@@ -49,8 +49,14 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(QuoteString, PerDialect) {
     EXPECT_EQ(quote_string("it's", Dialect::postgresql), "'it''s'");
     EXPECT_EQ(quote_string("it's", Dialect::sqlite), "'it''s'");
-    EXPECT_EQ(quote_string("a\\'b", Dialect::mysql), "'a\\\\\\'b'");
-    EXPECT_EQ(quote_string("a\\b", Dialect::postgresql), "'a\\b'");
+    EXPECT_EQ(quote_string("it's", Dialect::maxcompute), "'it\\'s'");
+    // The literal ends in place whatever the server's settings (NO_BACKSLASH_ESCAPES,
+    // standard_conforming_strings): a value never closes it early.
+    EXPECT_EQ(quote_string("a\\'b", Dialect::mysql), "'a\\\\''b'");
+    EXPECT_EQ(quote_string("x\\'; DROP TABLE canary; --", Dialect::mysql), "'x\\\\''; DROP TABLE canary; --'");
+    EXPECT_EQ(quote_string("a\\b", Dialect::postgresql), "E'a\\\\b'");
+    EXPECT_EQ(quote_string("x\\'; DROP TABLE canary; --", Dialect::hologres), "E'x\\\\''; DROP TABLE canary; --'");
+    EXPECT_EQ(quote_string("a\\b", Dialect::sqlite), "'a\\b'");
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ TEST(RenderTable, MysqlInlineComments) {
     RenderTarget t{Dialect::mysql, "dw", "orders", false, false};
     auto r = render_table(parse("CREATE TABLE t (a STRING COMMENT 'x\\'y') COMMENT 'tbl'"), t);
     EXPECT_EQ(r.statements,
-              (std::vector<std::string>{"CREATE TABLE IF NOT EXISTS `dw`.`orders` (\n  `a` LONGTEXT COMMENT 'x\\'y'\n) COMMENT='tbl'"}));
+              (std::vector<std::string>{"CREATE TABLE IF NOT EXISTS `dw`.`orders` (\n  `a` LONGTEXT COMMENT 'x''y'\n) COMMENT='tbl'"}));
 }
 
 TEST(RenderTable, HologresRefusesMapColumnsWithTheirPosition) {
@@ -86,13 +86,57 @@ TEST(RenderTable, HiveFromMaxCompute) {
               "  `tags` ARRAY<STRING>,\n  `attrs` MAP<STRING,STRING>\n)\nCOMMENT 'it\\'s orders'\nPARTITIONED BY (`ds` STRING)");
 }
 
-TEST(RetargetText, KeepsEveryClause) {
-    const char* ddl = "CREATE TABLE sales_dev.t (a INT) -- keep\nLIFECYCLE 7;";
-    TableDef def = parse(ddl);
-    EXPECT_EQ(retarget_table_text(ddl, def, "`prod`.`t`", false),
-              (std::vector<std::string>{"CREATE TABLE IF NOT EXISTS `prod`.`t` (a INT) -- keep\nLIFECYCLE 7"}));
-    EXPECT_EQ(retarget_table_text(ddl, def, "`prod`.`t`", true),
-              (std::vector<std::string>{"DROP TABLE IF EXISTS `prod`.`t`", "CREATE TABLE `prod`.`t` (a INT) -- keep\nLIFECYCLE 7"}));
+// MaxCompute onto MaxCompute: every clause written again from what was parsed, under the
+// destination's project and the table's own name; nothing of the DDL's text is copied.
+TEST(RenderTable, MaxComputeRoundTrip) {
+    const char* ddl =
+        "CREATE TABLE sales_dev.ods.T (id BIGINT NOT NULL COMMENT 'id', s STRUCT<a:INT,b:ARRAY<STRING>>) -- note\n"
+        "COMMENT 'orders' PARTITIONED BY (ds STRING COMMENT 'day') CLUSTERED BY (id) SORTED BY (id DESC) INTO 8 BUCKETS\n"
+        "STORED AS ALIORC LOCATION 'oss://b/t/' TBLPROPERTIES ('transactional'='true') LIFECYCLE 7;";
+    const std::string expected =
+        "CREATE TABLE IF NOT EXISTS `prod`.`orders` (\n  `id` BIGINT NOT NULL COMMENT 'id',\n"
+        "  `s` STRUCT<`a`:INT,`b`:ARRAY<STRING>>\n)\nCOMMENT 'orders'\nPARTITIONED BY (`ds` STRING COMMENT 'day')\n"
+        "CLUSTERED BY (`id`) SORTED BY (`id` DESC) INTO 8 BUCKETS\nSTORED AS ALIORC\nLOCATION 'oss://b/t/'\n"
+        "TBLPROPERTIES ('transactional'='true')\nLIFECYCLE 7";
+    RenderTarget t{Dialect::maxcompute, "prod", "orders", false, false};
+    auto r = render_table(parse(ddl), t);
+    ASSERT_FALSE(r.diagnostics.has_errors()) << codes(r.diagnostics).size();
+    EXPECT_EQ(r.statements, (std::vector<std::string>{expected}));
+    EXPECT_TRUE(r.diagnostics.items().empty());
+    // What was rendered reads back to the same statement.
+    auto again = render_table(parse(r.statements[0].c_str()), t);
+    EXPECT_EQ(again.statements, r.statements);
+    // Overwrite: the only DROP names the table itself.
+    t.overwrite = true;
+    auto o = render_table(parse(ddl), t);
+    ASSERT_EQ(o.statements.size(), 2u);
+    EXPECT_EQ(o.statements[0], "DROP TABLE IF EXISTS `prod`.`orders`");
+    EXPECT_EQ(o.statements[1].rfind("CREATE TABLE `prod`.`orders` (", 0), 0u) << o.statements[1];
+}
+
+TEST(RenderTable, HiveStorageFromParts) {
+    const char* ddl =
+        "CREATE EXTERNAL TABLE db.logs (line STRING) PARTITIONED BY (dt STRING) ROW FORMAT DELIMITED FIELDS TERMINATED BY "
+        "'\\t' LINES TERMINATED BY '\\n' STORED AS TEXTFILE LOCATION 'oss://bucket/it''s/'";
+    RenderTarget t{Dialect::hive, "dw", "logs", false, true};
+    auto r = render_table(parse(ddl), t);
+    EXPECT_EQ(r.statements, (std::vector<std::string>{
+                                "CREATE DATABASE IF NOT EXISTS `dw`",
+                                "CREATE EXTERNAL TABLE IF NOT EXISTS `dw`.`logs` (\n  `line` STRING\n)\nPARTITIONED BY (`dt` STRING)\n"
+                                "ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n'\nSTORED AS TEXTFILE\n"
+                                "LOCATION 'oss://bucket/it\\'s/'"}));
+}
+
+// Names the package gives inside types are quoted and checked like any other name.
+TEST(RenderTable, StructFieldNamesAreChecked) {
+    RenderTarget t{Dialect::maxcompute, "prod", "t", false, false};
+    auto r = render_table(parse("CREATE TABLE t (s STRUCT<`a>,b:INT`:INT>)"), t);
+    EXPECT_TRUE(r.statements.empty());
+    ASSERT_EQ(r.diagnostics.items().size(), 1u);
+    EXPECT_EQ(r.diagnostics.items()[0].code, "FERRY-ENGINE-TYPE-UNSUPPORTED");
+    EXPECT_EQ(r.diagnostics.items()[0].detail,
+              "STRUCT field name 'a>,b:INT' cannot be written: MaxCompute and Hive names hold letters, digits and '_' only, "
+              "found '>'");
 }
 
 }  // namespace

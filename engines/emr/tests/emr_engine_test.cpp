@@ -62,23 +62,30 @@ INSTANTIATE_TEST_SUITE_P(
         RewriteCase{"ODPS_SQL", "select * from sales_dev.t", "select * from sales.t", {"FERRY-ENGINE-CROSS-ENGINE-REVIEW"}}),
     [](const testing::TestParamInfo<RewriteCase>& i) { return std::string(i.param.command); });
 
-TEST(EmrRender, HiveDdlIsRetargetedAsWritten) {
+TEST(EmrRender, HiveDdlIsRenderedFromItsParts) {
     auto m = make("dw");
     const char* ddl = "CREATE EXTERNAL TABLE IF NOT EXISTS staging.logs (line STRING)\nPARTITIONED BY (dt STRING)\n"
                       "ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t'\nSTORED AS TEXTFILE\nLOCATION 'oss://bucket/logs/';";
-    auto r = m->engine->render_table({"staging.logs", ddl, "hive", false});
+    auto r = m->engine->render_table({"logs", ddl, "hive", false});
     EXPECT_TRUE(r.diagnostics.empty()) << describe(r.diagnostics);
     EXPECT_EQ(r.statements, (std::vector<std::string>{
-                                "CREATE EXTERNAL TABLE IF NOT EXISTS `dw`.`logs` (line STRING)\nPARTITIONED BY (dt STRING)\n"
+                                "CREATE EXTERNAL TABLE IF NOT EXISTS `dw`.`logs` (\n  `line` STRING\n)\nPARTITIONED BY (`dt` STRING)\n"
                                 "ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t'\nSTORED AS TEXTFILE\nLOCATION 'oss://bucket/logs/'"}));
     auto o = m->engine->render_table({"logs", ddl, "hive", true});
     ASSERT_EQ(o.statements.size(), 2u);
     EXPECT_EQ(o.statements[0], "DROP TABLE IF EXISTS `dw`.`logs`");
+    // The DDL names its own table, in one statement, or nothing is rendered.
+    auto other = m->engine->render_table({"logs", "CREATE TABLE staging.canary (line STRING)", "hive", true});
+    EXPECT_TRUE(other.statements.empty());
+    EXPECT_EQ(codes_of(other.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-DDL-NAME"}));
+    auto two = m->engine->render_table({"logs", "CREATE TABLE logs (line STRING); DROP TABLE canary", "hive", true});
+    EXPECT_TRUE(two.statements.empty());
+    EXPECT_EQ(codes_of(two.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-DDL-STATEMENTS"}));
 }
 
 TEST(EmrRender, MaxComputeDdlBecomesHive) {
     auto m = make("dw");
-    auto r = m->engine->render_table({"sales_dev.orders",
+    auto r = m->engine->render_table({"orders",
                                       "CREATE TABLE sales_dev.orders (id BIGINT, at DATETIME, j JSON) PARTITIONED BY (ds STRING) LIFECYCLE 7",
                                       "maxcompute", false});
     ASSERT_EQ(r.statements.size(), 1u);
@@ -106,6 +113,11 @@ TEST(EmrRender, Functions) {
     auto mc = m->engine->render_function({"my_upper", "com.example.Upper", {"udf.jar"}, "maxcompute", false});
     EXPECT_TRUE(mc.statements.empty());
     EXPECT_EQ(codes_of(mc.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-FUNCTION-UNSUPPORTED"}));
+    for (const char* name : {"x.canary", "f`; DROP TABLE canary; --"}) {
+        auto bad = m->engine->render_function({name, "com.example.hive.Upper", {}, "hive", true});
+        EXPECT_TRUE(bad.statements.empty()) << name;
+        EXPECT_EQ(codes_of(bad.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-IDENTIFIER"})) << name;
+    }
 }
 
 TEST(EmrApply, RendersButDoesNotExecute) {

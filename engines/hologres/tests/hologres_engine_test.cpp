@@ -62,13 +62,22 @@ TEST_F(HologresTest, CreatesSupportedTypesAndRefusesTheRest) {
                           "FERRY-ENGINE-TYPE-UNSUPPORTED ddl:4:3 column 's' of type ARRAY<SMALLINT> has no type on hologres"}));
 }
 
-TEST_F(HologresTest, HologresDdlRunsAsWritten) {
-    sdk::TableRequest req{"t", "CREATE TABLE IF NOT EXISTS \"" + schema_ + "\".t (a int4)", "hologres", false};
-    ASSERT_TRUE(engine_->apply({sdk::ObjectKind::table, "x", {"CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\""}, "", ""}).applied);
+// Hologres DDL is read and rendered again, into this instance's schema under the table's own
+// name: a schema the DDL names is not used.
+TEST_F(HologresTest, HologresDdlIsRenderedIntoTheInstancesSchema) {
+    sdk::TableRequest req{"t", "CREATE TABLE IF NOT EXISTS other_schema.t (a int4 NOT NULL, b text[])", "hologres", false};
     auto r = engine_->render_table(req);
-    ASSERT_EQ(r.statements.size(), 1u);
+    ASSERT_FALSE(r.diagnostics.has_errors()) << describe(r.diagnostics);
+    EXPECT_EQ(r.statements, (std::vector<std::string>{
+                                "CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\"",
+                                "CREATE TABLE IF NOT EXISTS \"" + schema_ + "\".\"t\" (\n  \"a\" int4 NOT NULL,\n  \"b\" text[]\n)"}));
     EXPECT_TRUE(engine_->apply({sdk::ObjectKind::table, "t", r.statements, "", ""}).applied);
     EXPECT_TRUE(engine_->exists({sdk::ObjectKind::table, "t"}).exists);
+    auto pg = engine_->render_table({"u", "CREATE TABLE u (a int4)", "postgresql", false});
+    EXPECT_FALSE(pg.diagnostics.has_errors()) << describe(pg.diagnostics);
+    auto two = engine_->render_table({"u", "CREATE TABLE u (a int4); CALL set_table_property('u', 'orientation', 'column')",
+                                      "hologres", false});
+    EXPECT_EQ(codes_of(two.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-DDL-STATEMENTS"}));
 }
 
 TEST_F(HologresTest, RewritesHologresSql) {

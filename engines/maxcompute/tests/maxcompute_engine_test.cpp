@@ -71,18 +71,21 @@ INSTANTIATE_TEST_SUITE_P(
                     ConfigCase{"bad_scheme", "p", "ftp://x/api", "maxcompute: 'endpoint' is not usable: the scheme must be http or https"}),
     [](const testing::TestParamInfo<ConfigCase>& i) { return std::string(i.param.name); });
 
-TEST(MaxComputeRender, RetargetsTheDdlToTheDestinationProject) {
+TEST(MaxComputeRender, RendersTheDdlForTheDestinationProject) {
     auto m = make("sales_prod", "http://127.0.0.1:1/api");
     const char* ddl = "CREATE TABLE IF NOT EXISTS sales_dev.ods_orders (\n  id BIGINT COMMENT 'id',\n  m MAP<STRING,ARRAY<INT>>\n)"
                       "\nPARTITIONED BY (ds STRING)\nLIFECYCLE 30;";
-    auto r = m->engine->render_table({"sales_dev.ods_orders", ddl, "maxcompute", false});
+    auto r = m->engine->render_table({"ods_orders", ddl, "maxcompute", false});
     EXPECT_TRUE(r.diagnostics.empty()) << describe(r.diagnostics);
     EXPECT_EQ(r.statements, (std::vector<std::string>{
-                                "CREATE TABLE IF NOT EXISTS `sales_prod`.`ods_orders` (\n  id BIGINT COMMENT 'id',\n"
-                                "  m MAP<STRING,ARRAY<INT>>\n)\nPARTITIONED BY (ds STRING)\nLIFECYCLE 30"}));
-    auto o = m->engine->render_table({"sales_dev.ods_orders", "create or replace table sales_dev.ods.t (a int)", "maxcompute", true});
-    EXPECT_EQ(o.statements, (std::vector<std::string>{"DROP TABLE IF EXISTS `sales_prod`.`ods`.`ods_orders`",
-                                                      "CREATE TABLE `sales_prod`.`ods`.`ods_orders` (a int)"}));
+                                "CREATE TABLE IF NOT EXISTS `sales_prod`.`ods_orders` (\n  `id` BIGINT COMMENT 'id',\n"
+                                "  `m` MAP<STRING,ARRAY<INT>>\n)\nPARTITIONED BY (`ds` STRING)\nLIFECYCLE 30"}));
+    // The DDL's project and schema are not used: the table goes to this instance's project.
+    auto o = m->engine->render_table({"t", "create or replace table sales_dev.ods.T (a int)", "maxcompute", true});
+    EXPECT_EQ(o.statements, (std::vector<std::string>{"DROP TABLE IF EXISTS `sales_prod`.`t`",
+                                                      "CREATE TABLE `sales_prod`.`t` (\n  `a` INT\n)"}));
+    ASSERT_EQ(o.diagnostics.items().size(), 1u);
+    EXPECT_EQ(o.diagnostics.items()[0].summary, "table 't': the DDL's schema 'ods' is not used; the table goes to project sales_prod");
     auto bad = m->engine->render_table({"t", "CREATE TABLE t (\n a DECIMAL(10,20))", "maxcompute", false});
     ASSERT_EQ(bad.diagnostics.items().size(), 1u);
     EXPECT_EQ(bad.diagnostics.items()[0].code, "FERRY-ENGINE-DDL-PARSE");
@@ -90,6 +93,41 @@ TEST(MaxComputeRender, RetargetsTheDdlToTheDestinationProject) {
     EXPECT_EQ(bad.diagnostics.items()[0].where, "ddl:2:15");
     auto pg = m->engine->render_table({"t", "CREATE TABLE t (a int4)", "postgresql", false});
     EXPECT_EQ(codes_of(pg.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-DIALECT"}));
+}
+
+// Issue 11: a package's DDL never runs as written. Each case is refused with its code, or
+// rendered with the package's text only inside quotes.
+TEST(MaxComputeRender, PackageDdlIsDataNotStatements) {
+    auto m = make("sales_prod", "http://127.0.0.1:1/api");
+    struct Case {
+        const char* name;
+        const char* ddl;
+        const char* code;
+        const char* summary;
+    };
+    const Case refused[] = {
+        {"c", "CREATE TABLE c (a INT); DROP TABLE canary;", "FERRY-ENGINE-DDL-STATEMENTS",
+         "table 'c': the DDL holds a second statement after ';': 'DROP TABLE canary;'"},
+        {"c_other", "CREATE TABLE pwned_by_pkg (a INT)", "FERRY-ENGINE-DDL-NAME",
+         "table 'c_other': the DDL creates 'pwned_by_pkg', not 'c_other'"},
+        {"x.canary", "CREATE TABLE x.canary (a INT)", "FERRY-ENGINE-DDL-NAME", "table 'x.canary': the DDL creates 'canary', not 'x.canary'"},
+        {"x.canary", "CREATE TABLE `x.canary` (a INT)", "FERRY-ENGINE-IDENTIFIER",
+         "table name 'x.canary' cannot be used on maxcompute"},
+    };
+    for (const auto& c : refused) {
+        auto r = m->engine->render_table({c.name, c.ddl, "maxcompute", true});
+        EXPECT_TRUE(r.statements.empty()) << c.ddl;
+        ASSERT_EQ(r.diagnostics.items().size(), 1u) << c.ddl;
+        EXPECT_EQ(r.diagnostics.items()[0].code, c.code);
+        EXPECT_EQ(r.diagnostics.items()[0].summary, c.summary);
+    }
+    auto q = m->engine->render_table(
+        {"c", "CREATE TABLE c (a INT) STORED BY 'x'' ; DROP TABLE canary; --' TBLPROPERTIES ('k'='v''); DROP TABLE canary')",
+         "maxcompute", false});
+    ASSERT_FALSE(q.diagnostics.has_errors()) << describe(q.diagnostics);
+    EXPECT_EQ(q.statements, (std::vector<std::string>{"CREATE TABLE IF NOT EXISTS `sales_prod`.`c` (\n  `a` INT\n)\n"
+                                                      "STORED BY 'x\\' ; DROP TABLE canary; --'\n"
+                                                      "TBLPROPERTIES ('k'='v\\'); DROP TABLE canary')"}));
 }
 
 TEST(MaxComputeRender, Functions) {
@@ -100,8 +138,15 @@ TEST(MaxComputeRender, Functions) {
     auto o = m->engine->render_function({"my_upper", "it's.Odd", {}, "maxcompute", true});
     EXPECT_EQ(o.statements, (std::vector<std::string>{"DROP FUNCTION IF EXISTS `my_upper`",
                                                       "CREATE FUNCTION `my_upper` AS 'it\\'s.Odd'"}));
-    auto bad = m->engine->render_function({"bad-name", "a.B", {}, "maxcompute", false});
-    EXPECT_EQ(codes_of(bad.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-IDENTIFIER"}));
+    // Names are quoted whole or refused: never split at a '.', never spliced.
+    for (const char* name : {"bad-name", "x.canary", "f`; DROP TABLE canary; --"}) {
+        auto bad = m->engine->render_function({name, "a.B", {}, "maxcompute", true});
+        EXPECT_TRUE(bad.statements.empty()) << name;
+        EXPECT_EQ(codes_of(bad.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-IDENTIFIER"})) << name;
+    }
+    auto res = m->engine->render_function({"f", "a.B'; DROP TABLE canary; --", {"a.jar'; DROP TABLE canary"}, "maxcompute", false});
+    EXPECT_EQ(res.statements, (std::vector<std::string>{"CREATE FUNCTION IF NOT EXISTS `f` AS 'a.B\\'; DROP TABLE canary; --' "
+                                                        "USING 'a.jar\\'; DROP TABLE canary'"}));
 }
 
 TEST(MaxComputeRender, SqlTaskXmlSplitsCdataTerminators) {
@@ -147,7 +192,7 @@ class MaxComputeServerTest : public testing::Test {
 
 TEST_F(MaxComputeServerTest, CreatesATableThroughASqlInstance) {
     const std::string name = "ods_orders_" + suffix_;
-    auto r = m_->engine->render_table({"sales_dev." + name, "CREATE TABLE sales_dev." + name + " (id BIGINT) LIFECYCLE 3", "maxcompute", false});
+    auto r = m_->engine->render_table({name, "CREATE TABLE sales_dev." + name + " (id BIGINT) LIFECYCLE 3", "maxcompute", false});
     ASSERT_FALSE(r.diagnostics.has_errors()) << describe(r.diagnostics);
     auto before = m_->engine->exists({sdk::ObjectKind::table, name});
     EXPECT_FALSE(before.diagnostics.has_errors()) << describe(before.diagnostics);
@@ -156,7 +201,8 @@ TEST_F(MaxComputeServerTest, CreatesATableThroughASqlInstance) {
     ASSERT_TRUE(a.applied) << describe(a.diagnostics);
     EXPECT_TRUE(m_->engine->exists({sdk::ObjectKind::table, name}).exists);
     EXPECT_TRUE(m_->engine->apply({sdk::ObjectKind::table, name, r.statements, "", ""}).applied);  // IF NOT EXISTS converges
-    auto o = m_->engine->render_table({name, "CREATE TABLE t (id BIGINT, v STRING)", "maxcompute", true});
+    auto o = m_->engine->render_table({name, "CREATE TABLE " + name + " (id BIGINT, v STRING)", "maxcompute", true});
+    ASSERT_EQ(o.statements.size(), 2u) << describe(o.diagnostics);
     EXPECT_TRUE(m_->engine->apply({sdk::ObjectKind::table, name, o.statements, "", ""}).applied);
 }
 

@@ -88,7 +88,7 @@ class MysqlServerTest : public ::testing::Test {
 };
 
 TEST_F(MysqlServerTest, CreatesMaxComputeTableWithCommentsAndWarnings) {
-    sdk::TableRequest req{"sales_dev.ods_orders",
+    sdk::TableRequest req{"ods_orders",
                           "CREATE TABLE sales_dev.ods_orders (\n  id BIGINT COMMENT 'order id',\n  amount DECIMAL(10,2),\n"
                           "  note STRING COMMENT 'it\\'s free text',\n  at TIMESTAMP,\n  tags ARRAY<STRING>\n)"
                           " COMMENT 'orders' PARTITIONED BY (ds STRING) LIFECYCLE 3",
@@ -108,6 +108,56 @@ TEST_F(MysqlServerTest, CreatesMaxComputeTableWithCommentsAndWarnings) {
     EXPECT_TRUE(e.exists);
     EXPECT_TRUE(m_->engine->apply({sdk::ObjectKind::table, req.name, r.statements, "", ""}).applied);  // converges
     EXPECT_TRUE(run("INSERT INTO ods_orders (id, amount, note, tags, ds) VALUES (1, 12345678.91, 'x', '[\"a\"]', '20240101')"));
+}
+
+// Issue 11: MySQL DDL onto MySQL is read and rendered again (round trip through a real MariaDB);
+// the attacks are refused before anything runs, and overwrite drops only the table itself.
+TEST_F(MysqlServerTest, MysqlDdlIsRenderedNotRunAsWritten) {
+    ASSERT_TRUE(run("CREATE TABLE canary (x INT)"));
+    sdk::TableRequest req{"orders",
+                          "CREATE TABLE `shop`.`Orders` (\n"
+                          "  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT COMMENT 'pk',\n"
+                          "  `name` varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT 'it''s',\n"
+                          "  `state` enum('a','b') DEFAULT 'a',\n"
+                          "  `created` datetime(3) NOT NULL DEFAULT current_timestamp(3) ON UPDATE current_timestamp(3),\n"
+                          "  PRIMARY KEY (`id`),\n"
+                          "  UNIQUE KEY `uk_name` (`name`(10)),\n"
+                          "  KEY `idx_state` (`state`)\n"
+                          ") ENGINE=InnoDB AUTO_INCREMENT=42 DEFAULT CHARSET=utf8mb4 COMMENT='orders'",
+                          "mysql", false};
+    auto r = m_->engine->render_table(req);
+    ASSERT_FALSE(r.diagnostics.has_errors()) << describe(r.diagnostics);
+    EXPECT_EQ(r.statements, (std::vector<std::string>{
+                                "CREATE TABLE IF NOT EXISTS `" + db_ + "`.`orders` (\n"
+                                "  `id` BIGINT(20) UNSIGNED NOT NULL AUTO_INCREMENT COMMENT 'pk',\n"
+                                "  `name` VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT 'it''s',\n"
+                                "  `state` ENUM('a','b') DEFAULT 'a',\n"
+                                "  `created` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),\n"
+                                "  PRIMARY KEY (`id`),\n  UNIQUE KEY `uk_name` (`name`(10)),\n  KEY `idx_state` (`state`)\n"
+                                ") ENGINE=InnoDB AUTO_INCREMENT=42 DEFAULT CHARSET=utf8mb4 COMMENT='orders'"}));
+    auto a = m_->engine->apply({sdk::ObjectKind::table, "orders", r.statements, "", ""});
+    ASSERT_TRUE(a.applied) << describe(a.diagnostics);
+    EXPECT_TRUE(run("INSERT INTO orders (name) VALUES ('x')"));
+
+    const std::pair<const char*, const char*> attacks[] = {
+        {"CREATE TABLE c (a int); DROP TABLE canary", "FERRY-ENGINE-DDL-STATEMENTS"},
+        {"CREATE TABLE c (a int) --; DROP TABLE canary", "FERRY-ENGINE-DDL-STATEMENTS"},
+        {"CREATE TABLE c (a int) /*!; DROP TABLE canary */", "FERRY-ENGINE-DDL-UNSUPPORTED"},
+        {"CREATE TABLE `pwned_by_pkg` (a int)", "FERRY-ENGINE-DDL-NAME"},
+        {"CREATE TABLE c (a int) ENGINE=FEDERATED CONNECTION='mysql://root@127.0.0.1/x/canary'", "FERRY-ENGINE-DDL-UNSUPPORTED"},
+    };
+    for (const auto& [ddl, code] : attacks) {
+        auto refused = m_->engine->render_table({"c", ddl, "mysql", true});
+        EXPECT_TRUE(refused.statements.empty()) << ddl;
+        EXPECT_EQ(codes_of(refused.diagnostics), (std::vector<std::string>{code})) << ddl;
+    }
+    auto o = m_->engine->render_table({"orders", "CREATE TABLE orders (a int)", "mysql", true});
+    EXPECT_EQ(o.statements, (std::vector<std::string>{"DROP TABLE IF EXISTS `" + db_ + "`.`orders`",
+                                                      "CREATE TABLE `" + db_ + "`.`orders` (\n  `a` INT\n)"}));
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "orders", o.statements, "", ""}).applied);
+    EXPECT_TRUE(m_->engine->exists({sdk::ObjectKind::table, "canary"}).exists);
+    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::table, "pwned_by_pkg"}).exists);
+    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::table, "c"}).exists);
 }
 
 TEST_F(MysqlServerTest, LaterFailureSaysWhatStayedApplied) {

@@ -137,7 +137,7 @@ PARTITIONED BY (ds STRING, region STRING)
 LIFECYCLE 30;)";
 
 TEST_F(PostgresServerTest, CreatesMaxComputeTableWithSchemaCommentsAndWarnings) {
-    sdk::TableRequest req{"sales_dev.Orders", kOrders, "maxcompute", false};
+    sdk::TableRequest req{"Orders", kOrders, "maxcompute", false};
     auto r = m_->engine->render_table(req);
     ASSERT_FALSE(r.diagnostics.has_errors()) << describe(r.diagnostics);
     std::vector<std::string> warnings;
@@ -149,14 +149,14 @@ TEST_F(PostgresServerTest, CreatesMaxComputeTableWithSchemaCommentsAndWarnings) 
     ASSERT_FALSE(r.statements.empty());
     EXPECT_EQ(r.statements[0], "CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\"");
 
-    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::table, "sales_dev.Orders"}).exists);
-    auto a = m_->engine->apply({sdk::ObjectKind::table, "sales_dev.Orders", r.statements, "", ""});
+    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::table, "Orders"}).exists);
+    auto a = m_->engine->apply({sdk::ObjectKind::table, "Orders", r.statements, "", ""});
     ASSERT_TRUE(a.applied) << describe(a.diagnostics);
-    auto e = m_->engine->exists({sdk::ObjectKind::table, "sales_dev.Orders"});
+    auto e = m_->engine->exists({sdk::ObjectKind::table, "Orders"});
     EXPECT_FALSE(e.diagnostics.has_errors()) << describe(e.diagnostics);
     EXPECT_TRUE(e.exists);
     // A re-import converges (IF NOT EXISTS), and the types hold what MaxCompute holds.
-    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "sales_dev.Orders", r.statements, "", ""}).applied);
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "Orders", r.statements, "", ""}).applied);
     EXPECT_TRUE(query("INSERT INTO \"" + schema_ + "\".orders (id, amount, price, tags, small, attrs, ds) VALUES "
                       "(1, 12345678.91, 0.000000000000000001, ARRAY['a','b'], '[1,2]', '{\"k\":{\"a\":1}}', '20240101')"));
     EXPECT_FALSE(query("INSERT INTO \"" + schema_ + "\".orders (id) VALUES (NULL)"));  // NOT NULL kept
@@ -171,6 +171,83 @@ TEST_F(PostgresServerTest, OverwriteReplacesTheTable) {
     EXPECT_EQ(r.statements[1], "DROP TABLE IF EXISTS \"" + schema_ + "\".\"t\"");
     ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "t", r.statements, "", ""}).applied);
     EXPECT_TRUE(query("INSERT INTO \"" + schema_ + "\".t (a, b) VALUES (1, 'x')"));
+}
+
+// Issue 11: PostgreSQL DDL onto PostgreSQL is read and rendered again under the table's own name
+// in this instance's schema. The attacks are refused before anything runs: `canary` stays and
+// nothing else appears in the schema; overwrite drops only the table itself.
+TEST_F(PostgresServerTest, PostgresDdlIsRenderedNotRunAsWritten) {
+    ASSERT_TRUE(query("CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\""));
+    ASSERT_TRUE(query("CREATE TABLE \"" + schema_ + "\".canary (x int)"));
+    ASSERT_TRUE(query("CREATE TABLE public.\"" + schema_ + "_canary\" (x int)"));
+
+    sdk::TableRequest req{"c", "CREATE TABLE IF NOT EXISTS public.C (\n  id bigint NOT NULL PRIMARY KEY,\n"
+                               "  name character varying(20) DEFAULT 'it''s' NOT NULL,\n  at timestamptz DEFAULT now(),\n"
+                               "  tags text[] DEFAULT '{}'::text[],\n  CONSTRAINT c_name UNIQUE (name)\n);",
+                          "postgresql", false};
+    auto r = m_->engine->render_table(req);
+    ASSERT_FALSE(r.diagnostics.has_errors()) << describe(r.diagnostics);
+    const std::string s = "\"" + schema_ + "\"";
+    EXPECT_EQ(r.statements, (std::vector<std::string>{
+                                "CREATE SCHEMA IF NOT EXISTS " + s,
+                                "CREATE TABLE IF NOT EXISTS " + s + ".\"c\" (\n  \"id\" int8 NOT NULL PRIMARY KEY,\n"
+                                "  \"name\" varchar(20) NOT NULL DEFAULT 'it''s',\n  \"at\" timestamptz DEFAULT now(),\n"
+                                "  \"tags\" text[] DEFAULT '{}'::text[],\n  UNIQUE (\"name\")\n)"}));
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "c", r.statements, "", ""}).applied);
+    EXPECT_TRUE(query("INSERT INTO " + s + ".c (id) VALUES (1)"));
+
+    struct Attack {
+        const char* name;
+        std::string ddl;
+        const char* code;
+    };
+    const Attack attacks[] = {
+        {"c2", "CREATE TABLE c2 (a int); DROP TABLE " + schema_ + ".canary;", "FERRY-ENGINE-DDL-STATEMENTS"},
+        {"c_pg_other", "CREATE TABLE pwned_by_pkg (a int)", "FERRY-ENGINE-DDL-NAME"},
+        {"c3", "CREATE TABLE c3 (a int DEFAULT (SELECT count(*) FROM " + schema_ + ".canary))", "FERRY-ENGINE-DDL-UNSUPPORTED"},
+        {"c4", "CREATE TABLE c4 (a text DEFAULT $$x$$); DROP TABLE " + schema_ + ".canary", "FERRY-ENGINE-DDL-STATEMENTS"},
+        {"c5", "CREATE TABLE c5 (a int) INHERITS (" + schema_ + ".canary)", "FERRY-ENGINE-DDL-UNSUPPORTED"},
+        {"c6", "CREATE TABLE c6 (a int REFERENCES " + schema_ + ".canary (x) ON DELETE CASCADE)", "FERRY-ENGINE-DDL-UNSUPPORTED"},
+    };
+    for (const auto& a : attacks) {
+        auto refused = m_->engine->render_table({a.name, a.ddl, "postgresql", true});
+        EXPECT_TRUE(refused.statements.empty()) << a.ddl;
+        EXPECT_EQ(codes_of(refused.diagnostics), (std::vector<std::string>{a.code})) << a.ddl;
+    }
+    // A constraint name would name an index beside the table: it is left out.
+    auto named = m_->engine->render_table({"c7", "CREATE TABLE c7 (a int CONSTRAINT pwned_by_pkg PRIMARY KEY)", "postgresql", false});
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "c7", named.statements, "", ""}).applied);
+
+    // A string ends where PostgreSQL ends it whatever standard_conforming_strings says (E'...').
+    ASSERT_TRUE(query("SET standard_conforming_strings = off"));
+    auto commented = m_->engine->render_table(
+        {"c8", "CREATE TABLE c8 (a STRING COMMENT 'x\\\\\\'; DROP TABLE " + schema_ + ".canary; --')", "maxcompute", false});
+    ASSERT_FALSE(commented.diagnostics.has_errors()) << describe(commented.diagnostics);
+    EXPECT_EQ(commented.statements.back(),
+              "COMMENT ON COLUMN " + s + ".\"c8\".\"a\" IS E'x\\\\''; DROP TABLE " + schema_ + ".canary; --'");
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "c8", commented.statements, "", ""}).applied);
+    EXPECT_TRUE(query("DO $$ BEGIN IF col_description('" + s + ".c8'::regclass, 1) <> E'x\\\\''; DROP TABLE " + schema_ +
+                      ".canary; --' THEN RAISE EXCEPTION 'comment changed'; END IF; END $$"));
+    ASSERT_TRUE(query("SET standard_conforming_strings = on"));
+
+    // Overwrite: the only DROP is of this table, in this schema.
+    auto o = m_->engine->render_table({"c", "CREATE TABLE canary (a int)", "postgresql", true});
+    EXPECT_EQ(codes_of(o.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-DDL-NAME"}));
+    o = m_->engine->render_table({"c", "CREATE TABLE public.c (a int, b text)", "postgresql", true});
+    EXPECT_EQ(o.statements, (std::vector<std::string>{"CREATE SCHEMA IF NOT EXISTS " + s, "DROP TABLE IF EXISTS " + s + ".\"c\"",
+                                                      "CREATE TABLE " + s + ".\"c\" (\n  \"a\" int4,\n  \"b\" text\n)"}));
+    ASSERT_TRUE(m_->engine->apply({sdk::ObjectKind::table, "c", o.statements, "", ""}).applied);
+    EXPECT_TRUE(query("INSERT INTO " + s + ".c (a, b) VALUES (1, 'x')"));
+
+    // What is in the schema: c, c7 (with its index named by PostgreSQL) and canary; nothing else, and
+    // the other schema's table is untouched.
+    EXPECT_TRUE(m_->engine->exists({sdk::ObjectKind::table, "canary"}).exists);
+    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::table, "pwned_by_pkg"}).exists);
+    EXPECT_TRUE(query("DO $$ BEGIN IF (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class c JOIN pg_namespace n "
+                      "ON n.oid = c.relnamespace WHERE n.nspname = '" + schema_ + "') <> 'c,c7,c7_pkey,c8,canary' THEN "
+                      "RAISE EXCEPTION 'unexpected relations'; END IF; END $$"));
+    EXPECT_TRUE(query("SELECT x FROM public.\"" + schema_ + "_canary\""));
+    EXPECT_TRUE(query("DROP TABLE public.\"" + schema_ + "_canary\""));
 }
 
 TEST_F(PostgresServerTest, FailureRollsBackTheWholeObjectWithTheEnginesMessage) {

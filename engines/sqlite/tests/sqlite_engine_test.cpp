@@ -54,7 +54,7 @@ TEST_F(SqliteEngineTest, CreatingDoesNotTouchTheFile) {
 TEST_F(SqliteEngineTest, CreatesAMaxComputeTableAndSeesIt) {
     auto e = engine(path_);
     sdk::TableRequest req;
-    req.name = "sales_dev.ods_orders";
+    req.name = "ods_orders";
     req.source_dialect = "maxcompute";
     req.ddl = "CREATE TABLE IF NOT EXISTS sales_dev.ods_orders (\n  id BIGINT,\n  code STRING,\n  amount DECIMAL(10,2),\n"
               "  tags ARRAY<STRING>\n) PARTITIONED BY (ds STRING) LIFECYCLE 7;";
@@ -84,6 +84,68 @@ TEST_F(SqliteEngineTest, CreatesAMaxComputeTableAndSeesIt) {
     EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)), "0123");
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+// Issue 11: SQLite DDL onto SQLite is read and rendered again, never run as written. The attacks
+// are refused before anything runs; `canary` stays, nothing else is created, overwrite drops only
+// the table itself.
+TEST_F(SqliteEngineTest, SqliteDdlIsRenderedNotRunAsWritten) {
+    auto e = engine(path_);
+    ASSERT_TRUE(e->apply({sdk::ObjectKind::table, "canary", {"CREATE TABLE canary (x INTEGER)"}, "", ""}).applied);
+
+    sdk::TableRequest req{"c", "CREATE TABLE IF NOT EXISTS main.C (\n  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                               "  name TEXT NOT NULL DEFAULT 'it''s' COLLATE NOCASE,\n  raw,\n  UNIQUE (name)\n);",
+                          "sqlite", false};
+    auto r = e->render_table(req);
+    ASSERT_FALSE(r.diagnostics.has_errors()) << describe(r.diagnostics);
+    EXPECT_EQ(r.statements, (std::vector<std::string>{
+                                "CREATE TABLE IF NOT EXISTS \"c\" (\n  \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                                "  \"name\" TEXT COLLATE NOCASE NOT NULL DEFAULT 'it''s',\n  \"raw\",\n  UNIQUE (\"name\")\n)"}));
+    ASSERT_TRUE(e->apply({sdk::ObjectKind::table, "c", r.statements, "", ""}).applied);
+    EXPECT_TRUE(e->exists({sdk::ObjectKind::table, "c"}).exists);
+
+    struct Attack {
+        const char* name;
+        const char* ddl;
+        const char* code;
+    };
+    const Attack attacks[] = {
+        {"c2", "CREATE TABLE c2 (a INTEGER); DROP TABLE canary;", "FERRY-ENGINE-DDL-STATEMENTS"},
+        {"c_sqlite_other", "CREATE TABLE pwned_by_pkg (a INTEGER)", "FERRY-ENGINE-DDL-NAME"},
+        {"c3", "CREATE TABLE c3 (a INTEGER REFERENCES canary (x))", "FERRY-ENGINE-DDL-UNSUPPORTED"},
+        {"c4", "CREATE TABLE c4 (a TEXT DEFAULT (readfile('/etc/passwd')))", "FERRY-ENGINE-DDL-UNSUPPORTED"},
+        {"c5", "CREATE TABLE c5 ([a'] INTEGER); DROP TABLE canary; --']", "FERRY-ENGINE-DDL-STATEMENTS"},
+    };
+    for (const auto& a : attacks) {
+        auto refused = e->render_table({a.name, a.ddl, "sqlite", true});
+        EXPECT_TRUE(refused.statements.empty()) << a.ddl;
+        EXPECT_EQ(codes_of(refused.diagnostics), (std::vector<std::string>{a.code})) << a.ddl;
+    }
+
+    // Overwrite: DROP TABLE IF EXISTS of the rendered own name only.
+    auto o = e->render_table({"c", "CREATE TABLE c (a INTEGER, b TEXT)", "sqlite", true});
+    EXPECT_EQ(o.statements, (std::vector<std::string>{"DROP TABLE IF EXISTS \"c\"",
+                                                      "CREATE TABLE \"c\" (\n  \"a\" INTEGER,\n  \"b\" TEXT\n)"}));
+    ASSERT_TRUE(e->apply({sdk::ObjectKind::table, "c", o.statements, "", ""}).applied);
+
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' "
+                                     "AND name NOT LIKE 'sqlite_%' ORDER BY name)",
+                                 -1, &st, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "c,canary");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+TEST_F(SqliteEngineTest, OtherDatabasesDdlIsNotTranslated) {
+    auto e = engine(path_);
+    auto r = e->render_table({"t", "CREATE TABLE t (a int4)", "postgresql", false});
+    EXPECT_TRUE(r.statements.empty());
+    EXPECT_EQ(codes_of(r.diagnostics), (std::vector<std::string>{"FERRY-ENGINE-DIALECT"}));
 }
 
 TEST_F(SqliteEngineTest, FailedStatementRollsBackTheWholeObject) {

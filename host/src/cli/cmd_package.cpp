@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "package/package_check.hpp"
+#include "task/engine_routing.hpp"
 #include "package/preview_json.hpp"
 #include "util/size_text.hpp"
 
@@ -72,7 +73,7 @@ bool load_and_check(App& app, const PackageArgs& a, PackageModel& model, sdk::Di
     ReadOptions options;
     options.max_size = *max;
     const bool read_ok = read_package(*source, plugin, options, model, diags);
-    if (read_ok) check_package(model, [&](const std::string& c) { return app.engine_owns_command(c); }, diags);
+    if (read_ok) check_package_with(app.registry(), model, diags);
     exit_code = diags.has_errors() ? kExitFailed : kExitOk;
     return read_ok;
 }

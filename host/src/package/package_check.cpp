@@ -6,7 +6,10 @@
 #include <set>
 #include <unordered_set>
 
+#include "ferry/engine/ddl_guard.hpp"
 #include "package/object_names.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "task/engine_routing.hpp"
 
 namespace ferry::host {
 
@@ -52,12 +55,63 @@ bool is_root_output(const std::string& target) {
     return target.size() > 5 && target.compare(target.size() - 5, 5, "_root") == 0;
 }
 
+// What a package's DDL could do is decided here, with the engines' own parser: a DDL runs nothing
+// but the CREATE TABLE of its own table, or the package is refused before any plan.
+void check_table_ddl(const Table& t, const std::string& dialect_name, sdk::Diagnostics& diags) {
+    if (t.name.find('.') != std::string::npos) {
+        diags.error("FERRY-PKG-DDL-NAME",
+                    "table '" + t.name + "': its name holds a '.': a table's name is one identifier (its project and schema "
+                                         "come from calcEngine)",
+                    "rename the table in the source workspace; ferry never splits a name into a qualifier and another table",
+                    t.source_path);
+        return;
+    }
+    if (t.ddl.find_first_not_of(" \t\r\n") == std::string::npos) return;  // nothing would run
+    const auto dialect = engine::parse_dialect(dialect_name);
+    if (!dialect) return;  // no engine reads it; the plan says so
+    std::vector<std::string> qualifiers;
+    for (const std::string* q : {&t.project, &t.schema})
+        if (!q->empty()) qualifiers.push_back(*q);
+    const engine::DdlVerdict v = engine::read_table_ddl(t.ddl, *dialect, {t.name, qualifiers});
+    using P = engine::DdlVerdict::Problem;
+    const std::string summary = "table '" + t.name + "': " + v.error.message;
+    const std::string at = v.error.where() + " (" + dialect_name + "): ";
+    switch (v.problem) {
+        case P::none: return;
+        case P::statements:
+            diags.error("FERRY-PKG-DDL-STATEMENTS", summary,
+                        at + "a table's DDL is one CREATE TABLE of that table; ferry runs nothing else from a package",
+                        t.source_path);
+            return;
+        case P::name:
+            diags.error("FERRY-PKG-DDL-NAME", summary,
+                        at + "a table's DDL creates that table, unqualified or under the table's own project or schema",
+                        t.source_path);
+            return;
+        case P::unreadable:
+        case P::not_a_table:
+            diags.error("FERRY-PKG-DDL-PARSE", summary, at + "a table's DDL is one CREATE TABLE of that table", t.source_path);
+            return;
+        case P::body:
+            diags.warning("FERRY-PKG-DDL-UNSUPPORTED", summary,
+                          at + "the engine will not render this DDL: the table fails at plan, the other objects go on",
+                          t.source_path);
+            return;
+    }
+}
+
+// Without the loaded plugins: the product's own table of engine types (an empty registry).
+std::string product_table_dialect(const Table& t) {
+    static const PluginRegistry none;
+    return dialect_of(engine_type_of(none, t));
+}
+
 }  // namespace
 
 bool is_general_command(const std::string& command) { return kGeneral.count(command) != 0; }
 
 void check_package(const PackageModel& model, const std::function<bool(const std::string&)>& command_known,
-                   sdk::Diagnostics& diags) {
+                   sdk::Diagnostics& diags, const TableDialect& table_dialect) {
     if (model.object_count() == 0) {
         diags.error("FERRY-PKG-EMPTY", "the package holds no objects (no nodes, resources, tables, functions or data sources)",
                     "check that you exported the right workspace or folder", model.info.location);
@@ -68,6 +122,7 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     check_kind("table", model.tables, true, diags);
     check_kind("function", model.functions, true, diags);
     check_kind("data source", model.datasources, false, diags);
+    for (const auto& t : model.tables) check_table_ddl(t, table_dialect ? table_dialect(t) : product_table_dialect(t), diags);
 
     std::unordered_set<std::string> producible;
     for (const auto& n : model.nodes) {

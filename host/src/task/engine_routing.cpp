@@ -71,4 +71,10 @@ std::string dialect_of(const std::string& engine_type) {
     return engine_type;
 }
 
+void check_package_with(const PluginRegistry& reg, const PackageModel& model, sdk::Diagnostics& diags) {
+    check_package(
+        model, [&](const std::string& c) { return reg.engine_owning("command", c) != nullptr; }, diags,
+        [&](const Table& t) { return dialect_of(engine_type_of(reg, t)); });
+}
+
 }  // namespace ferry::host

@@ -19,4 +19,8 @@ std::string engine_type_of(const PluginRegistry& reg, const Resource& res);
 // The SQL dialect an engine type writes its DDL in.
 std::string dialect_of(const std::string& engine_type);
 
+// check_package (package/package_check.hpp) as the loaded plugins see the package: a command is
+// known when an engine plugin owns it, and a table's DDL is read in its engine's dialect.
+void check_package_with(const PluginRegistry& reg, const PackageModel& model, sdk::Diagnostics& diags);
+
 }  // namespace ferry::host

@@ -4,6 +4,9 @@
 namespace ferry::engine::codes {
 
 inline constexpr const char* kDdlParse = "FERRY-ENGINE-DDL-PARSE";                  // DDL does not parse
+inline constexpr const char* kDdlStatements = "FERRY-ENGINE-DDL-STATEMENTS";        // more than one statement
+inline constexpr const char* kDdlName = "FERRY-ENGINE-DDL-NAME";                    // creates another table than its own
+inline constexpr const char* kDdlUnsupported = "FERRY-ENGINE-DDL-UNSUPPORTED";      // REFERENCES, CHECK... not rendered
 inline constexpr const char* kTypeLossy = "FERRY-ENGINE-TYPE-LOSSY";                // warning: column changes
 inline constexpr const char* kTypeUnsupported = "FERRY-ENGINE-TYPE-UNSUPPORTED";    // no column type fits
 inline constexpr const char* kClauseDropped = "FERRY-ENGINE-CLAUSE-DROPPED";        // info: LIFECYCLE etc.

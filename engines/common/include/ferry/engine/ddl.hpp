@@ -1,4 +1,5 @@
-// MaxCompute / Hive DDL as data: what the parser produces and the renderers consume.
+// MaxCompute / Hive DDL as data: what the parser produces and the renderers consume. Nothing here
+// is raw text of the package: every clause a renderer writes comes from these fields.
 #pragma once
 
 #include <cstddef>
@@ -37,6 +38,34 @@ struct Column {
     std::uint32_t line = 0, column = 0;  // where the column's name is in the DDL
 };
 
+// CLUSTERED BY / RANGE CLUSTERED BY (cols) [SORTED BY (col [ASC|DESC], ...)] [INTO n BUCKETS]
+struct Clustering {
+    bool range = false;
+    std::vector<std::string> columns;
+    std::vector<std::pair<std::string, bool>> sorted_by;  // column, descending
+    std::optional<std::int64_t> buckets;
+    bool empty() const { return columns.empty(); }
+};
+
+// ROW FORMAT / STORED AS / STORED BY / WITH SERDEPROPERTIES / USING, each clause parsed into its
+// parts so a renderer writes it again from data (names checked, strings quoted), never as text.
+struct Storage {
+    // ROW FORMAT DELIMITED: canonical clause ("FIELDS TERMINATED BY", "ESCAPED BY", "COLLECTION ITEMS
+    // TERMINATED BY", "MAP KEYS TERMINATED BY", "LINES TERMINATED BY", "NULL DEFINED AS") and its string
+    bool delimited = false;
+    std::vector<std::pair<std::string, std::string>> delimiters;
+    std::string serde;                  // ROW FORMAT SERDE 'class'
+    std::vector<std::pair<std::string, std::string>> serde_properties;  // WITH SERDEPROPERTIES ('k'='v', ...)
+    std::string stored_as;              // STORED AS <file format>, a plain name (ORC, PARQUET, ...)
+    std::string input_format, output_format;  // STORED AS INPUTFORMAT 'x' OUTPUTFORMAT 'y'
+    std::string stored_by;              // STORED BY 'handler class'
+    std::optional<std::string> using_resources;  // MaxCompute external tables: USING 'a.jar,b.jar'
+    bool empty() const {
+        return !delimited && serde.empty() && serde_properties.empty() && stored_as.empty() && input_format.empty() &&
+               stored_by.empty() && !using_resources;
+    }
+};
+
 struct TableDef {
     bool or_replace = false;
     bool external = false;
@@ -47,19 +76,11 @@ struct TableDef {
     std::vector<Column> columns;
     std::optional<std::string> comment;
     std::vector<Column> partitions;
-    std::string clustered_by;                                // raw text from CLUSTERED/RANGE CLUSTERED on
+    Clustering clustering;
     std::vector<std::pair<std::string, std::string>> tblproperties;
-    std::string storage;                                     // raw ROW FORMAT / STORED ... / USING / WITH ...
+    Storage storage;
     std::optional<std::string> location;
     std::optional<std::int64_t> lifecycle;
-
-    // Byte offsets into the DDL so a same-dialect renderer can re-target the original text exactly.
-    std::size_t statement_begin = 0;                // CREATE
-    std::size_t modifiers_begin = 0, modifiers_end = 0;  // between CREATE and TABLE (OR REPLACE / EXTERNAL)
-    std::size_t table_keyword_end = 0;              // just after TABLE
-    std::size_t if_not_exists_begin = 0, if_not_exists_end = 0;  // empty range when absent
-    std::size_t name_begin = 0, name_end = 0;       // the possibly qualified name
-    std::size_t statement_end = 0;                  // before the terminating ';' or the end
 };
 
 struct FunctionDef {
@@ -75,13 +96,24 @@ struct DdlError {
     std::uint32_t line = 0;
     std::uint32_t column = 0;
     std::string message;  // e.g. "expected ',' or ')' after a column, found 'x'"
+    // The text is well formed but holds something ferry does not render (REFERENCES, CHECK,
+    // INHERITS, a DEFAULT that calls a function...): FERRY-ENGINE-DDL-UNSUPPORTED, not a syntax error.
+    bool unsupported = false;
     // "ddl:LINE:COL", the `where` of a diagnostic
     std::string where() const { return "ddl:" + std::to_string(line) + ":" + std::to_string(column); }
     std::string text() const { return std::to_string(line) + ":" + std::to_string(column) + ": " + message; }
 };
 
+// What a parser read of `CREATE ... TABLE [IF NOT EXISTS] name` before anything else, kept when the
+// rest fails: the name a DDL would create is checked against the table's own name either way.
+struct DdlHead {
+    bool parsed = false;
+    std::vector<std::string> parts;  // the name as written, unquoted: {"proj", "schema", "t"}
+    std::size_t offset = 0;          // byte offset of the name in the DDL
+};
+
 // CREATE [OR REPLACE | EXTERNAL] TABLE [IF NOT EXISTS] [proj.[schema.]]tbl (...) ... [LIFECYCLE n] [;]
-bool parse_create_table(std::string_view ddl, TableDef& out, DdlError& error);
+bool parse_create_table(std::string_view ddl, TableDef& out, DdlError& error, DdlHead* head = nullptr);
 // CREATE FUNCTION [proj.]f AS 'pkg.Class' USING 'a.jar,b.py' [;]
 bool parse_create_function(std::string_view ddl, FunctionDef& out, DdlError& error);
 

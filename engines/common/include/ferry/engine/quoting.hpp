@@ -26,7 +26,9 @@ Quoted quote_identifier(std::string_view name, Dialect dialect);
 // [A-Za-z_][A-Za-z0-9_]*: safe unquoted in every dialect here (keywords aside).
 bool is_plain_identifier(std::string_view name);
 
-// A string literal for the dialect: '' doubled; backslashes escaped where the dialect reads them.
+// A string literal for the dialect whose end is where the server puts it whatever its settings
+// (MySQL: '' and doubled backslashes; PostgreSQL: E'...' when the value holds a backslash;
+// MaxCompute/Hive: backslash escapes; SQLite: '').
 std::string quote_string(std::string_view value, Dialect dialect);
 
 // ASCII lower case, for dialects whose identifiers fold.

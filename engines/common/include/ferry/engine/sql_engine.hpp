@@ -42,7 +42,7 @@ class SqlEngine : public sdk::Engine {
     sdk::ExistsResponse exists(const sdk::ExistsRequest& request) override;
     sdk::ApplyResponse apply(const sdk::ApplyRequest& request) override;
 
-    // The destination name of a package table: its last dotted part, lower-cased (MaxCompute folds).
+    // The destination name of a package table: its whole name, lower-cased (destination_table_name).
     static std::string table_name(const std::string& package_name);
 
   protected:

@@ -15,7 +15,7 @@ namespace ferry::engine {
 enum class TokenKind {
     word,               // bare identifier or keyword (letters, digits, '_', '$', any byte >= 0x80)
     number,             // 12, 1.5, 1e-3
-    quoted_identifier,  // `x` or, where the dialect says so, "x"
+    quoted_identifier,  // `x` or, where the dialect says so, "x" (and [x] in SQLite)
     string,             // 'x', "x" where double quotes are strings, $tag$...$tag$, E'...'
     comment,            // -- ..., /* ... */, # ... (MySQL)
     whitespace,
@@ -35,6 +35,9 @@ struct LexOptions {
     bool backslash_escapes = true;          // MaxCompute, Hive, MySQL strings; PostgreSQL only in E'...'
     bool dollar_quotes = false;             // PostgreSQL $$...$$ bodies
     bool hash_comments = false;             // MySQL # comments
+    bool nested_comments = false;           // PostgreSQL: /* /* */ */ is one comment
+    bool dash_comment_needs_space = false;  // MySQL: '--' starts a comment only before a space or control
+    bool bracket_identifiers = false;       // SQLite: [x] names
 };
 
 LexOptions lex_options(Dialect d);
@@ -48,6 +51,7 @@ class SqlLexer {
 
   private:
     void quoted(char quote, bool backslash, Token& t);
+    std::size_t nested_comment_end(std::size_t open) const;
     std::string_view in_;
     LexOptions opt_;
     std::size_t pos_ = 0;
@@ -63,7 +67,7 @@ struct LineColumn {
 };
 LineColumn line_column(std::string_view input, std::size_t offset);
 
-// The name inside a quoted identifier token (`a``b` -> a`b), or the word itself.
+// The name inside a quoted identifier token (`a``b` -> a`b, [a] -> a), or the word itself.
 std::string identifier_value(std::string_view token_text);
 // The value of a string token: quotes removed, '' and (when enabled) backslash escapes resolved.
 std::string string_value(std::string_view token_text, bool backslash_escapes);

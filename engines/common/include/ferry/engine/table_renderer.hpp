@@ -1,5 +1,6 @@
-// Renders a parsed MaxCompute/Hive table for a destination dialect: the statements apply() runs,
-// plus diagnostics (lossy columns as warnings, unsupported ones as errors, dropped clauses as info).
+// Renders a parsed table for a destination dialect: the statements apply() runs, plus diagnostics
+// (lossy columns as warnings, unsupported ones as errors, dropped clauses as info). Every name is
+// quoted for the destination and every string re-quoted: nothing of the package's text is spliced.
 #pragma once
 
 #include <string>
@@ -8,13 +9,14 @@
 
 #include "ferry/engine/ddl.hpp"
 #include "ferry/engine/dialect.hpp"
+#include "ferry/engine/sql_ddl.hpp"
 #include "ferry/sdk/diagnostic.hpp"
 
 namespace ferry::engine {
 
 struct RenderTarget {
     Dialect dialect = Dialect::postgresql;
-    std::string schema;          // PostgreSQL schema, MySQL or Hive database; empty: unqualified
+    std::string schema;          // PostgreSQL schema, MySQL or Hive database, MaxCompute project; empty: unqualified
     std::string table;           // the destination table name
     bool overwrite = false;      // DROP TABLE IF EXISTS first instead of CREATE ... IF NOT EXISTS
     bool create_schema = false;  // PostgreSQL/Hologres/Hive: CREATE SCHEMA/DATABASE IF NOT EXISTS first
@@ -25,16 +27,17 @@ struct RenderedStatements {
     sdk::Diagnostics diagnostics;
 };
 
-// Cross-engine rendering from the parsed definition (types mapped, names quoted for the target).
+// From the parsed MaxCompute/Hive definition: across engines (types mapped, names quoted for the
+// target, clauses the target lacks dropped with an info) and within MaxCompute/Hive (every clause
+// written again from its parts). Never from the DDL's text.
 RenderedStatements render_table(const TableDef& table, const RenderTarget& target);
 
-// Same-dialect re-targeting (MaxCompute -> MaxCompute, Hive -> Hive): the original text with the
-// name replaced by `qualified_name` and IF NOT EXISTS, or DROP + CREATE when overwriting. Every
-// clause, comment and property of the source stays as written.
-std::vector<std::string> retarget_table_text(std::string_view ddl, const TableDef& table,
-                                             const std::string& qualified_name, bool overwrite);
+// From a parsed PostgreSQL/Hologres, MySQL or SQLite definition, for a target of the same kind.
+RenderedStatements render_sql_table(const SqlTableDef& table, const RenderTarget& target);
 
-// "a.b.c" -> "c": the table name a package gives may carry its project and schema.
-std::string last_name_part(std::string_view name);
+// The destination name of a package table: its whole name, lower-cased (MaxCompute and Hive fold
+// names). A name holding a '.' stays one name: quoted as one identifier, or refused where it cannot
+// be one; never split into a qualifier and another table.
+std::string destination_table_name(std::string_view package_name);
 
 }  // namespace ferry::engine
