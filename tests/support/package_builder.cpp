@@ -1,5 +1,6 @@
 #include "package_builder.hpp"
 
+#include <Poco/Checksum.h>
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -10,17 +11,26 @@
 namespace ferry::test {
 
 void write_package(const std::string& file, Format format, const std::vector<Entry>& entries) {
+    write_package(file, format, entries, "");
+}
+
+void write_package(const std::string& file, Format format, const std::vector<Entry>& entries,
+                   const std::string& options) {
     struct archive* a = archive_write_new();
+    // ustar keeps names as raw bytes (no charset conversion), so tests can write bad UTF-8.
+    if (format == Format::zip) archive_write_set_format_zip(a);
+    else archive_write_set_format_ustar(a);
     switch (format) {
-        case Format::zip: archive_write_set_format_zip(a); break;
-        // ustar keeps names as raw bytes (no charset conversion), so tests can write bad UTF-8.
-        case Format::tar: archive_write_set_format_ustar(a); break;
-        case Format::tar_gz:
-            archive_write_set_format_ustar(a);
-            archive_write_add_filter_gzip(a);
-            break;
+        case Format::zip:
+        case Format::tar: break;
+        case Format::tar_gz: archive_write_add_filter_gzip(a); break;
+        case Format::tar_xz: archive_write_add_filter_xz(a); break;
+        case Format::tar_zst: archive_write_add_filter_zstd(a); break;
+        case Format::tar_bz2: archive_write_add_filter_bzip2(a); break;
     }
     if (format == Format::zip) archive_write_set_options(a, "zip:hdrcharset=UTF-8");
+    if (!options.empty() && archive_write_set_options(a, options.c_str()) != ARCHIVE_OK)
+        throw std::runtime_error("bad writer options " + options + ": " + archive_error_string(a));
     if (archive_write_open_filename(a, file.c_str()) != ARCHIVE_OK)
         throw std::runtime_error(std::string("cannot write ") + file + ": " + archive_error_string(a));
     for (const auto& e : entries) {
@@ -54,6 +64,139 @@ void write_package(const std::string& file, Format format, const std::vector<Ent
     }
     archive_write_close(a);
     archive_write_free(a);
+}
+
+std::string extension_of(Format format) {
+    switch (format) {
+        case Format::zip: return ".zip";
+        case Format::tar: return ".tar";
+        case Format::tar_gz: return ".tar.gz";
+        case Format::tar_xz: return ".tar.xz";
+        case Format::tar_zst: return ".tar.zst";
+        case Format::tar_bz2: return ".tar.bz2";
+    }
+    return "";
+}
+
+namespace {
+std::uint64_t le(const std::string& s, std::size_t at, int bytes) {
+    std::uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(s.at(at + static_cast<std::size_t>(i)));
+    return v;
+}
+void put_le(std::string& s, std::size_t at, std::uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i, v >>= 8) s.at(at + static_cast<std::size_t>(i)) = static_cast<char>(v & 0xff);
+}
+}  // namespace
+
+std::string ZipDirectoryRecord::name() const { return bytes.substr(46, le(bytes, 28, 2)); }
+std::uint32_t ZipDirectoryRecord::local_offset() const { return static_cast<std::uint32_t>(le(bytes, 42, 4)); }
+void ZipDirectoryRecord::rename(const std::string& name) {
+    bytes.replace(46, le(bytes, 28, 2), name);
+    put_le(bytes, 28, name.size(), 2);
+}
+void ZipDirectoryRecord::set_local_offset(std::uint32_t offset) { put_le(bytes, 42, offset, 4); }
+
+ZipLayout zip_layout(const std::string& zip) {
+    ZipLayout layout;
+    std::size_t end = zip.rfind(std::string("PK\5\6", 4));
+    if (end == std::string::npos || end + 22 > zip.size()) throw std::runtime_error("no zip end record");
+    layout.end_records_offset = end;
+    std::uint64_t directory = le(zip, end + 16, 4);
+    if (end >= 20 && zip.compare(end - 20, 4, std::string("PK\6\7", 4)) == 0) {
+        layout.zip64 = true;
+        layout.end_records_offset = le(zip, end - 20 + 8, 8);
+        directory = le(zip, layout.end_records_offset + 48, 8);
+    }
+    layout.directory_offset = directory;
+    std::size_t at = directory;
+    while (at + 46 <= zip.size() && zip.compare(at, 4, std::string("PK\1\2", 4)) == 0) {
+        const std::size_t size = 46 + le(zip, at + 28, 2) + le(zip, at + 30, 2) + le(zip, at + 32, 2);
+        layout.directory.push_back({zip.substr(at, size)});
+        at += size;
+    }
+    return layout;
+}
+
+std::string with_zip_directory(const std::string& zip, const std::vector<ZipDirectoryRecord>& records) {
+    const ZipLayout layout = zip_layout(zip);
+    std::string out = zip.substr(0, layout.directory_offset);
+    std::size_t size = 0;
+    for (const auto& r : records) {
+        out += r.bytes;
+        size += r.bytes.size();
+    }
+    std::string end("PK\5\6", 4);
+    end.resize(22, '\0');
+    put_le(end, 8, records.size(), 2);
+    put_le(end, 10, records.size(), 2);
+    put_le(end, 12, size, 4);
+    put_le(end, 16, layout.directory_offset, 4);
+    return out + end;
+}
+
+namespace {
+std::uint32_t crc32_of(const std::string& bytes) {
+    Poco::Checksum crc(Poco::Checksum::TYPE_CRC32);
+    crc.update(bytes.data(), static_cast<unsigned>(bytes.size()));
+    return crc.checksum();
+}
+std::string le_bytes(std::uint64_t v, int bytes) {
+    std::string s(static_cast<std::size_t>(bytes), '\0');
+    put_le(s, 0, v, bytes);
+    return s;
+}
+std::string unicode_path_extra(const std::string& raw_name, const std::string& unicode_name) {
+    if (unicode_name.empty()) return {};
+    return le_bytes(0x7075, 2) + le_bytes(5 + unicode_name.size(), 2) + '\1' + le_bytes(crc32_of(raw_name), 4) +
+           unicode_name;
+}
+}  // namespace
+
+std::string handmade_zip(const std::vector<HandmadeEntry>& entries) {
+    std::string out, directory;
+    for (const auto& e : entries) {
+        const std::uint64_t offset = out.size();
+        const std::string common = le_bytes(20, 2) + le_bytes(0, 2) + le_bytes(0, 2) + le_bytes(0, 2) +
+                                   le_bytes(0x21, 2) + le_bytes(crc32_of(e.content), 4) +
+                                   le_bytes(e.content.size(), 4) + le_bytes(e.content.size(), 4) +
+                                   le_bytes(e.raw_name.size(), 2);
+        const std::string local_extra = unicode_path_extra(e.raw_name, e.unicode_name);
+        out += std::string("PK\3\4", 4) + common + le_bytes(local_extra.size(), 2) + e.raw_name + local_extra +
+               e.content;
+        const std::uint64_t listed = offset + static_cast<std::uint64_t>(e.directory_offset_shift);
+        std::string extra = unicode_path_extra(
+            e.raw_name, e.directory_unicode_name.empty() ? e.unicode_name : e.directory_unicode_name);
+        if (e.zip64_offset) extra += le_bytes(0x0001, 2) + le_bytes(8, 2) + le_bytes(listed, 8);
+        directory += std::string("PK\1\2", 4) + le_bytes(0x031E, 2) + common + le_bytes(extra.size(), 2) +
+                     le_bytes(0, 2) + le_bytes(0, 2) + le_bytes(0, 2) + le_bytes(0100644u << 16, 4) +
+                     le_bytes(e.zip64_offset ? 0xFFFFFFFFu : listed, 4) + e.raw_name + extra;
+    }
+    const std::string end = std::string("PK\5\6", 4) + le_bytes(0, 2) + le_bytes(0, 2) +
+                            le_bytes(entries.size(), 2) + le_bytes(entries.size(), 2) +
+                            le_bytes(directory.size(), 4) + le_bytes(out.size(), 4) + le_bytes(0, 2);
+    return out + directory + end;
+}
+
+std::string gzip_of(const std::string& bytes) {
+    struct archive* a = archive_write_new();
+    archive_write_set_format_raw(a);
+    archive_write_add_filter_gzip(a);
+    archive_write_set_bytes_in_last_block(a, 1);  // no padding after the gzip stream
+    std::string out(bytes.size() + 4096, '\0');
+    std::size_t used = 0;
+    if (archive_write_open_memory(a, out.data(), out.size(), &used) != ARCHIVE_OK)
+        throw std::runtime_error(std::string("cannot gzip: ") + archive_error_string(a));
+    struct archive_entry* entry = archive_entry_new();
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_size(entry, static_cast<la_int64_t>(bytes.size()));
+    archive_write_header(a, entry);
+    archive_write_data(a, bytes.data(), bytes.size());
+    archive_entry_free(entry);
+    archive_write_close(a);
+    archive_write_free(a);
+    out.resize(used);
+    return out;
 }
 
 std::string read_file(const std::string& file) {

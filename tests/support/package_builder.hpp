@@ -1,6 +1,8 @@
-// Builds test packages with libarchive: zip, tar, tar.gz; regular files, links, raw names.
+// Builds test packages with libarchive: zip, tar, tar.gz/xz/zst/bz2; regular files, links, raw
+// names. Reads and rewrites a zip's central directory for tests that cut or alter it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,9 +15,51 @@ struct Entry {
     Type type = Type::file;
 };
 
-enum class Format { zip, tar, tar_gz };
+enum class Format { zip, tar, tar_gz, tar_xz, tar_zst, tar_bz2 };
 
 void write_package(const std::string& file, Format format, const std::vector<Entry>& entries);
+// With libarchive writer options as well ("zip:zip64" writes zip64 records whatever the sizes).
+void write_package(const std::string& file, Format format, const std::vector<Entry>& entries,
+                   const std::string& options);
+std::string extension_of(Format format);  // ".zip", ".tar.gz"...
+
+// One entry of a zip's central directory, as written.
+struct ZipDirectoryRecord {
+    std::string bytes;  // 46 fixed bytes, the name, the extra field and the comment
+    std::string name() const;
+    std::uint32_t local_offset() const;  // the 32-bit field
+    void rename(const std::string& name);
+    void set_local_offset(std::uint32_t offset);
+};
+
+// Where a zip's parts are (a test may seek, ferry may not).
+struct ZipLayout {
+    std::vector<ZipDirectoryRecord> directory;  // in order
+    std::uint64_t directory_offset = 0;
+    std::uint64_t end_records_offset = 0;  // the zip64 end record when there is one, else the end record
+    bool zip64 = false;
+};
+ZipLayout zip_layout(const std::string& zip);
+// `zip` with its central directory and end records replaced by `records` and an end record that
+// agrees with them.
+std::string with_zip_directory(const std::string& zip, const std::vector<ZipDirectoryRecord>& records);
+
+// A zip written byte by byte (stored entries), for what libarchive's writer does not write: Info-ZIP
+// Unicode Path extra fields (0x7075) and zip64 local-header offsets (0x0001) in the directory, or
+// a directory that disagrees with them.
+struct HandmadeEntry {
+    std::string raw_name;                // the header's name bytes, as written (no UTF-8 flag)
+    std::string content;
+    std::string unicode_name;            // a 0x7075 field in both headers, for raw_name; empty for none
+    std::string directory_unicode_name;  // the directory's 0x7075 name instead, when not empty
+    bool zip64_offset = false;           // the directory's offset as all ones plus a 0x0001 field
+    std::int64_t directory_offset_shift = 0;  // added to the offset the directory gives
+};
+std::string handmade_zip(const std::vector<HandmadeEntry>& entries);
+
+// `bytes` compressed as one gzip stream (a .zip.gz, say).
+std::string gzip_of(const std::string& bytes);
+
 std::string read_file(const std::string& file);
 void write_file(const std::string& file, const std::string& content);
 

@@ -3,10 +3,14 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+#include <cctype>
 #include <clocale>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
+#include "package/zip_directory.hpp"
 #include "util/utf8.hpp"
 
 namespace ferry::host {
@@ -23,14 +27,20 @@ struct Feed {
     std::vector<char> peeked;
     std::size_t peeked_used = 0;
     bool source_failed = false;
+    // libarchive asked for more and the package had ended: whatever it says next, it was cut short
+    // of what it needed.
+    bool ended = false;
+    ReadAheadWindow window;  // the last pieces handed over, where libarchive's unused read-ahead is
 };
 
 la_ssize_t feed_read(struct archive*, void* data, const void** out) {
     auto* f = static_cast<Feed*>(data);
     if (f->peeked_used < f->peeked.size()) {
-        *out = f->peeked.data() + f->peeked_used;
+        const char* rest = f->peeked.data() + f->peeked_used;
         const std::size_t n = f->peeked.size() - f->peeked_used;
         f->peeked_used = f->peeked.size();
+        f->window.push(rest, n);
+        *out = rest;
         return static_cast<la_ssize_t>(n);
     }
     // Straight from the read-ahead's chunk: no copy of the package on its way to libarchive.
@@ -40,9 +50,128 @@ la_ssize_t feed_read(struct archive*, void* data, const void** out) {
         f->source_failed = true;
         return -1;
     }
+    if (n == 0) f->ended = true;
+    else f->window.push(bytes, static_cast<std::size_t>(n));
     *out = bytes;
     return static_cast<la_ssize_t>(n);
 }
+
+bool is_zip(struct archive* a) { return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP; }
+bool is_tar(struct archive* a) { return (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR; }
+bool compressed(struct archive* a) { return archive_filter_count(a) > 1; }
+
+// libarchive's words for input that ran out, in its readers and in gzip, bzip2, zstd and (liblzma's
+// LZMA_BUF_ERROR) xz; where it says nothing (a gzip trailer, a zip header) its read-ahead came back
+// empty.
+bool says_truncated(const char* why) {
+    if (!why) return true;
+    std::string s = why;
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* words : {"truncated", "premature end", "no progress is possible"})
+        if (s.find(words) != std::string::npos) return true;
+    return false;
+}
+
+// The names libarchive gives the decompressors ferry enables, told by their magic bytes.
+std::string compression_named_by(const std::vector<char>& head) {
+    const auto starts = [&](std::string_view magic) {
+        return head.size() >= magic.size() && std::equal(magic.begin(), magic.end(), head.begin());
+    };
+    if (starts("\x1f\x8b")) return "gzip";
+    if (starts("BZh")) return "bzip2";
+    if (starts(std::string_view("\xfd" "7zXZ\0", 6))) return "xz";
+    if (starts("\x28\xb5\x2f\xfd")) return "zstd";
+    return "compressed";
+}
+
+std::string count_of(std::uint64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// Tells why libarchive stopped and says so: the package was cut short, is damaged, or is no
+// archive at all.
+class Verdicts {
+  public:
+    Verdicts(struct archive* a, const Feed& feed, const MeteredStream& stream, const WalkStats& stats,
+             const std::string& display_name, sdk::Diagnostics& diags)
+        : a_(a), feed_(feed), stream_(stream), stats_(stats), display_name_(display_name), diags_(diags) {}
+
+    void opened() { opened_ = true; }
+
+    // libarchive wanted bytes past the end. Without a decompressor it only asks for bytes it needs;
+    // a decompressor reads ahead, so there it must also say its input ran out. (Opening reads only
+    // through a decompressor, looking for the format inside.)
+    bool ran_out() const {
+        return feed_.ended && ((opened_ && !compressed(a_)) || says_truncated(archive_error_string(a_)));
+    }
+
+    void truncated(const std::string& expected) const {
+        diags_.error("FERRY-PKG-TRUNCATED",
+                     "the package is cut short after " + count_of(stream_.bytes(), "byte", "bytes") + " and " +
+                         count_of(stats_.entries, "entry", "entries") + ": " + expected,
+                     "download or copy the package again", display_name_);
+    }
+
+    // An entry header could not be read. Unrecognised from the first bytes on, with no compression
+    // recognised either: not an archive at all.
+    void header_failed(bool first) const {
+        if (feed_.source_failed) return;  // the source's own error says it
+        const char* why = archive_error_string(a_);
+        const std::string reason = why ? why : "unreadable";
+        if (first && archive_format(a_) == 0 && archive_filter_code(a_, 0) == ARCHIVE_FILTER_NONE) {
+            diags_.error("FERRY-PKG-NOT-ARCHIVE", "the package is not an archive ferry reads: " + reason,
+                         "give a zip, tar or tar.gz package, or a FlowSpec JSON document", display_name_);
+        } else if (ran_out()) {
+            truncated(expected_next());
+        } else {
+            damaged(reason, display_name_);
+        }
+    }
+
+    // An entry's data could not be read.
+    void data_failed(const std::string& path) const {
+        if (feed_.source_failed) return;
+        if (ran_out()) {
+            // A zip entry's data had all arrived when libarchive looks for room for a data descriptor
+            // (it wants 24 bytes past the data, however long the descriptor is).
+            const char* why = archive_error_string(a_);
+            const bool past_data = is_zip(a_) && why && std::strcmp(why, "Truncated ZIP end-of-file record") == 0;
+            // Behind a decompressor the cut is in the compressed stream, wherever the entry ends.
+            truncated(past_data || compressed(a_) ? expected_next() + in_entry(path)
+                                                  : "the rest of entry '" + path + "' was expected");
+        } else {
+            const char* why = archive_error_string(a_);
+            damaged(why ? why : "read error", path);
+        }
+    }
+
+    void damaged(const std::string& reason, const std::string& where) const {
+        diags_.error("FERRY-PKG-CORRUPT", "the archive is damaged: " + reason,
+                     "export the package again and copy it whole", where);
+    }
+
+  private:
+    std::string in_entry(const std::string& path) const {
+        return compressed(a_) ? " (it breaks off in entry '" + path + "')" : "";
+    }
+
+    std::string expected_next() const {
+        // A failed open has dropped its decompressor: name it by its magic bytes.
+        if (!opened_) return "the rest of the " + compression_named_by(feed_.peeked) + " stream was expected";
+        if (compressed(a_)) return std::string("the rest of the ") + archive_filter_name(a_, 0) + " stream was expected";
+        if (is_zip(a_)) return "the next entry or the zip's central directory was expected";
+        if (is_tar(a_)) return "the next entry or the tar's end-of-archive blocks were expected";
+        return "the rest of the archive was expected";
+    }
+
+    struct archive* a_;
+    bool opened_ = false;
+    const Feed& feed_;
+    const MeteredStream& stream_;
+    const WalkStats& stats_;
+    const std::string& display_name_;
+    sdk::Diagnostics& diags_;
+};
 
 // Caps apply to bytes as decompressed, never to sizes the archive declares (they can lie).
 class Budget {
@@ -83,21 +212,15 @@ class Budget {
 
 class ArchiveEntryReader : public EntryReader {
   public:
-    ArchiveEntryReader(struct archive* a, const std::string& path, Budget& budget, sdk::Diagnostics& diags,
-                       Feed& feed)
-        : a_(a), path_(path), budget_(budget), diags_(diags), feed_(feed) {}
+    ArchiveEntryReader(struct archive* a, const std::string& path, Budget& budget, const Verdicts& verdicts)
+        : a_(a), path_(path), budget_(budget), verdicts_(verdicts) {}
 
     std::ptrdiff_t read(char* buffer, std::size_t size) override {
         if (failed_) return -1;
         const la_ssize_t n = archive_read_data(a_, buffer, size);
         if (n < 0) {  // ARCHIVE_WARN (a bad CRC) counts: its bytes cannot be trusted
             failed_ = true;
-            if (!feed_.source_failed) {
-                diags_.error("FERRY-PKG-CORRUPT",
-                             std::string("the archive is corrupt or truncated: ") +
-                                 (archive_error_string(a_) ? archive_error_string(a_) : "read error"),
-                             "export the package again and copy it whole", path_);
-            }
+            verdicts_.data_failed(path_);
             return -1;
         }
         total_ += static_cast<std::uint64_t>(n);
@@ -113,8 +236,7 @@ class ArchiveEntryReader : public EntryReader {
     struct archive* a_;
     const std::string& path_;
     Budget& budget_;
-    sdk::Diagnostics& diags_;
-    Feed& feed_;
+    const Verdicts& verdicts_;
     std::uint64_t total_ = 0;
     bool failed_ = false;
 };
@@ -159,18 +281,65 @@ bool looks_like_json(const std::vector<char>& head) {
     return false;
 }
 
-// Unrecognised from the first bytes on, with no compression recognised either: not an archive at
-// all. Anything else is an archive that breaks off or is damaged.
-void report_unreadable(struct archive* a, bool first, const std::string& display_name, sdk::Diagnostics& diags) {
-    const char* why = archive_error_string(a);
-    const std::string reason = why ? why : "unreadable";
-    if (first && archive_format(a) == 0 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
-        diags.error("FERRY-PKG-NOT-ARCHIVE", "the package is not an archive ferry reads: " + reason,
-                    "give a zip, tar or tar.gz package, or a FlowSpec JSON document", display_name);
-    } else {
-        diags.error("FERRY-PKG-CORRUPT", "the archive is corrupt or truncated: " + reason,
-                    "export the package again and copy it whole", display_name);
+// A zip's entries were read from their local headers; libarchive stopped where its central
+// directory starts. Reads the directory and end records from there, as the rest streams in, and
+// compares. False after adding an error.
+bool finish_zip(struct archive* a, Feed& feed, const ZipDirectory& directory, const Verdicts& verdicts,
+                const std::string& display_name, sdk::Diagnostics& diags) {
+    const std::uint64_t start = static_cast<std::uint64_t>(archive_filter_bytes(a, 0));
+    std::string_view held[2];
+    if (!feed.window.tail(start, held[0], held[1])) {
+        // MeteredStream's whole chunks make this impossible; say so rather than pass unchecked.
+        verdicts.damaged("the zip's central directory at byte " + std::to_string(start) + " was no longer held",
+                         display_name);
+        return false;
     }
+    std::size_t next_held = 0;
+    const ZipDirectory::NextPiece next = [&](const char** out) -> std::ptrdiff_t {
+        while (next_held < 2) {
+            const std::string_view piece = held[next_held++];
+            if (piece.empty()) continue;
+            *out = piece.data();
+            return static_cast<std::ptrdiff_t>(piece.size());
+        }
+        const std::ptrdiff_t n = feed.stream->read_view(out, diags);
+        if (n < 0) feed.source_failed = true;
+        return n;
+    };
+    const ZipVerdict verdict = directory.verify(start, next);
+    switch (verdict.kind) {
+        case ZipVerdict::Kind::whole: return true;
+        case ZipVerdict::Kind::source_failed: return false;
+        case ZipVerdict::Kind::truncated: verdicts.truncated(verdict.text); return false;
+        case ZipVerdict::Kind::damaged: verdicts.damaged(verdict.text, display_name); return false;
+        case ZipVerdict::Kind::mismatch:
+            diags.error("FERRY-PKG-ZIP-MISMATCH", verdict.text,
+                        "other tools would read other entries than ferry does; export the package again from its "
+                        "source, and do not import a package that was altered",
+                        display_name);
+            return false;
+        case ZipVerdict::Kind::trailing:
+            diags.error("FERRY-PKG-TRAILING-DATA",
+                        count_of(verdict.trailing_bytes, "byte follows", "bytes follow") +
+                            " the end of the zip (its end-of-central-directory record ends at byte " +
+                            std::to_string(verdict.end_offset) + ")",
+                        "the file is not one whole zip (two joined, or an older file's tail left behind by a copy); "
+                        "download or copy the package again",
+                        display_name);
+            return false;
+    }
+    return false;
+}
+
+// Checked at the first entry (or the end of an empty archive): a zip's end cannot be found inside a
+// decompressed stream, so such a zip is not read.
+bool zip_in_compressed_stream(struct archive* a, const std::string& display_name, sdk::Diagnostics& diags) {
+    if (!is_zip(a) || !compressed(a)) return false;
+    diags.error("FERRY-PKG-FORMAT-UNSUPPORTED",
+                std::string("a zip inside a ") + archive_filter_name(a, 0) +
+                    " stream is not read: ferry cannot check that it is whole",
+                "give ferry the zip itself", display_name);
+    return true;
 }
 
 }  // namespace
@@ -237,18 +406,39 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
     archive_read_support_filter_xz(a);
     archive_read_support_filter_zstd(a);
     bool ok = true;
+    Verdicts verdicts(a, feed, stream, stats, display_name, diags);
     if (archive_read_open(a, &feed, nullptr, feed_read, nullptr) != ARCHIVE_OK) {
-        if (!feed.source_failed) report_unreadable(a, true, display_name, diags);
+        verdicts.header_failed(true);
         archive_read_free(a);
         return false;
     }
+    verdicts.opened();
+    ZipDirectory zip_directory;  // the entries as their local headers say, for the zip's own list
     bool first = true;
     for (;;) {
         struct archive_entry* e = nullptr;
         const int r = archive_read_next_header(a, &e);
-        if (r == ARCHIVE_EOF) break;
-        if (r < ARCHIVE_WARN) {
-            if (!feed.source_failed) report_unreadable(a, first, display_name, diags);
+        if (r == ARCHIVE_EOF) {
+            // Where the archive says it ends must be there: a zip's central directory and end record,
+            // a tar's blocks of zeros. Without them entries may be missing.
+            if (zip_in_compressed_stream(a, display_name, diags)) {
+                ok = false;
+            } else if (is_zip(a)) {
+                ok = finish_zip(a, feed, zip_directory, verdicts, display_name, diags) && ok;
+            } else if (is_tar(a) &&
+                       archive_filter_bytes(a, 0) < archive_read_header_position(a) + 512) {
+                verdicts.truncated("the tar's end-of-archive blocks were expected");
+                ok = false;
+            }
+            break;
+        }
+        // ARCHIVE_RETRY is a damaged header libarchive would skip over: entries would go missing.
+        if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY) {
+            verdicts.header_failed(first);
+            ok = false;
+            break;
+        }
+        if (first && zip_in_compressed_stream(a, display_name, diags)) {
             ok = false;
             break;
         }
@@ -262,6 +452,13 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
         }
         const char* raw_name = archive_entry_pathname(e);
         const std::string raw = raw_name ? raw_name : "";
+        if (is_zip(a)) {
+            // libarchive looked for the header from where the previous entry ended, and has consumed it.
+            zip_directory.add_local(
+                locate_local_header(feed.window, static_cast<std::uint64_t>(archive_read_header_position(a)),
+                                    static_cast<std::uint64_t>(archive_filter_bytes(a, 0))),
+                raw);
+        }
         std::string path;
         const std::string problem = entry_path_problem(raw, path);
         if (!problem.empty()) {
@@ -291,7 +488,7 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
         }
         EntryInfo info{path, archive_entry_size_is_set(e) ? static_cast<std::int64_t>(archive_entry_size(e)) : -1,
                        false};
-        ArchiveEntryReader reader(a, info.path, budget, diags, feed);
+        ArchiveEntryReader reader(a, info.path, budget, verdicts);
         if (!handler(info, reader)) {
             ok = false;
             break;

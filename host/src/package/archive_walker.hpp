@@ -1,7 +1,9 @@
 // Walks the entries of a package streamed through libarchive (zip, tar, tar.gz/bz2/xz/zst), or a
 // lone JSON document, refusing what could harm the machine: unsafe paths, links, decompression
 // bombs, too many entries, names that are not UTF-8. Nothing is extracted: entry bytes go to the
-// handler as they are decompressed.
+// handler as they are decompressed. A package must be whole: cut short (FERRY-PKG-TRUNCATED), a
+// zip whose central directory lists other entries (FERRY-PKG-ZIP-MISMATCH) or with bytes after
+// its end (FERRY-PKG-TRAILING-DATA) is refused once its entries have been walked.
 #pragma once
 
 #include <cstdint>

@@ -18,45 +18,63 @@ MeteredStream::~MeteredStream() {
 void MeteredStream::read_ahead() {
     std::uint64_t total = 0;
     for (;;) {
-        std::size_t want = kChunkSize;
-        if (max_size_ > 0) {
-            // Ask for at most one byte past the cap: enough to know the package is too large.
-            const std::uint64_t room = max_size_ + 1 - total;
-            if (want > room) want = static_cast<std::size_t>(room);
-        }
-        std::vector<char> chunk(want);
+        // Reads are gathered until the chunk is full (or the source ends, fails or passes the cap):
+        // the walker counts on every chunk but the last being whole.
+        std::vector<char> chunk(kChunkSize);
+        std::size_t filled = 0;
+        bool ended = false, failed = false, too_large = false;
         sdk::Diagnostics diags;
-        std::ptrdiff_t n = -1;
-        try {
-            n = inner_.read(chunk.data(), want, diags);
-        } catch (const std::exception& e) {
-            // Nothing may escape this thread; a source that throws has failed.
-            diags.error("FERRY-SRC-READ", std::string("the source failed while reading: ") + e.what(),
-                        "try again; if it persists, report it to the source plugin's authors", location_);
+        while (filled < kChunkSize && !stop_) {
+            std::size_t want = kChunkSize - filled;
+            if (max_size_ > 0) {
+                // Ask for at most one byte past the cap: enough to know the package is too large.
+                const std::uint64_t room = max_size_ + 1 - (total + filled);
+                if (want > room) want = static_cast<std::size_t>(room);
+            }
+            std::ptrdiff_t n = -1;
+            try {
+                n = inner_.read(chunk.data() + filled, want, diags);
+            } catch (const std::exception& e) {
+                // Nothing may escape this thread; a source that throws has failed.
+                diags.error("FERRY-SRC-READ", std::string("the source failed while reading: ") + e.what(),
+                            "try again; if it persists, report it to the source plugin's authors", location_);
+            }
+            if (n < 0) {
+                failed = true;
+                break;
+            }
+            if (n == 0) {
+                ended = true;
+                break;
+            }
+            filled += static_cast<std::size_t>(n);
+            if (max_size_ > 0 && total + filled > max_size_) {
+                too_large = true;
+                break;
+            }
         }
         std::unique_lock<std::mutex> lock(mutex_);
         source_diags_.append(diags);
-        if (n < 0) {
+        if (too_large) {
+            // The chunk that went past the cap is not handed on.
             source_failed_ = true;
-        } else if (n == 0) {
-            source_done_ = true;
+            source_diags_.error("FERRY-SRC-TOO-LARGE",
+                                "the package is over the size limit of " + std::to_string(max_size_) + " bytes",
+                                "raise the limit with --max-size or max_size in [source] (e.g. 2GB)", location_);
         } else {
-            total += static_cast<std::uint64_t>(n);
-            if (max_size_ > 0 && total > max_size_) {
-                source_failed_ = true;
-                source_diags_.error("FERRY-SRC-TOO-LARGE",
-                                    "the package is over the size limit of " + std::to_string(max_size_) + " bytes",
-                                    "raise the limit with --max-size or max_size in [source] (e.g. 2GB)", location_);
-            } else {
-                chunk.resize(static_cast<std::size_t>(n));
+            if (filled > 0) {  // bytes before an end or a failure still arrive, in order
+                total += filled;
+                chunk.resize(filled);
                 lock.unlock();
                 hash_.update(chunk.data(), chunk.size());
                 lock.lock();
                 chunks_.push_back(std::move(chunk));
             }
+            if (failed) source_failed_ = true;
+            if (ended) source_done_ = true;
         }
         filled_.notify_all();
-        if (source_failed_ || source_done_) return;
+        if (source_failed_ || source_done_ || stop_) return;
         drained_.wait(lock, [this] { return stop_ || chunks_.size() < kChunks; });
         if (stop_) return;
     }
@@ -79,6 +97,7 @@ std::ptrdiff_t MeteredStream::fill(sdk::Diagnostics& diags) {
         at_end_ = true;
         return 0;
     }
+    previous_ = std::move(current_);  // a view into it may still be read (see read_view)
     current_ = std::move(chunks_.front());
     chunks_.pop_front();
     current_pos_ = 0;

@@ -4,8 +4,13 @@
 // reader: on a large package the SHA-256 alone was a fifth of `ferry check`, and a remote source's
 // download can go on while the archive is being inflated. At most kChunks chunks of kChunkSize
 // bytes wait, so memory stays flat. Only that thread touches the source's stream.
+//
+// Every chunk but the last is full (short reads from the source are gathered), and a view stays
+// valid one call longer than asked: the archive walker then finds the bytes libarchive read ahead
+// but did not use (a zip's central directory, a local header) among the last two views.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -30,7 +35,8 @@ class MeteredStream {
     // As ByteStream::read; going over the cap is an error (FERRY-SRC-TOO-LARGE) and nothing past
     // cap+1 bytes is ever requested from the source.
     std::ptrdiff_t read(char* buffer, std::size_t size, sdk::Diagnostics& diags);
-    // As read(), without a copy: points `out` at the next bytes, valid until the next call.
+    // As read(), without a copy: points `out` at the next bytes. They stay valid until the call
+    // after next (to read() or read_view()), so the two latest views are always readable.
     std::ptrdiff_t read_view(const char** out, sdk::Diagnostics& diags);
     // Reads what is left (so the hash covers the whole package); false on error.
     bool drain(sdk::Diagnostics& diags);
@@ -57,7 +63,8 @@ class MeteredStream {
     std::uint64_t bytes_ = 0;
     bool failed_ = false;
     bool at_end_ = false;
-    std::vector<char> current_;  // the chunk being handed out
+    std::vector<char> current_;   // the chunk being handed out
+    std::vector<char> previous_;  // the chunk before it, kept for read_view's promise
     std::size_t current_pos_ = 0;
     // Shared with the read-ahead thread, under mutex_.
     std::mutex mutex_;
@@ -65,7 +72,7 @@ class MeteredStream {
     std::deque<std::vector<char>> chunks_;
     bool source_done_ = false;    // the source said end of stream
     bool source_failed_ = false;  // the source failed or the cap was passed; see source_diags_
-    bool stop_ = false;
+    std::atomic<bool> stop_{false};  // set under mutex_; also read between a chunk's source reads
     sdk::Diagnostics source_diags_;
     Sha256 hash_;  // written by the read-ahead thread only, until source_done_
     std::thread thread_;
