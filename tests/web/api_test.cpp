@@ -11,10 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-json error_body(const std::string& code, const std::string& message) {
-    return {{"error", {{"code", code}, {"message", message}}}};
-}
-
 class WebApi : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -277,6 +273,44 @@ TEST_F(WebApi, ATaskMadeByTheCliIsListedAndCanBeImportedFromTheWeb) {
     EXPECT_NE(done["result"], "REFUSED") << done.dump(2);
     const RunResult shown = run_ferry("task show from_cli --catalog sqlite:" + dir_ + "/catalog.db");
     EXPECT_NE(shown.out.find("[mapping.engines"), std::string::npos) << shown.out;
+}
+
+// A presigned address is the one secret a task may carry; its signature and token never reach a
+// viewer or an admin, through the API or the CLI.
+TEST_F(WebApi, APresignedSourceAddressIsRedactedForEveryRoleAndEveryView) {
+    const std::string url = "http://127.0.0.1:9/pkgs/sales.zip?Expires=1999999999&Signature=SIGsecret123%2B&"
+                            "security-token=TOKsecret456";
+    write_file(dir_ + "/signed.task.toml",
+               "[task]\nname = \"signed\"\n\n[source]\nplugin = \"http\"\nurl = \"" + url +
+                   "\"\n\n[workspace]\nname = \"sales_prod\"\nimporter = \"alice\"\n");
+    const RunResult made = run_ferry("task create " + dir_ + "/signed.task.toml --catalog sqlite:" + dir_ + "/catalog.db");
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    std::vector<std::string> seen;
+    for (const std::string& token : std::vector<std::string>{kAdminToken, kViewerToken}) {
+        for (const std::string path : {"/api/tasks", "/api/tasks/signed"}) {
+            const Response r = server_->get(path, token);
+            EXPECT_EQ(r.status, 200) << path << " " << r.body;
+            seen.push_back(r.body);
+        }
+    }
+    for (const std::string cmd : {"task show signed", "tasks --json", "tasks"})
+        seen.push_back(run_ferry(cmd + " --catalog sqlite:" + dir_ + "/catalog.db").out);
+    for (const auto& text : seen) {
+        for (const char* secret : {"SIGsecret123", "TOKsecret456"}) EXPECT_EQ(text.find(secret), std::string::npos) << text;
+    }
+    EXPECT_NE(seen.back().find("signed"), std::string::npos);
+    // The task file keeps the real address: ferry reads it again when the task runs.
+    EXPECT_NE(read_file(dir_ + "/signed.task.toml").find("SIGsecret123"), std::string::npos);
+}
+
+TEST_F(WebApi, ASettingsKeyTheFormDoesNotKnowIsRefusedNotIgnored) {
+    const Response made = server_->create("sales", package_);
+    ASSERT_EQ(made.status, 201) << made.body;
+    const Response r = server_->put_json("/api/tasks/sales", json{{"remarks", "x"}, {"colour", "red"}});
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.json()["error"]["code"], "FERRY-WEB-SETTINGS");
+    EXPECT_EQ(r.json()["error"]["message"], "unknown settings key 'colour'") << r.body;
+    EXPECT_EQ(server_->get("/api/tasks/sales").json()["settings"]["remarks"], "made by a test") << "nothing was changed";
 }
 
 }  // namespace

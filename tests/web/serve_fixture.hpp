@@ -28,6 +28,11 @@
 
 namespace ferry::test::web {
 
+// An API error body, as the server writes it: clients match on code and message.
+inline nlohmann::json error_body(const std::string& code, const std::string& message) {
+    return {{"error", {{"code", code}, {"message", message}}}};
+}
+
 inline const std::string kAdminToken = "admin-token-3f9c1e7d";
 inline const std::string kViewerToken = "viewer-token-88a2b410";
 
@@ -52,7 +57,10 @@ class Server {
   public:
     // extra: more `ferry serve` flags, e.g. {"--max-upload", "64KB"}.
     // with_engines false: no --engines, so tasks declare their own destination instances.
-    explicit Server(const std::string& dir, std::vector<std::string> extra = {}, bool with_engines = true) : dir_(dir) {
+    // env: variables for the server only, e.g. {{"FERRY_WEB_HEADER_TIMEOUT_MS", "1000"}}.
+    explicit Server(const std::string& dir, std::vector<std::string> extra = {}, bool with_engines = true,
+                    std::map<std::string, std::string> env = {})
+        : dir_(dir) {
         namespace fs = std::filesystem;
         fs::create_directories(dir);
         write_file(dir + "/users.toml",
@@ -70,6 +78,16 @@ class Server {
             args.push_back(dir + "/engines.toml");
         }
         args.insert(args.end(), extra.begin(), extra.end());
+        // The child's environment, made before fork: the child only execs.
+        std::vector<std::string> environment;
+        for (char** e = environ; *e; ++e) {
+            const std::string entry = *e;
+            if (!env.count(entry.substr(0, entry.find('=')))) environment.push_back(entry);
+        }
+        for (const auto& [name, value] : env) environment.push_back(name + "=" + value);
+        std::vector<char*> envp;
+        for (auto& e : environment) envp.push_back(e.data());
+        envp.push_back(nullptr);
         write_file(dir + "/serve.out", "");  // exists before the child writes to it
         write_file(dir + "/serve.err", "");
         pid_ = ::fork();
@@ -79,7 +97,7 @@ class Server {
             std::vector<char*> argv;
             for (auto& a : args) argv.push_back(a.data());
             argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
+            ::execve(argv[0], argv.data(), envp.data());
             ::_exit(127);
         }
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -114,6 +132,8 @@ class Server {
     }
 
     bool up() const { return port_ != 0; }
+    unsigned short port() const { return port_; }
+    const std::string& dir() const { return dir_; }
     const std::string& catalog() const { return catalog_; }
     std::string log() const { return read_file(dir_ + "/serve.err"); }
 
@@ -156,7 +176,15 @@ class Server {
     // POST /api/tasks as multipart/form-data with `package` holding `bytes` (or a url field).
     Response create(const std::string& name, const std::string& bytes, const std::string& token = kAdminToken,
                     const std::string& remarks = "made by a test") const {
-        const std::string b = "----ferry-test-boundary-7d1e";
+        return send({"POST", "/api/tasks", token, create_form(name, bytes, remarks), kFormType, {}, true});
+    }
+
+    static inline const std::string kBoundary = "----ferry-test-boundary-7d1e";
+    static inline const std::string kFormType = "multipart/form-data; boundary=" + kBoundary;
+    // The body `create` sends: name, remarks, then the package, then the closing boundary.
+    static std::string create_form(const std::string& name, const std::string& bytes,
+                                   const std::string& remarks = "made by a test") {
+        const std::string& b = kBoundary;
         std::string body;
         auto field = [&](const std::string& n, const std::string& v) {
             body += "--" + b + "\r\nContent-Disposition: form-data; name=\"" + n + "\"\r\n\r\n" + v + "\r\n";
@@ -167,7 +195,7 @@ class Server {
                 "\r\nContent-Disposition: form-data; name=\"package\"; filename=\"sales.zip\"\r\nContent-Type: "
                 "application/zip\r\n\r\n" +
                 bytes + "\r\n--" + b + "--\r\n";
-        return send({"POST", "/api/tasks", token, body, "multipart/form-data; boundary=" + b, {}, true});
+        return body;
     }
 
   private:

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <streambuf>
 
 #include <Poco/Net/MediaType.h>
 #include <Poco/Net/MessageHeader.h>
@@ -59,6 +60,32 @@ class PrivateFile {
     bool kept_ = false;
 };
 
+// Passes the body through and remembers whether it ran out. Poco's reader stops right after the
+// closing delimiter and treats the end of its input as the end of the last part, so reaching the
+// end means the form was cut short (a client gone mid-upload, a form without its last line).
+class EndWatch : public std::streambuf {
+  public:
+    explicit EndWatch(std::streambuf* source) : source_(source) {}
+    bool reached_end() const { return reached_end_; }
+
+  protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        const std::streamsize n = source_->sgetn(buf_, sizeof buf_);
+        if (n <= 0) {
+            reached_end_ = true;
+            return traits_type::eof();
+        }
+        setg(buf_, buf_, buf_ + n);
+        return traits_type::to_int_type(buf_[0]);
+    }
+
+  private:
+    std::streambuf* source_;
+    char buf_[16 << 10];
+    bool reached_end_ = false;
+};
+
 }  // namespace
 
 void drain(std::istream& body, std::uint64_t limit) {
@@ -95,8 +122,10 @@ UploadOutcome read_multipart(std::istream& body, const std::string& content_type
     if (boundary.empty()) return bad(UploadStatus::bad_form, "the multipart Content-Type has no boundary");
 
     std::unique_ptr<PrivateFile> file;
+    EndWatch watch(body.rdbuf());
+    std::istream watched(&watch);
     try {
-        Poco::Net::MultipartReader reader(body, boundary);
+        Poco::Net::MultipartReader reader(watched, boundary);
         std::size_t parts = 0;
         while (reader.hasNextPart()) {
             if (++parts > limits.max_parts) return bad(UploadStatus::bad_form, "the form has too many parts");
@@ -137,6 +166,7 @@ UploadOutcome read_multipart(std::istream& body, const std::string& content_type
     } catch (const std::exception& e) {
         return bad(UploadStatus::bad_form, std::string("the multipart body is malformed: ") + e.what());
     }
+    if (watch.reached_end()) return bad(UploadStatus::bad_form, "the multipart body ends before its closing boundary");
     if (file) out.file_path = file->keep();
     return result;
 }

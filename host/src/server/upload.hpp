@@ -31,7 +31,7 @@ struct UploadOutcome {
     std::string message;
 };
 
-// Reads the whole form. On failure nothing is left on disk.
+// Reads the whole form, which must end with its closing boundary. On failure nothing is left on disk.
 UploadOutcome read_multipart(std::istream& body, const std::string& content_type, const UploadLimits& limits,
                              const std::string& spool_dir, Upload& out);
 

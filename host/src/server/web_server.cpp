@@ -1,34 +1,26 @@
 #include "server/web_server.hpp"
 
-#include "server/upload.hpp"
-
 #include <chrono>
+#include <filesystem>
 #include <iostream>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Exception.h>
 #include <Poco/Net/NameValueCollection.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include "server/access_log.hpp"
+#include "server/http_front.hpp"
+#include "server/request_target.hpp"
 #include "server/task_api.hpp"
 #include "server/users.hpp"
 #include "server/web_assets.hpp"
 
 namespace ferry::host::web {
 using nlohmann::json;
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
+using Poco::Net::HTTPRequest;
 
 namespace {
 
@@ -36,6 +28,10 @@ constexpr const char* kSessionCookie = "ferry_session";
 constexpr const char* kCsrfCookie = "ferry_csrf";
 constexpr const char* kCsrfHeader = "X-Ferry-CSRF";
 constexpr std::size_t kMaxJsonBody = 1 << 20;
+constexpr std::size_t kMaxSignInBody = 64 << 10;
+// What a form may carry beside its package: the other fields and the multipart framing. The
+// same allowance TaskApi::create gives before it refuses by Content-Length.
+constexpr std::uint64_t kUploadSlack = 1 << 20;
 
 std::string percent_encode(const std::string& s) {
     static const char* hex = "0123456789ABCDEF";
@@ -82,7 +78,7 @@ bool read_body(std::istream& in, std::string& out, std::size_t limit) {
     return true;
 }
 
-void security_headers(HTTPServerResponse& resp) {
+void security_headers(HttpResponse& resp) {
     resp.set("X-Content-Type-Options", "nosniff");
     resp.set("Referrer-Policy", "no-referrer");
     resp.set("X-Frame-Options", "DENY");
@@ -91,52 +87,42 @@ void security_headers(HTTPServerResponse& resp) {
 
 }  // namespace
 
-struct WebServer::Impl {
+struct WebServer::Impl : HttpHandler {
     const PluginRegistry& registry;
     ServeOptions options;
     UserTable users;
     std::unique_ptr<TaskApi> api;
-    std::unique_ptr<Poco::Net::HTTPServer> server;
-    std::unique_ptr<Poco::ThreadPool> pool;
+    std::unique_ptr<HttpFront> front;
     unsigned short port = 0;
-    std::mutex log_mutex;
+    AccessLog access_log{std::cerr};
 
     Impl(const PluginRegistry& r, ServeOptions o, std::unique_ptr<EnginesFile> e)
         : registry(r), options(std::move(o)), api(std::make_unique<TaskApi>(r, options, std::move(e))) {}
 
-    // Access log: never headers, cookies or bodies, so no token can end up here.
-    void log(const std::string& method, const std::string& path, int status, const std::string& user, long ms) {
-        std::lock_guard lock(log_mutex);
-        std::cerr << "ferry serve: " << method << " " << path << " " << status << " " << (user.empty() ? "-" : user)
-                  << " " << ms << "ms\n";
-    }
-
-    void send_json(HTTPServerResponse& resp, const ApiResult& r) {
+    void send_json(HttpResponse& resp, const ApiResult& r) {
         resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
         if (!r.keep_alive) resp.setKeepAlive(false);
         if (!r.html.empty()) {
             // The report page is self-contained: inline styles only, no scripts.
             resp.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
             resp.setContentType("text/html; charset=utf-8");
-            resp.setContentLength(static_cast<std::streamsize>(r.html.size()));
-            resp.send() << r.html;
+            resp.body = r.html;
             return;
         }
-        const std::string text = r.body.dump();
+        // A byte that is not UTF-8 (from a form field, say) becomes U+FFFD instead of an exception.
         resp.set("Content-Security-Policy", "default-src 'none'");
         resp.setContentType("application/json");
-        resp.setContentLength(static_cast<std::streamsize>(text.size()));
-        resp.send() << text;
+        resp.body = r.body.dump(-1, ' ', false, json::error_handler_t::replace);
     }
 
-    std::string cookie(const HTTPServerRequest& req, const char* name) {
+    std::string cookie(const HTTPRequest& req, const char* name) {
         Poco::Net::NameValueCollection cookies;
         req.getCookies(cookies);
         return cookies.get(name, "");
     }
 
     // Bearer first (scripts), then the session cookie (the page). `by_cookie` tells which.
-    std::optional<User> authenticate(const HTTPServerRequest& req, bool& by_cookie, bool& malformed) {
+    std::optional<User> authenticate(const HTTPRequest& req, bool& by_cookie, bool& malformed) {
         by_cookie = false;
         malformed = false;
         if (req.has("Authorization")) {
@@ -155,7 +141,7 @@ struct WebServer::Impl {
 
     // Every non-GET carries the custom header (a cross-site form cannot set it; no CORS is
     // allowed); with the session cookie its value must equal the CSRF cookie (double submit).
-    bool csrf_ok(const HTTPServerRequest& req, bool by_cookie) {
+    bool csrf_ok(const HTTPRequest& req, bool by_cookie) {
         if (!req.has(kCsrfHeader) || req.get(kCsrfHeader).empty()) return false;
         if (req.has("Origin")) {
             const std::string origin = req.get("Origin");
@@ -171,7 +157,7 @@ struct WebServer::Impl {
         return std::string("; Path=/; SameSite=Strict") + (options.secure_cookies ? "; Secure" : "");
     }
 
-    ApiResult session(HTTPServerRequest& req, HTTPServerResponse& resp, std::string& who) {
+    ApiResult session(HttpRequest& req, HttpResponse& resp, std::string& who) {
         const std::string& method = req.getMethod();
         if (method == "GET") {
             bool by_cookie = false, malformed = false;
@@ -190,7 +176,7 @@ struct WebServer::Impl {
         }
         if (method != "POST") return ApiResult::error(405, "FERRY-WEB-METHOD", method + " is not allowed on /api/session");
         std::string body;
-        if (!read_body(req.stream(), body, 64 << 10))
+        if (!read_body(req.stream(), body, kMaxSignInBody))
             return ApiResult::error(413, "FERRY-WEB-TOO-LARGE", "the sign-in body is too large");
         const json j = json::parse(body, nullptr, false);
         if (!j.is_object() || !j.contains("token") || !j["token"].is_string())
@@ -205,12 +191,12 @@ struct WebServer::Impl {
         return ApiResult::ok({{"user", user->name}, {"role", to_string(user->role)}});
     }
 
-    ApiResult unauthorized(HTTPServerResponse& resp) {
+    ApiResult unauthorized(HttpResponse& resp) {
         resp.set("WWW-Authenticate", "Bearer realm=\"ferry\"");
         return ApiResult::error(401, "FERRY-WEB-AUTH", "sign in: send Authorization: Bearer <token>");
     }
 
-    ApiResult route(HTTPServerRequest& req, HTTPServerResponse& resp, const std::string& path,
+    ApiResult route(HttpRequest& req, HttpResponse& resp, const std::string& path,
                     const Poco::URI::QueryParameters& query, std::string& who) {
         if (path == "/api/session") return session(req, resp, who);
         bool by_cookie = false, malformed = false;
@@ -279,75 +265,99 @@ struct WebServer::Impl {
         return ApiResult::error(404, "FERRY-WEB-NOT-FOUND", "no API route " + path);
     }
 
-    void serve_asset(HTTPServerRequest& req, HTTPServerResponse& resp, std::string path, int& status) {
+    void serve_asset(HttpRequest& req, HttpResponse& resp, std::string path, int& status) {
         if (path == "/" || path == "/index.html") path = "/index.html";
         const WebAsset* a = req.getMethod() == "GET" || req.getMethod() == "HEAD" ? find_web_asset(path) : nullptr;
         if (!a) {
             status = 404;
             resp.setStatus(Poco::Net::HTTPResponse::HTTP_NOT_FOUND);
             resp.setContentType("text/plain; charset=utf-8");
-            resp.send() << "not found\n";
+            resp.body = "not found\n";
             return;
         }
         resp.set("Content-Security-Policy",
                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                  "frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
         resp.setContentType(a->content_type);
-        resp.setContentLength(static_cast<std::streamsize>(a->size));
-        resp.send().write(reinterpret_cast<const char*>(a->data), static_cast<std::streamsize>(a->size));
+        resp.body.assign(reinterpret_cast<const char*>(a->data), a->size);
     }
 
-    void handle(HTTPServerRequest& req, HTTPServerResponse& resp) {
+    static long ms_since(std::chrono::steady_clock::time_point t0) {
+        return static_cast<long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+    }
+
+    // ---- HttpHandler: what the transport asks --------------------------------------------------
+
+    Admission admit(const HTTPRequest& head) override {
+        Admission a;
+        RequestTarget target;
+        if (const std::string problem = parse_request_target(head.getURI(), target); !problem.empty()) {
+            a.refuse = Refusal{400, "FERRY-WEB-BAD-URI", problem};
+            return a;
+        }
+        // An announced body over these is refused before a byte of it is read.
+        const std::string& method = head.getMethod();
+        if (method == "POST" && (target.path == "/api/tasks" || target.path == "/api/tasks/")) {
+            a.max_body = options.max_upload + kUploadSlack;
+            a.too_large = {413, "FERRY-WEB-TOO-LARGE",
+                           "the package is larger than the upload limit of " + std::to_string(options.max_upload) +
+                               " bytes"};
+        } else if (target.path == "/api/session") {
+            a.max_body = kMaxSignInBody;
+            a.too_large = {413, "FERRY-WEB-TOO-LARGE", "the sign-in body is too large"};
+        } else {
+            a.max_body = kMaxJsonBody;
+            a.too_large = {413, "FERRY-WEB-TOO-LARGE", "the request body is over 1 MB"};
+        }
+        return a;
+    }
+
+    void handle(HttpRequest& req, HttpResponse& resp) override {
         const auto t0 = std::chrono::steady_clock::now();
-        std::string path = "/", who;
+        std::string path = req.getURI(), who;
         int status = 200;
         security_headers(resp);
         try {
-            Poco::URI uri(req.getURI());
-            path = uri.getPath();
-            if (path.rfind("/api/", 0) == 0 || path == "/api") {
-                const ApiResult r = route(req, resp, path, uri.getQueryParameters(), who);
-                status = r.status;
-                // A refused request's body (a viewer's upload, a missing token) is read and dropped
-                // before answering: a client still sending would otherwise see a reset, not the
-                // answer. Bounded by the upload cap, never stored.
-                if (r.status >= 400 && req.getMethod() != "GET" && req.getMethod() != "HEAD")
-                    drain(req.stream(), options.max_upload + (1 << 20));
-                send_json(resp, r);
+            RequestTarget target;
+            if (const std::string problem = parse_request_target(req.getURI(), target); !problem.empty()) {
+                status = 400;  // admit() refuses these first; kept so no route ever sees such a path
+                send_json(resp, ApiResult::error(400, "FERRY-WEB-BAD-URI", problem));
             } else {
-                serve_asset(req, resp, path, status);
+                path = target.path;
+                if (path.rfind("/api/", 0) == 0 || path == "/api") {
+                    const ApiResult r = route(req, resp, path, target.query, who);
+                    status = r.status;
+                    send_json(resp, r);
+                } else {
+                    serve_asset(req, resp, path, status);
+                }
             }
         } catch (const std::exception& e) {
+            // The detail goes to the log; the client learns only that the server failed.
+            access_log.internal_error(req.getMethod(), path, e.what());
             status = 500;
-            if (!resp.sent()) send_json(resp, ApiResult::error(500, "FERRY-INTERNAL", e.what()));
+            resp.clear();
+            resp.body.clear();
+            security_headers(resp);
+            send_json(resp, ApiResult::error(500, "FERRY-INTERNAL", "the server failed while answering"));
         }
-        log(req.getMethod(), path, status, who,
-            static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-                                  .count()));
+        access_log.request(req.getMethod(), path, status, who, ms_since(t0));
+    }
+
+    void refused(const HTTPRequest* head, const Refusal& why, std::chrono::milliseconds elapsed,
+                 HttpResponse& resp) override {
+        security_headers(resp);
+        send_json(resp, ApiResult::error(why.status, why.code, why.message));
+        std::string method = "-", path = "-";
+        if (head) {
+            method = head->getMethod();
+            RequestTarget target;
+            path = parse_request_target(head->getURI(), target).empty() ? target.path : head->getURI();
+        }
+        access_log.request(method, path, why.status, "", static_cast<long>(elapsed.count()));
     }
 };
-
-namespace {
-
-class Handler : public Poco::Net::HTTPRequestHandler {
-  public:
-    explicit Handler(WebServer::Impl& impl) : impl_(impl) {}
-    void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override { impl_.handle(req, resp); }
-
-  private:
-    WebServer::Impl& impl_;
-};
-
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-  public:
-    explicit Factory(WebServer::Impl& impl) : impl_(impl) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override { return new Handler(impl_); }
-
-  private:
-    WebServer::Impl& impl_;
-};
-
-}  // namespace
 
 WebServer::WebServer(const PluginRegistry& registry, ServeOptions options, std::unique_ptr<EnginesFile> engines)
     : impl_(std::make_unique<Impl>(registry, std::move(options), std::move(engines))) {}
@@ -357,18 +367,17 @@ WebServer::~WebServer() { stop(); }
 bool WebServer::start(sdk::Diagnostics& diags) {
     if (!impl_->users.load(impl_->options.users_file, diags)) return false;
     if (!impl_->api->prepare(diags)) return false;
+    FrontLimits limits;
+    limits.threads = impl_->options.threads;
+    limits.spool_dir = (std::filesystem::path(impl_->options.data_dir) / "uploads").string();
+    if (!read_limits_from_environment(limits, diags)) return false;
+    impl_->front = std::make_unique<HttpFront>(limits, *impl_);
     try {
-        Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(impl_->options.host, impl_->options.port), 64);
-        impl_->port = socket.address().port();
-        auto* params = new Poco::Net::HTTPServerParams;  // owned by the server (AutoPtr)
-        params->setMaxThreads(static_cast<int>(impl_->options.threads));
-        params->setMaxQueued(256);
-        params->setKeepAlive(true);
-        params->setTimeout(Poco::Timespan(60, 0));
-        impl_->pool = std::make_unique<Poco::ThreadPool>(2, static_cast<int>(impl_->options.threads) + 2);
-        impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl_), *impl_->pool, socket, params);
-        impl_->server->start();
+        impl_->front->listen(impl_->options.host, impl_->options.port);
+        impl_->port = impl_->front->port();
+        impl_->front->start();
     } catch (const Poco::Exception& e) {
+        impl_->front.reset();
         diags.error("FERRY-WEB-LISTEN",
                     "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " +
                         e.displayText(),
@@ -381,12 +390,11 @@ bool WebServer::start(sdk::Diagnostics& diags) {
 unsigned short WebServer::port() const { return impl_->port; }
 
 void WebServer::stop() {
-    if (impl_->server) {
-        impl_->server->stopAll(false);
-        impl_->server.reset();
+    if (impl_->front) {
+        impl_->front->stop();  // answers the requests workers hold, then joins them
+        impl_->front.reset();
     }
     impl_->api.reset();  // joins running imports
-    if (impl_->pool) impl_->pool->joinAll();
 }
 
 }  // namespace ferry::host::web

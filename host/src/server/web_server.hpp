@@ -1,5 +1,5 @@
-// `ferry serve`: the Poco HTTP server, its sign-in, roles and CSRF rules, the page's assets and
-// the routes of the REST API (docs/web.md).
+// `ferry serve`: sign-in, roles and CSRF rules, the page's assets and the routes of the REST API
+// (docs/web.md), behind the event-driven transport of http_front.
 #pragma once
 
 #include <memory>
