@@ -5,12 +5,13 @@
 
 #include "ferry/sdk/sdk.hpp"
 #include "ferry/source/http_fetch.hpp"
-#include "ferry/source/redact.hpp"
+#include "ferry/cloud/redact.hpp"
 #include "ferry/source/source_config.hpp"
 
 namespace {
 using namespace ferry::sdk;
 namespace src = ferry::source;
+namespace cloud = ferry::cloud;
 
 const ConfigKey kSchema[] = {
     {"url", ValueType::string, true, nullptr,
@@ -33,14 +34,14 @@ std::unique_ptr<HttpSource> make_http(const CreateContext& ctx, Diagnostics& dia
     std::string error;
     auto request = src::parse_http_url(url, error);
     if (!request) {
-        diags.error("FERRY-SRC-CONFIG", "url: " + src::redact_url(error), "give an http:// or https:// address",
+        diags.error("FERRY-SRC-CONFIG", "url: " + cloud::redact_url(error), "give an http:// or https:// address",
                     config.where_of("url"));
         return nullptr;
     }
     src::FetchOptions options;
     options.request = *request;
-    options.location = src::redact_url(url);
-    options.secrets = src::url_secrets(url);  // a presigned signature or token, should a server echo it
+    options.location = cloud::redact_url(url);
+    options.secrets = cloud::url_secrets(url);  // a presigned signature or token, should a server echo it
     options.host = ctx.host;
     options.where = config.where;
     if (!src::apply_transport_config(config, options, diags)) return nullptr;

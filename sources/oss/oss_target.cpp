@@ -5,7 +5,7 @@
 
 #include "ferry/source/credentials.hpp"
 #include "ferry/source/oss_signer.hpp"
-#include "ferry/source/redact.hpp"
+#include "ferry/cloud/redact.hpp"
 #include "ferry/source/source_config.hpp"
 
 namespace ferry::source::oss {
@@ -46,12 +46,12 @@ std::optional<FetchOptions> make_target(const sdk::Config& config, sdk::Diagnost
         std::string error;
         auto request = parse_http_url(url, error);
         if (!request) {
-            config_error(diags, "url: " + redact_url(error), kAddressHelp, config.where_of("url"));
+            config_error(diags, "url: " + cloud::redact_url(error), kAddressHelp, config.where_of("url"));
             return std::nullopt;
         }
         o.request = *request;
-        o.location = redact_url(url);
-        o.secrets = url_secrets(url);  // a presigned signature and STS token are as secret as a password
+        o.location = cloud::redact_url(url);
+        o.secrets = cloud::url_secrets(url);  // a presigned signature and STS token are as secret as a password
         if (!ok) return std::nullopt;
         return o;
     }

@@ -8,7 +8,7 @@
 #include "ferry/source/aws_signer.hpp"
 #include "ferry/source/credentials.hpp"
 #include "ferry/source/http_fetch.hpp"
-#include "ferry/source/redact.hpp"
+#include "ferry/cloud/redact.hpp"
 #include "ferry/source/source_config.hpp"
 
 namespace {
@@ -70,10 +70,10 @@ std::unique_ptr<S3Source> make_s3(const CreateContext& ctx, Diagnostics& diags) 
                         "to sign, write url = \"s3://bucket/key\" with endpoint", config.where_of("url"));
         std::string error;
         auto request = src::parse_http_url(url, error);
-        if (!request) return fail(diags, "url: " + src::redact_url(error), help, config.where_of("url"));
+        if (!request) return fail(diags, "url: " + ferry::cloud::redact_url(error), help, config.where_of("url"));
         o.request = *request;
-        o.location = src::redact_url(url);
-        o.secrets = src::url_secrets(url);
+        o.location = ferry::cloud::redact_url(url);
+        o.secrets = ferry::cloud::url_secrets(url);
         return std::make_unique<S3Source>(std::move(o));
     }
     if (!url.empty()) {

@@ -2,8 +2,9 @@
 # Crash safety: an import killed at many points, then `ferry reimport`, must leave exactly the
 # catalog a clean import leaves: the same objects with the same SHA-256, every version 1 (nothing
 # written twice), the journal all succeeded and the report's counts true.
-#   crash_test.sh BUILD_DIR SOURCE_DIR sqlite     SIGKILL (FERRY_FAULT_KILL_AFTER_COMMITS) at 22 points
-#   crash_test.sh BUILD_DIR SOURCE_DIR postgresql SIGKILL at 6 points, then PostgreSQL stopped
+#   crash_test.sh BUILD_DIR SOURCE_DIR sqlite     SIGKILL (FERRY_FAULT_KILL_AFTER_COMMITS) at 23 points,
+#                                                 and at the two points of ending a run (FERRY_FAULT_KILL_AT)
+#   crash_test.sh BUILD_DIR SOURCE_DIR postgresql SIGKILL at 6 + 2 points, then PostgreSQL stopped
 #       mid-import and started again (needs FERRY_TEST_PG_DSN, FERRY_TEST_PG_DIR, FERRY_TEST_PG_PORT
 #       from tests/servers/postgres.sh; the ctest runs it alone, since it stops the shared server)
 set -euo pipefail
@@ -103,6 +104,36 @@ for k in $points; do
 done
 note "killed at $n points ($(tr '\n' ' ' <<<"$points")), each resumed to the clean catalog"
 
+# Killed while the run ends (before the transaction that ends it, and inside it before the
+# commit): the task stays IMPORTING under a dead holder, and the next `import` of the same task or
+# a `reimport` finishes it, leaving the catalog a clean import leaves (the journal still saying
+# which objects this task created, the lock released, the report written).
+for point in before-finish finish; do
+  for next in reimport import; do
+    label="end_${point//-/_}_$next"
+    new_catalog "$label"
+    set +e
+    FERRY_FAULT_KILL_AT=$point "$ferry" import "$work/task.toml" --yes --json --catalog "$uri" \
+      >"$work/$label.out" 2>"$work/$label.err"
+    rc=$?
+    set -e
+    [[ $rc == 137 ]] || fail "$label: the import exited $rc instead of being killed"
+    [[ $(query "SELECT state FROM tasks WHERE name = '$task'") == IMPORTING ]] ||
+      fail "$label: the killed task is not IMPORTING"
+    [[ $(query "SELECT count(*) FROM workspace_locks") == 1 ]] || fail "$label: the killed importer's lock is gone"
+    if [[ $next == reimport ]]; then
+      "$ferry" reimport "$task" --json --catalog "$uri" >"$work/re_$label.out" 2>"$work/re_$label.err" ||
+        fail "$label: reimport failed: $(cat "$work/re_$label.err")"
+    else
+      "$ferry" import "$work/task.toml" --yes --json --catalog "$uri" >"$work/re_$label.out" 2>"$work/re_$label.err" ||
+        fail "$label: import failed: $(cat "$work/re_$label.err")"
+    fi
+    check_resumed "$label"
+    n=$((n + 1))
+  done
+done
+note "killed while ending the run (before-finish, finish), each finished by import and by reimport"
+
 if [[ $backend == postgresql ]]; then
   # The server goes away under a running import: stopped once the import has committed some
   # objects, started again after the importer gave up, then the task is re-imported.
@@ -134,7 +165,8 @@ if [[ $backend == postgresql ]]; then
     fail "reimport after the server restart failed: $(cat "$work/re_stopped.err")"
   check_resumed stopped
   note "PostgreSQL stopped after $landed of $total objects (import exited $rc), restarted, reimport = clean"
-  for label in clean stopped $(for k in $points; do echo "kill_$k"; done); do
+  for label in clean stopped $(for k in $points; do echo "kill_$k"; done) \
+    end_before_finish_reimport end_before_finish_import end_finish_reimport end_finish_import; do
     pg_query "$admin_dsn" "DROP DATABASE IF EXISTS ferry_crash_$label" >/dev/null
   done
 fi

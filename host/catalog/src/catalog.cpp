@@ -185,10 +185,17 @@ std::unique_ptr<Catalog> Catalog::open(const std::string& uri, sdk::Diagnostics&
     register_connectors();
     auto impl = std::make_unique<Impl>();
     impl->backend = parsed->backend;
+    impl->uri = uri;
     impl->display = parsed->display;
     try {
         if (parsed->backend == Backend::sqlite) {
             std::filesystem::path file(parsed->connect);
+            // SQLite would retry a folder for the whole busy timeout before giving up.
+            if (std::error_code ec; std::filesystem::is_directory(file, ec)) {
+                diags.error(codes::cannot_open, "the catalog " + parsed->display + " is a folder, not a file",
+                            "name a file, e.g. sqlite:" + (file / "catalog.db").string());
+                return nullptr;
+            }
             if (file.has_parent_path()) {
                 std::error_code ec;
                 std::filesystem::create_directories(file.parent_path(), ec);
@@ -227,6 +234,8 @@ std::unique_ptr<Catalog> Catalog::open(const std::string& uri, sdk::Diagnostics&
     if (!migrate(*impl, diags)) return nullptr;
     return std::unique_ptr<Catalog>(new Catalog(std::move(impl)));
 }
+
+std::unique_ptr<Catalog> Catalog::reopen(sdk::Diagnostics& diags) const { return open(impl_->uri, diags); }
 
 int Catalog::schema_version(sdk::Diagnostics& diags) {
     int v = -1;
@@ -569,7 +578,7 @@ std::int64_t Catalog::reset_journal(const std::string& task, sdk::Diagnostics& d
 std::optional<WorkspaceLock> Catalog::lock_of(const std::string& workspace, sdk::Diagnostics& diags) {
     std::vector<WorkspaceLock> found;
     bool ok = impl_->run(diags, "cannot read the lock of workspace " + workspace, [&](Session& s) {
-        s << "SELECT workspace, task, holder, since FROM workspace_locks WHERE workspace = $1", into(found),
+        s << "SELECT workspace, task, holder, since, renewed_at FROM workspace_locks WHERE workspace = $1", into(found),
             bind(workspace), now;
     });
     if (!ok || found.empty()) return std::nullopt;
@@ -583,9 +592,10 @@ LockResult Catalog::try_acquire_lock(const std::string& workspace, const std::st
     // The row can vanish between the two statements if its holder releases it: then try again.
     for (int attempt = 0; attempt < 5; ++attempt) {
         bool ok = impl_->run(diags, "cannot lock workspace " + workspace + " for task " + task, [&](Session& s) {
-            s << "INSERT INTO workspace_locks (workspace, task, holder, since) VALUES ($1, $2, $3, $4)"
+            const std::string at = now_iso8601_utc();
+            s << "INSERT INTO workspace_locks (workspace, task, holder, since, renewed_at) VALUES ($1, $2, $3, $4, $5)"
                  " ON CONFLICT (workspace) DO NOTHING",
-                bind(workspace), bind(task), bind(holder), bind(now_iso8601_utc()), now;
+                bind(workspace), bind(task), bind(holder), bind(at), bind(at), now;
         });
         if (!ok) return result;
         sdk::Diagnostics read_diags;
@@ -602,6 +612,41 @@ LockResult Catalog::try_acquire_lock(const std::string& workspace, const std::st
     diags.error(codes::database_error, "cannot lock workspace " + workspace + ": its lock keeps changing hands",
                 "try again");
     return result;
+}
+
+bool Catalog::renew_lock(const std::string& workspace, const std::string& task, const std::string& holder,
+                         sdk::Diagnostics& diags) {
+    std::size_t renewed = 0;
+    bool ok = impl_->run(diags, "cannot renew the lock of workspace " + workspace, [&](Session& s) {
+        renewed = affected((s << "UPDATE workspace_locks SET renewed_at = $1 WHERE workspace = $2 AND task = $3 AND holder = $4",
+                            bind(now_iso8601_utc()), bind(workspace), bind(task), bind(holder)));
+    });
+    return ok && renewed > 0;
+}
+
+bool Catalog::take_over_lock(const std::string& workspace, const std::string& task, const std::string& old_holder,
+                             const std::string& new_holder, sdk::Diagnostics& diags) {
+    std::size_t moved = 0;
+    const std::string at = now_iso8601_utc();
+    bool ok = impl_->run(diags, "cannot take over the lock of workspace " + workspace, [&](Session& s) {
+        moved = affected((s << "UPDATE workspace_locks SET holder = $1, since = $2, renewed_at = $3"
+                               " WHERE workspace = $4 AND task = $5 AND holder = $6",
+                          bind(new_holder), bind(at), bind(at), bind(workspace), bind(task), bind(old_holder)));
+    });
+    return ok && moved > 0;
+}
+
+bool Catalog::break_lock(const std::string& workspace, const std::string& task, const std::string& holder,
+                         sdk::Diagnostics& diags) {
+    std::size_t deleted = 0;
+    bool ok = impl_->run(diags, "cannot break the lock of workspace " + workspace, [&](Session& s) {
+        if (task.empty())
+            deleted = affected((s << "DELETE FROM workspace_locks WHERE workspace = $1", bind(workspace)));
+        else
+            deleted = affected((s << "DELETE FROM workspace_locks WHERE workspace = $1 AND task = $2 AND holder = $3",
+                                bind(workspace), bind(task), bind(holder)));
+    });
+    return ok && deleted > 0;
 }
 
 bool Catalog::release_lock(const std::string& workspace, const std::string& task, sdk::Diagnostics& diags) {
@@ -632,9 +677,9 @@ std::optional<Task> Catalog::claim_next_queued_task(const std::string& worker, s
             s << pick, into(picked), bind(std::string(task_state::queued)), now;
             if (picked.empty()) return;
             const Task& t = picked.front();
-            locked = affected((s << "INSERT INTO workspace_locks (workspace, task, holder, since) VALUES ($1, $2, $3, $4)"
-                           " ON CONFLICT (workspace) DO NOTHING",
-                      bind(t.workspace), bind(t.name), bind(worker), bind(at)));
+            locked = affected((s << "INSERT INTO workspace_locks (workspace, task, holder, since, renewed_at)"
+                           " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace) DO NOTHING",
+                      bind(t.workspace), bind(t.name), bind(worker), bind(at), bind(at)));
             if (locked == 0) return;
             claimed = affected((s << "UPDATE tasks SET state = $1, claimed_by = $2, claimed_at = $3 WHERE name = $4"
                             " AND state = $5",

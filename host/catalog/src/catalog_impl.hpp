@@ -13,6 +13,7 @@ namespace ferry::catalog {
 
 struct Catalog::Impl {
     Backend backend = Backend::sqlite;
+    std::string uri;  // as given to open(), for reopen(); may hold what libpq reads (never shown)
     std::string display;
     std::unique_ptr<Poco::Data::Session> session;
     // SQLite only; declared after the session so its statements are finalized before it closes.

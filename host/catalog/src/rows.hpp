@@ -179,15 +179,15 @@ class TypeHandler<ferry::catalog::JournalEntry> {
 template <>
 class TypeHandler<ferry::catalog::WorkspaceLock> {
   public:
-    static std::size_t size() { return 4; }
+    static std::size_t size() { return 5; }
     static void extract(std::size_t pos, ferry::catalog::WorkspaceLock& l, const ferry::catalog::WorkspaceLock&,
                         AbstractExtractor::Ptr ext) {
         ferry::catalog::rows::Reader r(pos, ext);
-        for (std::string* f : {&l.workspace, &l.task, &l.holder, &l.since}) r.text(*f);
+        for (std::string* f : {&l.workspace, &l.task, &l.holder, &l.since, &l.renewed_at}) r.text(*f);
     }
     static void prepare(std::size_t pos, const ferry::catalog::WorkspaceLock& l, AbstractPreparator::Ptr prep) {
         ferry::catalog::rows::Preparer p(pos, prep);
-        for (const std::string* f : {&l.workspace, &l.task, &l.holder, &l.since}) p.text(*f);
+        for (const std::string* f : {&l.workspace, &l.task, &l.holder, &l.since, &l.renewed_at}) p.text(*f);
     }
 };
 

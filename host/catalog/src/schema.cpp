@@ -90,6 +90,13 @@ const std::vector<Migration> kMigrations = {
      {
          "ALTER TABLE tasks ADD COLUMN run_digest TEXT NOT NULL DEFAULT ''",
      }},
+    {3,
+     "workspace_locks.renewed_at: a lock is a lease its holder renews, so a holder that died on another "
+     "host stops blocking its workspace",
+     {
+         "ALTER TABLE workspace_locks ADD COLUMN renewed_at TEXT NOT NULL DEFAULT ''",
+         "UPDATE workspace_locks SET renewed_at = since",
+     }},
 };
 
 std::string for_backend(std::string sql, Backend b) {

@@ -84,6 +84,12 @@ std::optional<Pairs> read_conninfo(const std::string& s, sdk::Diagnostics& diags
 std::optional<std::string> write_conninfo(const Pairs& pairs, bool redact, sdk::Diagnostics& diags) {
     std::string out;
     for (const auto& [key, value] : pairs) {
+        // A password in the URI ends up in task files, shell history and process lists.
+        if (key == "password") {
+            diags.error(codes::password_in_uri, "the catalog URI carries a password",
+                        "remove it from the URI and set PGPASSWORD (or use a ~/.pgpass file) instead");
+            return std::nullopt;
+        }
         for (char c : value) {
             if (std::isspace(static_cast<unsigned char>(c))) {
                 diags.error(codes::bad_uri, "the PostgreSQL parameter " + key + " holds a space, which ferry cannot pass on",

@@ -1,4 +1,6 @@
 // Catalog URIs: the forms accepted, what the driver receives, and that no password is ever shown.
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include "ferry/catalog/catalog.hpp"
@@ -35,10 +37,6 @@ INSTANTIATE_TEST_SUITE_P(
         UriCase{"postgresql:host=127.0.0.1 port=5432 dbname=ferry user=app", Backend::postgresql,
                 "host=127.0.0.1 port=5432 dbname=ferry user=app",
                 "postgresql:host=127.0.0.1 port=5432 dbname=ferry user=app"},
-        UriCase{"postgresql:host=db password=s3cret dbname=ferry", Backend::postgresql,
-                "host=db password=s3cret dbname=ferry", "postgresql:host=db password=*** dbname=ferry"},
-        UriCase{"postgresql:host = db  password='p\\'w' dbname=ferry", Backend::postgresql,
-                "host=db password='p\\'w' dbname=ferry", "postgresql:host=db password=*** dbname=ferry"},
         UriCase{"postgresql:host=/run/pg options=-csearch_path=ferry", Backend::postgresql,
                 "host=/run/pg options=-csearch_path=ferry", "postgresql:host=/run/pg options=-csearch_path=ferry"},
         UriCase{"postgresql://app@db.example:6543/ferry", Backend::postgresql,
@@ -76,7 +74,11 @@ INSTANTIATE_TEST_SUITE_P(Catalog, BadUris,
                                            BadUri{"postgresql://db/ferry?sslmode", codes::bad_uri},
                                            BadUri{"postgresql:host=db dbname", codes::bad_uri},
                                            BadUri{"postgresql:host=db password='hunter2", codes::bad_uri},
-                                           BadUri{"postgresql:host=db password='hunter2 x'", codes::bad_uri},
+                                           BadUri{"postgresql:host=db password=hunter2 dbname=ferry",
+                                                  codes::password_in_uri},
+                                           BadUri{"postgresql:host = db  password='hunter2 x' dbname=ferry",
+                                                  codes::password_in_uri},
+                                           BadUri{"postgresql://db/ferry?password=hunter2", codes::password_in_uri},
                                            BadUri{"postgresql://db/f?application_name=a%20b", codes::bad_uri}));
 
 TEST(CatalogScrub, HidesEveryPasswordForm) {
@@ -88,9 +90,11 @@ TEST(CatalogScrub, HidesEveryPasswordForm) {
 
 TEST(CatalogOpen, PostgreSQLFailureNeverShowsThePassword) {
     ferry::sdk::Diagnostics diags;
+    // The password comes from libpq's environment (a URI carrying one is refused, see BadUris).
     // Port 1 on loopback: refused at once, no server needed.
-    auto cat = Catalog::open("postgresql:host=127.0.0.1 port=1 dbname=x user=y password=hunter2 connect_timeout=2",
-                             diags);
+    ::setenv("PGPASSWORD", "hunter2", 1);
+    auto cat = Catalog::open("postgresql:host=127.0.0.1 port=1 dbname=x user=y connect_timeout=2", diags);
+    ::unsetenv("PGPASSWORD");
     EXPECT_FALSE(cat);
     ASSERT_TRUE(diags.has_errors());
     EXPECT_EQ(diags.items()[0].code, codes::cannot_open);

@@ -38,10 +38,6 @@ std::shared_ptr<sdk::Source> App::source_for_argument(const std::string& argumen
     return registry_.create_as<sdk::Source>(*plugin, config, "", diags);
 }
 
-bool App::engine_owns_command(const std::string& command) const {
-    return registry_.engine_owning("command", command) != nullptr;
-}
-
 std::string App::engine_of(const Node& node) const {
     if (const PluginInfo* p = registry_.engine_owning("command", node.command)) return p->name;
     if (is_general_command(node.command)) return "general";

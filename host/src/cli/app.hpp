@@ -29,8 +29,6 @@ class App {
                                                       const std::vector<std::pair<std::string, std::string>>& extra,
                                                       std::string& plugin_name, sdk::Diagnostics& diags);
 
-    // Known-command predicate for package checks: owned by a loaded engine plugin.
-    bool engine_owns_command(const std::string& command) const;
     // The engine type that owns a node ("maxcompute"), "general", or the label as written.
     std::string engine_of(const Node& node) const;
 

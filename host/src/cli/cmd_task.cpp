@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
@@ -20,6 +21,7 @@
 #include "task/report.hpp"
 #include "task/task_config.hpp"
 #include "task/task_service.hpp"
+#include "util/utf8.hpp"
 
 namespace ferry::host {
 namespace po = boost::program_options;
@@ -28,52 +30,6 @@ using nlohmann::json;
 namespace {
 
 namespace state = catalog::task_state;
-
-// Parses a command's options with positionals; returns -1 to go on, else an exit code.
-int parse(const Args& args, po::options_description& opts, const std::vector<std::string>& positional,
-          po::variables_map& vm, const std::string& about, std::size_t required = SIZE_MAX) {
-    po::options_description hidden;
-    po::positional_options_description pos;
-    for (const auto& p : positional) {
-        hidden.add_options()(p.c_str(), po::value<std::string>(), "");
-        pos.add(p.c_str(), 1);
-    }
-    opts.add_options()("help,h", "show this help");
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\n" << about << "\n";
-        return kExitOk;
-    }
-    for (std::size_t i = 0; i < positional.size() && i < required; ++i)
-        if (const auto& p = positional[i]; !vm.count(p)) {
-            std::cerr << "error[FERRY-USAGE]: missing " << p << "\n  hint: run with --help for the usage\n";
-            return kExitUsage;
-        }
-    return -1;
-}
-
-std::string opt(const po::variables_map& vm, const char* key) {
-    return vm.count(key) ? vm[key].as<std::string>() : std::string{};
-}
-
-// Config errors and bad usage exit 2; everything else 1.
-int exit_for(const sdk::Diagnostics& diags) {
-    for (const auto& d : diags.items())
-        if (d.severity == sdk::Severity::error &&
-            (d.code.rfind("FERRY-CONFIG", 0) == 0 || d.code == "FERRY-TASK-NAME" || d.code == "FERRY-TASK-MAPPING" ||
-             d.code == "FERRY-CATALOG-001" || d.code == "FERRY-CATALOG-010"))
-            return kExitUsage;
-    return kExitFailed;
-}
-
-int fail(const sdk::Diagnostics& diags, bool as_json) {
-    if (as_json) std::cout << json{{"ok", false}, {"diagnostics", diagnostics_json(diags)}}.dump(2) << "\n";
-    else print_diagnostics(std::cerr, diags);
-    return exit_for(diags);
-}
 
 std::unique_ptr<catalog::Catalog> open_catalog(const std::string& uri, sdk::Diagnostics& diags) {
     return catalog::Catalog::open(uri, diags);
@@ -126,14 +82,18 @@ void print_plan(const TaskConfig& task, const Plan& plan) {
                o.record.engine_instance.empty() ? "-" : o.record.engine_instance, owner.empty() ? "-" : owner, reason});
     }
     t.print(std::cout);
+    // Every statement an engine will run, each object's in order (schema creation, DROP for
+    // overwrite, CREATE...): ferry rendered them all, so this is the whole of what runs. Names and
+    // strings inside come from the package: shown through printable(), lines kept.
     bool header = false;
     for (const auto& o : plan.objects) {
         if (o.statements.empty()) continue;
         if (!header) std::cout << "\nStatements for the engines\n";
         header = true;
-        std::cout << "-- " << sdk::to_string(o.kind) << " " << o.name << " on " << o.record.engine_instance
+        std::cout << "-- " << sdk::to_string(o.kind) << " " << printable(o.name) << " on "
+                  << printable(o.record.engine_instance)
                   << (o.commit_to_engine ? "" : " (not committed: commission rule off)") << "\n";
-        for (const auto& s : o.statements) std::cout << s << (s.empty() || s.back() == ';' ? "" : ";") << "\n";
+        for (const auto& s : o.statements) std::cout << printable(s, true) << (s.empty() || s.back() == ';' ? "" : ";") << "\n";
     }
 }
 
@@ -181,7 +141,7 @@ int finish_run(catalog::Catalog& cat, const std::string& name, const RunResult& 
 int run_import(App& app, const TaskConfig& task, const std::string& catalog_uri, bool yes, bool as_json) {
     sdk::Diagnostics diags;
     auto cat = open_catalog(catalog_uri, diags);
-    if (!cat) return fail(diags, as_json);
+    if (!cat) return fail_with(diags, as_json);
     bool declined = false;
     auto ask = [&](const Plan& plan) {
         if (yes || as_json || confirm(task, plan)) return true;
@@ -194,7 +154,7 @@ int run_import(App& app, const TaskConfig& task, const std::string& catalog_uri,
         std::cout << "Not imported.\n";
         return kExitFailed;
     }
-    if (result.refused) return fail(diags, as_json);
+    if (result.refused) return fail_with(diags, as_json);
     return finish_run(*cat, task.name, result, as_json, diags);
 }
 
@@ -210,7 +170,7 @@ int cmd_plan(App& app, const Args& args) {
     po::options_description opts("ferry plan TASK.toml [--json] [--catalog URI]");
     opts.add_options()("json", "print one JSON document")("catalog", po::value<std::string>(), kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse(args, opts, {"task"}, vm,
+    if (int rc = parse_command(args, opts, {"task"}, vm,
                        "Shows what an import would do to each object, and why; changes nothing.\n"
                        "Exit 0 when the task can run, 1 when it cannot, 2 on a config error.");
         rc >= 0)
@@ -218,12 +178,12 @@ int cmd_plan(App& app, const Args& args) {
     const bool as_json = vm.count("json") != 0;
     sdk::Diagnostics diags;
     TaskConfig task;
-    if (!load_config(app, opt(vm, "task"), task, diags)) return fail(diags, as_json);
-    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), task.catalog), diags);
-    if (!cat) return fail(diags, as_json);
+    if (!load_config(app, option(vm, "task"), task, diags)) return fail_with(diags, as_json);
+    auto cat = open_catalog(choose_catalog(option(vm, "catalog"), task.catalog), diags);
+    if (!cat) return fail_with(diags, as_json);
     LoadedPackage package;
     Plan plan;
-    if (!prepare_task(app.registry(), task, *cat, package, plan, diags)) return fail(diags, as_json);
+    if (!prepare_task(app.registry(), task, *cat, package, plan, diags)) return fail_with(diags, as_json);
     diags.append(plan.diagnostics);
     if (as_json) {
         std::cout << plan_json(task, plan).dump(2) << "\n";
@@ -240,7 +200,7 @@ int cmd_import(App& app, const Args& args) {
     opts.add_options()("yes,y", "do not ask to confirm")("json", "print one JSON document")(
         "catalog", po::value<std::string>(), kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse(args, opts, {"task"}, vm,
+    if (int rc = parse_command(args, opts, {"task"}, vm,
                        "Runs an import task: a new one, one in EDITING, or a finished one again.\n"
                        "On a terminal it shows the plan's summary and asks to confirm unless --yes.\n"
                        "A task that succeeded, run again with nothing changed (settings, plugins, package,\n"
@@ -251,40 +211,40 @@ int cmd_import(App& app, const Args& args) {
     const bool as_json = vm.count("json") != 0;
     sdk::Diagnostics diags;
     TaskConfig task;
-    if (!load_config(app, opt(vm, "task"), task, diags)) return fail(diags, as_json);
-    return run_import(app, task, choose_catalog(opt(vm, "catalog"), task.catalog), vm.count("yes") != 0, as_json);
+    if (!load_config(app, option(vm, "task"), task, diags)) return fail_with(diags, as_json);
+    return run_import(app, task, choose_catalog(option(vm, "catalog"), task.catalog), vm.count("yes") != 0, as_json);
 }
 
 int cmd_reimport(App& app, const Args& args) {
     po::options_description opts("ferry reimport NAME [--json] [--catalog URI]");
     opts.add_options()("json", "print one JSON document")("catalog", po::value<std::string>(), kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse(args, opts, {"name"}, vm,
+    if (int rc = parse_command(args, opts, {"name"}, vm,
                        "Redoes what did not succeed in a task that ended IMPORT_ERROR or PARTIAL_SUCCESS, or\n"
                        "whose importing process died. Objects that succeeded are not touched again.");
         rc >= 0)
         return rc;
     const bool as_json = vm.count("json") != 0;
     sdk::Diagnostics diags;
-    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
-    if (!cat) return fail(diags, as_json);
+    auto cat = open_catalog(choose_catalog(option(vm, "catalog"), ""), diags);
+    if (!cat) return fail_with(diags, as_json);
     auto progress = make_progress(as_json);
-    RunResult result = reimport_task(app.registry(), *cat, opt(vm, "name"), progress.get(), diags);
-    if (result.refused) return fail(diags, as_json);
-    return finish_run(*cat, opt(vm, "name"), result, as_json, diags);
+    RunResult result = reimport_task(app.registry(), *cat, option(vm, "name"), progress.get(), diags);
+    if (result.refused) return fail_with(diags, as_json);
+    return finish_run(*cat, option(vm, "name"), result, as_json, diags);
 }
 
 int cmd_tasks(App& app, const Args& args) {
     po::options_description opts("ferry tasks [--json] [--catalog URI]");
     opts.add_options()("json", "print one JSON document")("catalog", po::value<std::string>(), kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse(args, opts, {}, vm, "Lists import tasks with their state."); rc >= 0) return rc;
+    if (int rc = parse_command(args, opts, {}, vm, "Lists import tasks with their state."); rc >= 0) return rc;
     const bool as_json = vm.count("json") != 0;
     sdk::Diagnostics diags;
-    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
-    if (!cat) return fail(diags, as_json);
+    auto cat = open_catalog(choose_catalog(option(vm, "catalog"), ""), diags);
+    if (!cat) return fail_with(diags, as_json);
     const auto tasks = cat->list_tasks(diags);
-    if (diags.has_errors()) return fail(diags, as_json);
+    if (diags.has_errors()) return fail_with(diags, as_json);
     if (as_json) {
         json arr = json::array();
         for (const auto& t : tasks)
@@ -313,8 +273,8 @@ int cmd_task(App& app, const Args& args) {
     po::options_description opts(usage);
     opts.add_options()("catalog", po::value<std::string>(), kCatalogHelp)("json", "print one JSON document");
     po::variables_map vm;
-    if (int rc = parse(args, opts, {"action", "first", "second"}, vm, "Manages import tasks.", 0); rc >= 0) return rc;
-    const std::string action = opt(vm, "action"), first = opt(vm, "first"), second = opt(vm, "second");
+    if (int rc = parse_command(args, opts, {"action", "first", "second"}, vm, "Manages import tasks.", 0); rc >= 0) return rc;
+    const std::string action = option(vm, "action"), first = option(vm, "first"), second = option(vm, "second");
     if (action.empty() || first.empty() || (action == "edit" && second.empty())) {
         std::cerr << "error[FERRY-USAGE]: usage: " << usage << "\n";
         return kExitUsage;
@@ -322,17 +282,17 @@ int cmd_task(App& app, const Args& args) {
     sdk::Diagnostics diags;
     if (action == "create") {
         TaskConfig task;
-        if (!load_config(app, first, task, diags)) return fail(diags, false);
-        auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), task.catalog), diags);
-        if (!cat) return fail(diags, false);
-        if (!create_task_row(*cat, task, task.importer, diags)) return fail(diags, false);
+        if (!load_config(app, first, task, diags)) return fail_with(diags, false);
+        auto cat = open_catalog(choose_catalog(option(vm, "catalog"), task.catalog), diags);
+        if (!cat) return fail_with(diags, false);
+        if (!create_task_row(*cat, task, task.importer, diags)) return fail_with(diags, false);
         std::cout << "Created task " << task.name << " (EDITING). Run it with `ferry import " << first << "`.\n";
         return kExitOk;
     }
-    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
-    if (!cat) return fail(diags, false);
+    auto cat = open_catalog(choose_catalog(option(vm, "catalog"), ""), diags);
+    if (!cat) return fail_with(diags, false);
     auto row = require_task(*cat, first, diags);
-    if (!row) return fail(diags, false);
+    if (!row) return fail_with(diags, false);
     if (action == "show") {
         std::cout << "Task " << row->name << "\n  state      " << row->state << "\n  workspace  " << row->workspace
                   << "\n  remarks    " << row->remarks << "\n  package    " << row->package_path << "\n  sha256     "
@@ -348,12 +308,12 @@ int cmd_task(App& app, const Args& args) {
     }
     if (action == "edit") {
         TaskConfig task;
-        if (!load_config(app, second, task, diags) || !edit_task_row(*cat, first, task, diags)) return fail(diags, false);
+        if (!load_config(app, second, task, diags) || !edit_task_row(*cat, first, task, diags)) return fail_with(diags, false);
         std::cout << "Updated task " << first << ".\n";
         return kExitOk;
     }
     if (action == "delete") {
-        if (!delete_task_row(*cat, first, diags)) return fail(diags, false);
+        if (!delete_task_row(*cat, first, diags)) return fail_with(diags, false);
         std::cout << "Deleted task " << first << ".\n";
         return kExitOk;
     }
@@ -367,35 +327,35 @@ int cmd_report(App& app, const Args& args) {
         "output,o", po::value<std::string>(), "write to FILE instead of stdout")("catalog", po::value<std::string>(),
                                                                               kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse(args, opts, {"name"}, vm, "Prints a task's import report (its last run)."); rc >= 0) return rc;
-    const std::string format = opt(vm, "format");
+    if (int rc = parse_command(args, opts, {"name"}, vm, "Prints a task's import report (its last run)."); rc >= 0) return rc;
+    const std::string format = option(vm, "format");
     if (format != "text" && format != "json" && format != "html") {
         std::cerr << "error[FERRY-USAGE]: --format must be text, json or html\n";
         return kExitUsage;
     }
     sdk::Diagnostics diags;
-    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
-    if (!cat) return fail(diags, false);
-    auto row = require_task(*cat, opt(vm, "name"), diags);
-    if (!row) return fail(diags, false);
+    auto cat = open_catalog(choose_catalog(option(vm, "catalog"), ""), diags);
+    if (!cat) return fail_with(diags, false);
+    auto row = require_task(*cat, option(vm, "name"), diags);
+    if (!row) return fail_with(diags, false);
     if (row->report.empty()) {
         diags.error("FERRY-TASK-NO-REPORT", "task '" + row->name + "' has not run yet (" + row->state + ")",
                     "run it with `ferry import`", row->name);
-        return fail(diags, false);
+        return fail_with(diags, false);
     }
     const json report = load_report(*cat, *row, diags);
-    if (report.is_null()) return fail(diags, false);
+    if (report.is_null()) return fail_with(diags, false);
     const std::string text = format == "json"   ? report.dump(2) + "\n"
                              : format == "html" ? render_report_html(report)
                                                 : render_report_text(report);
     if (vm.count("output")) {
-        std::ofstream out(opt(vm, "output"), std::ios::binary);
+        std::ofstream out(option(vm, "output"), std::ios::binary);
         out << text;
         if (!out) {
-            std::cerr << "error[FERRY-REPORT-WRITE]: cannot write " << opt(vm, "output") << "\n";
+            std::cerr << "error[FERRY-REPORT-WRITE]: cannot write " << option(vm, "output") << "\n";
             return kExitFailed;
         }
-        std::cerr << "wrote " << opt(vm, "output") << "\n";
+        std::cerr << "wrote " << option(vm, "output") << "\n";
     } else {
         std::cout << text;
     }
@@ -408,7 +368,7 @@ int cmd_objects(App& app, const Args& args) {
         "kind", po::value<std::string>(), "node, resource, table, function or datasource")("json", "print JSON")(
         "catalog", po::value<std::string>(), kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse(args, opts, {}, vm, "Lists the objects a workspace holds."); rc >= 0) return rc;
+    if (int rc = parse_command(args, opts, {}, vm, "Lists the objects a workspace holds."); rc >= 0) return rc;
     const bool as_json = vm.count("json") != 0;
     if (!vm.count("workspace")) {
         std::cerr << "error[FERRY-USAGE]: give --workspace NAME\n";
@@ -416,17 +376,17 @@ int cmd_objects(App& app, const Args& args) {
     }
     std::optional<sdk::ObjectKind> kind;
     if (vm.count("kind")) {
-        kind = catalog::object_kind_from_string(opt(vm, "kind"));
+        kind = catalog::object_kind_from_string(option(vm, "kind"));
         if (!kind) {
             std::cerr << "error[FERRY-USAGE]: --kind must be node, resource, table, function or datasource\n";
             return kExitUsage;
         }
     }
     sdk::Diagnostics diags;
-    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
-    if (!cat) return fail(diags, as_json);
-    const auto objects = cat->list_objects(opt(vm, "workspace"), kind, diags);
-    if (diags.has_errors()) return fail(diags, as_json);
+    auto cat = open_catalog(choose_catalog(option(vm, "catalog"), ""), diags);
+    if (!cat) return fail_with(diags, as_json);
+    const auto objects = cat->list_objects(option(vm, "workspace"), kind, diags);
+    if (diags.has_errors()) return fail_with(diags, as_json);
     if (as_json) {
         json arr = json::array();
         for (const auto& o : objects)
@@ -441,7 +401,7 @@ int cmd_objects(App& app, const Args& args) {
         t.add({sdk::to_string(o.kind), o.name, o.owner.empty() ? "-" : o.owner,
                o.resource_group.empty() ? "-" : o.resource_group, o.dry_run ? "yes" : "no",
                o.engine_instance.empty() ? "-" : o.engine_instance, std::to_string(o.version)});
-    if (t.empty()) std::cout << "No objects in workspace " << opt(vm, "workspace") << ".\n";
+    if (t.empty()) std::cout << "No objects in workspace " << option(vm, "workspace") << ".\n";
     else t.print(std::cout);
     return kExitOk;
 }
@@ -451,25 +411,25 @@ int cmd_show(App& app, const Args& args) {
     opts.add_options()("workspace", po::value<std::string>(), "the destination workspace")(
         "catalog", po::value<std::string>(), kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse(args, opts, {"kind", "name"}, vm, "Prints a node's code, a table's DDL, a function's definition.");
+    if (int rc = parse_command(args, opts, {"kind", "name"}, vm, "Prints a node's code, a table's DDL, a function's definition.");
         rc >= 0)
         return rc;
-    const auto kind = catalog::object_kind_from_string(opt(vm, "kind"));
+    const auto kind = catalog::object_kind_from_string(option(vm, "kind"));
     if (!kind || !vm.count("workspace")) {
         std::cerr << "error[FERRY-USAGE]: usage: ferry show node|resource|table|function|datasource NAME --workspace W\n";
         return kExitUsage;
     }
     sdk::Diagnostics diags;
-    auto cat = open_catalog(choose_catalog(opt(vm, "catalog"), ""), diags);
-    if (!cat) return fail(diags, false);
-    auto o = cat->find_object(opt(vm, "workspace"), *kind, opt(vm, "name"), diags);
+    auto cat = open_catalog(choose_catalog(option(vm, "catalog"), ""), diags);
+    if (!cat) return fail_with(diags, false);
+    auto o = cat->find_object(option(vm, "workspace"), *kind, option(vm, "name"), diags);
     if (!o) {
         if (!diags.has_errors())
             diags.error("FERRY-OBJECT-NOT-FOUND",
-                        std::string("no ") + sdk::to_string(*kind) + " '" + opt(vm, "name") + "' in workspace " +
-                            opt(vm, "workspace"),
-                        "list them with `ferry objects --workspace " + opt(vm, "workspace") + "`", opt(vm, "name"));
-        return fail(diags, false);
+                        std::string("no ") + sdk::to_string(*kind) + " '" + option(vm, "name") + "' in workspace " +
+                            option(vm, "workspace"),
+                        "list them with `ferry objects --workspace " + option(vm, "workspace") + "`", option(vm, "name"));
+        return fail_with(diags, false);
     }
     if (*kind == sdk::ObjectKind::datasource) {
         // Connection settings hold secrets: only their shape is shown.

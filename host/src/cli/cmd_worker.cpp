@@ -13,9 +13,11 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "ferry/catalog/catalog.hpp"
+#include "task/workspace_lock.hpp"
 #include "task/importer.hpp"
 #include "task/task_config.hpp"
 #include "task/task_service.hpp"
@@ -31,22 +33,14 @@ namespace state = catalog::task_state;
 std::atomic<bool> g_stop{false};
 void on_stop_signal(int) { g_stop = true; }
 
-int print_failure(const sdk::Diagnostics& diags) {
-    print_diagnostics(std::cerr, diags);
-    for (const auto& d : diags.items())
-        if (d.severity == sdk::Severity::error &&
-            (d.code.rfind("FERRY-CONFIG", 0) == 0 || d.code == catalog::codes::bad_uri ||
-             d.code == catalog::codes::password_in_uri))
-            return kExitUsage;
-    return kExitFailed;
-}
-
 // Runs one claimed task. The claim already set it IMPORTING and locked its workspace with our
 // holder id, which Importer::run accepts as its own lock. A task that cannot even start is ended
 // IMPORT_ERROR with its lock released, so it neither blocks its workspace nor is retried forever.
 void run_claimed(const PluginRegistry& registry, catalog::Catalog& cat, const catalog::Task& claimed) {
     const auto stamp = [] { return catalog::now_iso8601_utc(); };
-    std::cout << stamp() << " claimed " << claimed.name << " (workspace " << claimed.workspace << ")" << std::endl;
+    std::cout << stamp() << " claimed " << claimed.name << " (workspace " << printable(claimed.workspace) << ")" << std::endl;
+    // The claim's lock is renewed while the package is read, before the importer takes it over.
+    HeldLock claim_lock(cat, claimed.workspace, claimed.name, this_holder());
     sdk::Diagnostics diags;
     catalog::Task row;
     TaskConfig task;
@@ -79,36 +73,23 @@ void run_claimed(const PluginRegistry& registry, catalog::Catalog& cat, const ca
 
 int cmd_queue(App& app, const Args& args) {
     po::options_description opts("ferry queue TASK.toml [--catalog URI]");
-    opts.add_options()("catalog", po::value<std::string>(), "catalog URI (default: the task's, else FERRY_CATALOG)")(
-        "help,h", "show this help");
-    po::options_description hidden;
-    hidden.add_options()("config", po::value<std::string>(), "");
-    po::positional_options_description pos;
-    pos.add("config", 1);
-    po::options_description all;
-    all.add(opts).add(hidden);
+    opts.add_options()("catalog", po::value<std::string>(), "catalog URI (default: the task's, else FERRY_CATALOG)");
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << opts << "\nStores the task as QUEUED for a `ferry worker` to claim and import.\n";
-        return kExitOk;
-    }
-    if (!vm.count("config")) {
-        std::cerr << "error[FERRY-USAGE]: missing TASK.toml\n  hint: run `ferry queue --help`\n";
-        return kExitUsage;
-    }
+    if (int rc = parse_command(args, opts, {"config"}, vm,
+                               "Stores the task as QUEUED for a `ferry worker` to claim and import.");
+        rc >= 0)
+        return rc;
     sdk::Diagnostics diags;
     TaskConfig task;
-    if (!load_task_config(vm["config"].as<std::string>(), app.registry(), task, diags)) return print_failure(diags);
+    if (!load_task_config(vm["config"].as<std::string>(), app.registry(), task, diags)) return fail_with(diags, false);
     const std::string flag = vm.count("catalog") ? vm["catalog"].as<std::string>() : "";
     auto cat = catalog::Catalog::open(choose_catalog(flag, task.catalog), diags);
-    if (!cat) return print_failure(diags);
+    if (!cat) return fail_with(diags, false);
     // Created in EDITING, then moved to QUEUED: a worker never sees a half-written row.
     if (!create_task_row(*cat, task, task.importer, diags) ||
         !cat->update_task_state(task.name, state::queued, diags, std::string(state::editing)))
-        return print_failure(diags);
-    std::cout << "Queued task " << task.name << " for workspace " << task.workspace << " in " << cat->display_uri()
+        return fail_with(diags, false);
+    std::cout << "Queued task " << task.name << " for workspace " << printable(task.workspace) << " in " << cat->display_uri()
               << "\n";
     return kExitOk;
 }
@@ -137,13 +118,13 @@ int cmd_worker(App& app, const Args& args) {
     sdk::Diagnostics diags;
     const std::string flag = vm.count("catalog") ? vm["catalog"].as<std::string>() : "";
     auto cat = catalog::Catalog::open(choose_catalog(flag, ""), diags);
-    if (!cat) return print_failure(diags);
+    if (!cat) return fail_with(diags, false);
 
     std::signal(SIGTERM, on_stop_signal);
     std::signal(SIGINT, on_stop_signal);
     // The holder id is this process (host:pid): the importer then takes the claim's lock as its
     // own, and a reimport can tell a dead worker's task from a live one.
-    const std::string holder = Importer::holder_id();
+    const std::string holder = this_holder();
     std::cout << "worker " << holder << " on " << cat->display_uri() << std::endl;
     const bool once = vm.count("once") != 0;
     int errors_in_a_row = 0;

@@ -24,5 +24,6 @@ int cmd_show(App& app, const Args& args);
 int cmd_serve(App& app, const Args& args);
 int cmd_queue(App& app, const Args& args);
 int cmd_worker(App& app, const Args& args);
+int cmd_unlock(App& app, const Args& args);
 
 }  // namespace ferry::host

@@ -35,6 +35,7 @@ const std::map<std::string, Command>& commands() {
         {"serve", {cmd_serve, "serve the Import Tasks web console and its REST API"}},
         {"queue", {cmd_queue, "store a task as QUEUED for a `ferry worker`"}},
         {"worker", {cmd_worker, "claim queued tasks from the catalog and import them"}},
+        {"unlock", {cmd_unlock, "break a workspace's import lock by hand"}},
     };
     return table;
 }

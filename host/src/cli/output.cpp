@@ -14,10 +14,11 @@ namespace ferry::host {
 
 void print_diagnostics(std::ostream& out, const sdk::Diagnostics& diags) {
     for (const auto& d : diags.items()) {
-        out << sdk::to_string(d.severity) << "[" << d.code << "]";
-        if (!d.where.empty()) out << " " << d.where;
-        out << ": " << d.summary << "\n";
-        if (!d.detail.empty()) out << "  hint: " << d.detail << "\n";
+        // Summaries quote names from packages and peers: one diagnostic stays one line.
+        out << sdk::to_string(d.severity) << "[" << printable(d.code) << "]";
+        if (!d.where.empty()) out << " " << printable(d.where);
+        out << ": " << printable(d.summary) << "\n";
+        if (!d.detail.empty()) out << "  hint: " << printable(d.detail) << "\n";
     }
 }
 
@@ -55,6 +56,13 @@ std::size_t display_width(const std::string& text) {
         width += wide ? 2 : 1;
     }
     return width;
+}
+
+void TextTable::add(std::vector<std::string> row) {
+    // Cells hold names and messages from packages: a newline or an escape code must not forge rows
+    // or drive the terminal.
+    for (auto& cell : row) cell = printable(cell);
+    rows_.push_back(std::move(row));
 }
 
 void TextTable::print(std::ostream& out) const {

@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "ferry/sdk/diagnostic.hpp"
+#include "util/utf8.hpp"
 
 namespace ferry::host {
 
@@ -25,7 +26,7 @@ std::size_t display_width(const std::string& text);
 class TextTable {
   public:
     explicit TextTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
-    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+    void add(std::vector<std::string> row);  // cells pass through printable()
     void print(std::ostream& out) const;
     bool empty() const { return rows_.empty(); }
 

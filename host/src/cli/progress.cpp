@@ -56,7 +56,7 @@ class LineProgress : public ProgressSink {
         ++done_;
         if (o.kind != kind_ || done_ == total_ || done_ % 1000 == 0) {
             kind_ = o.kind;
-            std::cerr << "  " << done_ << "/" << total_ << " " << sdk::to_string(o.kind) << " " << o.name << " "
+            std::cerr << "  " << done_ << "/" << total_ << " " << sdk::to_string(o.kind) << " " << printable(o.name) << " "
                       << status << " (" << static_cast<long>(rate(done_, start_)) << " obj/s)\n";
         }
     }

@@ -131,6 +131,20 @@ bool write_task_toml(const std::string& base_toml, const json& settings, const E
         diags.error(kCode, "the settings must be a JSON object", "", "");
         return false;
     }
+    // A key this form does not know would be dropped without a word: refuse it, naming it.
+    static const char* const kKnown[] = {"name",     "remarks",        "source",          "workspace",
+                                         "importer", "engines",        "engine_mapping",  "resource_groups",
+                                         "workspaces", "owners",       "dry_run",         "commit"};
+    for (const auto& [key, value] : settings.items()) {
+        bool known = false;
+        for (const char* k : kKnown) known = known || key == k;
+        if (!known) {
+            std::string list;
+            for (const char* k : kKnown) list += (list.empty() ? "" : ", ") + std::string(k);
+            diags.error(kCode, "unknown settings key '" + key + "'", "the settings keys are: " + list, key);
+            return false;
+        }
+    }
     toml::table base;
     if (!base_toml.empty()) {
         try {

@@ -1,3 +1,4 @@
+#include "ferry/cloud/redact.hpp"
 #include "server/task_api.hpp"
 
 #include "package/preview_json.hpp"
@@ -12,6 +13,7 @@
 #include "ferry/catalog/catalog.hpp"
 #include "package/package_check.hpp"
 #include "server/upload.hpp"
+#include "task/workspace_lock.hpp"
 #include "task/engine_routing.hpp"
 #include "task/report.hpp"
 #include "task/task_service.hpp"
@@ -68,8 +70,10 @@ json actions_for(const std::string& st, Role role, bool running) {
     return out;
 }
 
+// Where the package comes from, as a person may see it: a presigned address's signature and token
+// are redacted (the task may have been loaded with them, from its file, to run).
 std::string source_location(const TaskConfig& t) {
-    return t.source_config.string("path", t.source_config.string("url"));
+    return cloud::redact_url(t.source_config.string("path", t.source_config.string("url")));
 }
 
 void write_private(const fs::path& file, const std::string& text) {
@@ -168,8 +172,7 @@ struct TaskApi::Impl {
     // Reads and checks the task's package (no catalog needed).
     bool read_checked(const TaskConfig& task, LoadedPackage& package, sdk::Diagnostics& diags) {
         if (!load_task_package(registry, task, package, diags)) return false;
-        check_package(
-            package.model, [&](const std::string& c) { return registry.engine_owning("command", c) != nullptr; }, diags);
+        check_package_with(registry, package.model, diags);
         return true;
     }
 
@@ -457,7 +460,10 @@ ApiResult TaskApi::plan(const std::string& name) {
                            {"reason", o.reason},
                            {"engine_instance", o.record.engine_instance},
                            {"owner", o.record.owner},
-                           {"dry_run", o.record.dry_run}});
+                           {"dry_run", o.record.dry_run},
+                           // Every statement an engine will run for this object, as `ferry plan` prints them.
+                           {"commit_to_engine", o.commit_to_engine},
+                           {"statements", o.statements}});
     json summary = json::object();
     for (auto a : {sdk::Action::create, sdk::Action::update, sdk::Action::unchanged, sdk::Action::conflict,
                    sdk::Action::fail})
@@ -500,7 +506,7 @@ ApiResult TaskApi::reimport(const User& user, const std::string& name) {
     if (!row) return ApiResult::from_diagnostics(diags);
     if (impl_->jobs.running(name))
         return ApiResult::error(409, "FERRY-WEB-BUSY", "task '" + name + "' is already importing");
-    const bool crashed = row->state == state::importing && holder_is_dead(row->claimed_by);
+    const bool crashed = row->state == state::importing && !importer_alive(*cat, *row);
     if (row->state != state::import_error && row->state != state::partial_success && !crashed)
         return ApiResult::error(409, "FERRY-TASK-STATE",
                                 "task '" + name + "' is " + row->state +

@@ -1,5 +1,6 @@
 // Runs an import task: reads the package, plans, then commits object by object through the
-// committer plugins in the order resources, functions, tables, nodes, data sources. Each object's
+// committer plugins in the order resources, functions, tables, nodes, data sources
+// (object_lander.hpp), and ends the run in one transaction (run_finisher.hpp). Each object's
 // catalog write and its journal entry land in one transaction, so a killed import resumes with no
 // object doubled or lost; one object's failure does not stop the others.
 #pragma once
@@ -46,28 +47,25 @@ struct RunResult {
     bool unchanged_rerun = false;  // nothing had changed since the last run, so nothing was read or planned
 };
 
-// Takes the workspace lock for the task (one import at a time per workspace; a lock of this task
-// left by a dead process is taken over). False with FERRY-TASK-LOCKED naming the holder.
-bool lock_workspace(catalog::Catalog& catalog, const TaskConfig& task, const std::string& holder,
-                    sdk::Diagnostics& diags);
+class HeldLock;
 
 class Importer {
   public:
     Importer(const PluginRegistry& registry, catalog::Catalog& catalog, const TaskConfig& task);
 
-    // `resume`: redo only what did not succeed (reimport). The task row must exist.
+    // `resume`: redo only what did not succeed (reimport). The task row must exist. Whatever
+    // happens (a plugin or the host throwing included), the workspace lock is released and the
+    // task ends with a state and a report, or stays IMPORTING for `reimport` to finish.
     RunResult run(const LoadedPackage& package, Plan& plan, bool resume, ProgressSink* progress,
                   sdk::Diagnostics& diags);
 
-    static std::string holder_id();  // host:pid of this process
-
   private:
+    RunResult run_locked(const LoadedPackage& package, Plan& plan, bool resume, ProgressSink* progress,
+                         catalog::Task& row, HeldLock& lock, sdk::Diagnostics& diags);
+
     const PluginRegistry& registry_;
     catalog::Catalog& catalog_;
     const TaskConfig& task_;
 };
-
-// Whether a lock's holder (host:pid) is a process that no longer runs on this host.
-bool holder_is_dead(const std::string& holder);
 
 }  // namespace ferry::host

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "package/package_reader.hpp"
+#include "plugin/guarded_call.hpp"
 #include "task/engine_routing.hpp"
 #include "task/name_rewrite.hpp"
 #include "util/sha256.hpp"
@@ -67,6 +68,7 @@ class PlanBuilder {
     }
 
     void run() {
+        index_instance_projects();
         create_engines();
         find_default_mappings();
         for (const auto& r : model_.resources) plan_resource(r);
@@ -96,12 +98,33 @@ class PlanBuilder {
                 plan_.engines[inst.name] = engine;
                 continue;
             }
+            // With every commission rule off nothing connects to an engine: its connection settings
+            // are not needed, and a complaint about them would only be noise.
+            if (!task_.commit.any_engine_commit()) continue;
             for (auto& item : d.items()) {
-                if (!task_.commit.any_engine_commit()) item.severity = sdk::Severity::warning;
                 if (item.where.empty()) item.where = inst.where;
                 plan_.diagnostics.add(item);
             }
         }
+    }
+
+    // A table names its MaxCompute *project* (calcEngine.project) where nodes name the *instance*
+    // (datasource.name); the package's data sources say which instance holds which project. The
+    // product's Engine Instance Mapping lists instances, so a table is placed by its project's
+    // instance; a project no data source names can still be mapped by name.
+    void index_instance_projects() {
+        for (const auto& d : model_.datasources) {
+            const json config = json::parse(d.config, nullptr, false);
+            if (!config.is_object()) continue;
+            for (const char* key : {"project", "projectName", "project_name"})
+                if (auto it = config.find(key); it != config.end() && it->is_string() && !it->get<std::string>().empty())
+                    project_instance_.emplace(it->get<std::string>(), d.name);
+        }
+    }
+    std::string instance_of_table(const Table& t) const {
+        if (t.project.empty() || task_.mapping_for(t.project)) return t.project;
+        auto it = project_instance_.find(t.project);
+        return it == project_instance_.end() ? t.project : it->second;
     }
 
     // An object that names no instance (a node without a datasource) belongs to the workspace's
@@ -114,11 +137,15 @@ class PlanBuilder {
             if (const EngineMapping* m = task_.mapping_for(instance)) by_type[type].insert(m);
         };
         for (const auto& n : model_.nodes) note(engine_type_of(reg_, n), n.datasource_name);
-        for (const auto& t : model_.tables) note(engine_type_of(reg_, t), t.project);
+        for (const auto& t : model_.tables) note(engine_type_of(reg_, t), instance_of_table(t));
         for (const auto& f : model_.functions) note(engine_type_of(reg_, f), f.datasource_name);
         for (const auto& r : model_.resources) note(engine_type_of(reg_, r), r.datasource_name);
-        for (const auto& [type, mappings] : by_type)
-            if (mappings.size() == 1) default_mapping_[type] = *mappings.begin();
+        // Several source instances mapped onto one destination instance are one place to go.
+        for (const auto& [type, mappings] : by_type) {
+            std::set<std::pair<std::string, bool>> targets;
+            for (const EngineMapping* m : mappings) targets.emplace(m->target, m->cross_engine);
+            if (targets.size() == 1) default_mapping_[type] = *mappings.begin();
+        }
     }
 
     sdk::Engine* engine_for(const Placement& p) const {
@@ -215,12 +242,15 @@ class PlanBuilder {
         if (task_.owners.empty()) return source_owner;
         if (auto it = task_.owners.find(source_owner); it != task_.owners.end()) return it->second;
         if (auto it = task_.owners.find("*"); it != task_.owners.end()) return it->second;
+        // Within one tenant the accounts are the same: an owner nobody mapped is kept, and said.
         if (warned_owners_.insert(source_owner).second)
             plan_.diagnostics.warning("FERRY-PLAN-UNMAPPED-OWNER",
-                                      "owner '" + source_owner + "' has no entry in [mapping.owners]; its objects go to the importer '" +
-                                          importer_ + "'",
-                                      "add \"" + source_owner + "\" = \"<user>\" to [mapping.owners] to choose", task_.path);
-        return importer_;
+                                      "owner '" + source_owner + "' has no entry in [mapping.owners]; its objects keep '" +
+                                          source_owner + "'",
+                                      "add \"" + source_owner + "\" = \"<user>\" to [mapping.owners], or \"*\" = \"<user>\" "
+                                      "for every owner not listed",
+                                      task_.path);
+        return source_owner;
     }
 
     std::string map_group(const std::string& group) {
@@ -306,7 +336,9 @@ class PlanBuilder {
             req.resources = f.resources;
             req.source_dialect = dialect_of(type);
             req.overwrite = task_.commit.on_conflict == "overwrite";
-            auto res = engine->render_function(req);
+            auto res = guarded_call<sdk::FunctionResponse>(
+                "engine instance '" + p.target->name + "' rendering function " + f.name, f.source_path,
+                [&] { return engine->render_function(req); });
             absorb(o, res.diagnostics, task_.commit.functions);
             o.statements = res.statements;
             o.commit_to_engine = task_.commit.functions && !res.diagnostics.has_errors();
@@ -320,7 +352,7 @@ class PlanBuilder {
     void plan_table(const Table& t) {
         PlannedObject& o = start(sdk::ObjectKind::table, t.name, t.owner);
         const std::string type = engine_type_of(reg_, t);
-        const Placement p = place("table " + t.name, type, t.project);
+        const Placement p = place("table " + t.name, type, instance_of_table(t));
         land(o, p, type);
         if (sdk::Engine* engine = engine_for(p); engine && o.action != sdk::Action::fail) {
             sdk::TableRequest req;
@@ -328,7 +360,9 @@ class PlanBuilder {
             req.ddl = t.ddl;
             req.source_dialect = dialect_of(type);
             req.overwrite = task_.commit.on_conflict == "overwrite";
-            auto res = engine->render_table(req);
+            auto res = guarded_call<sdk::TableResponse>(
+                "engine instance '" + p.target->name + "' rendering table " + t.name, t.source_path,
+                [&] { return engine->render_table(req); });
             absorb(o, res.diagnostics, task_.commit.tables);
             o.statements = res.statements;
             o.commit_to_engine = task_.commit.tables && !res.diagnostics.has_errors();
@@ -353,7 +387,9 @@ class PlanBuilder {
             req.code = code;
             req.command = n.command;
             req.names = names_;
-            auto res = engine->rewrite(req);
+            auto res = guarded_call<sdk::RewriteResponse>(
+                "engine instance '" + p.target->name + "' rewriting node " + n.name, n.source_path,
+                [&] { return engine->rewrite(req); });
             if (!res.diagnostics.has_errors()) {
                 code = std::move(res.code);
                 rewritten = true;
@@ -452,7 +488,9 @@ class PlanBuilder {
         if (o.commit_to_engine && (o.kind == sdk::ObjectKind::table || o.kind == sdk::ObjectKind::function)) {
             auto it = plan_.engines.find(o.record.engine_instance);
             if (it == plan_.engines.end()) return;
-            auto ex = it->second->exists({o.kind, o.name});
+            auto ex = guarded_call<sdk::ExistsResponse>(
+                "engine instance '" + o.record.engine_instance + "' asked whether " + kind + " " + o.name + " exists", "",
+                [&] { return it->second->exists({o.kind, o.name}); });
             if (ex.diagnostics.has_errors()) {
                 o.notes.push_back({sdk::Severity::warning, "FERRY-PLAN-ENGINE-UNREACHABLE",
                                    "could not ask " + o.record.engine_instance + " whether " + kind + " " + o.name +
@@ -484,6 +522,7 @@ class PlanBuilder {
     std::map<std::string, const EngineMapping*> default_mapping_;
     std::map<std::pair<sdk::ObjectKind, std::string>, catalog::ObjectStamp> existing_;
     std::set<std::string> warned_owners_, warned_groups_;
+    std::map<std::string, std::string> project_instance_;  // a data source's project -> its instance name
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "util/size_text.hpp"
+#include "util/utf8.hpp"
 
 namespace ferry::host {
 
@@ -30,10 +31,12 @@ std::string html_escape(const std::string& s) {
     return out;
 }
 
+// A field as rendered text: names and messages come from packages, so control characters are
+// escaped (a newline in a name cannot forge a report line; an escape code cannot reach a terminal).
 std::string str(const json& j, const char* key) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return {};
-    return it->is_string() ? it->get<std::string>() : it->dump();
+    return printable(it->is_string() ? it->get<std::string>() : it->dump());
 }
 
 }  // namespace

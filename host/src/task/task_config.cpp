@@ -11,7 +11,9 @@
 
 #include "config/schema_validation.hpp"
 #include "config/toml_tree.hpp"
+#include "task/config_secrets.hpp"
 #include "util/size_text.hpp"
+#include "util/utf8.hpp"
 
 namespace ferry::host {
 namespace fs = std::filesystem;
@@ -180,9 +182,12 @@ bool parse_task_config(const std::string& text, const std::string& path, const P
     out = TaskConfig{};
     out.path = path;
     out.dir = fs::path(path).parent_path().string();
-    out.text = text;
     TomlValue doc;
     if (!parse_toml_text(text, path, doc, diags)) return false;
+    refuse_written_secrets(doc, diags);
+    std::size_t redactions = 0;
+    out.text = redact_settings_text(text, doc, redactions);
+    out.redacted = redactions > 0 || settings_were_redacted(doc);
     unknown_keys(doc, {"task", "source", "workspace", "mapping", "dry_run", "commit"}, "the task file", diags);
 
     // [task]
@@ -194,7 +199,10 @@ bool parse_task_config(const std::string& text, const std::string& path, const P
                 diags.error("FERRY-TASK-NAME", "bad task name '" + out.name + "': " + problem,
                             "rename the task, e.g. sales_dw.2026_11", task->get("name")->where);
         }
-        get_string(*task, "remarks", out.remarks, "[task]", diags);
+        if (get_string(*task, "remarks", out.remarks, "[task]", diags) &&
+            out.remarks.find('\0') != std::string::npos)
+            diags.error("FERRY-CONFIG-VALUE", "[task] remarks contain a NUL character",
+                        "remarks are text: remove the \\u0000", task->get("remarks")->where);
     } else {
         diags.error("FERRY-CONFIG-MISSING-KEY", "the task file has no [task] table", "add [task] with name = \"...\"",
                     path + ":1:1");
@@ -244,8 +252,19 @@ bool parse_task_config(const std::string& text, const std::string& path, const P
     // [workspace] and its engine instances
     if (const TomlValue* ws = get_table(doc, "workspace", "the task file", diags)) {
         unknown_keys(*ws, {"name", "catalog", "importer", "engines"}, "[workspace]", diags);
-        get_string(*ws, "name", out.workspace, "[workspace]", diags, true);
-        get_string(*ws, "catalog", out.catalog, "[workspace]", diags);
+        if (get_string(*ws, "name", out.workspace, "[workspace]", diags, true) && ws->get("name") &&
+            out.workspace.empty())
+            diags.error("FERRY-CONFIG-VALUE", "[workspace] name is empty", "name the destination workspace",
+                        ws->get("name")->where);
+        else if (printable(out.workspace) != out.workspace)
+            diags.error("FERRY-CONFIG-VALUE",
+                        "[workspace] name '" + printable(out.workspace) + "' holds control characters or bytes that "
+                        "are not UTF-8",
+                        "name the destination workspace in plain text", ws->get("name")->where);
+        if (get_string(*ws, "catalog", out.catalog, "[workspace]", diags) && ws->get("catalog") && out.catalog.empty())
+            diags.error("FERRY-CONFIG-VALUE", "[workspace] catalog is empty",
+                        "remove the key to use --catalog, FERRY_CATALOG or the embedded catalog, or give a URI",
+                        ws->get("catalog")->where);
         if (out.catalog.rfind("sqlite:", 0) == 0) out.catalog = "sqlite:" + resolve(out.dir, out.catalog.substr(7));
         get_string(*ws, "importer", out.importer, "[workspace]", diags);
         if (const TomlValue* engines = ws->get("engines")) {

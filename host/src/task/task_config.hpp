@@ -40,7 +40,8 @@ struct CommitRules {
 struct TaskConfig {
     std::string path;  // the file, absolute
     std::string dir;   // its folder: relative paths resolve against it
-    std::string text;  // the TOML as given (stored with the task)
+    std::string text;  // the TOML as stored with the task: as given, presigned signatures redacted
+    bool redacted = false;  // `text` lost secret values that the task file still has (config_secrets.hpp)
 
     std::string name;
     std::string remarks;

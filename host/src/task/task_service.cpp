@@ -1,7 +1,11 @@
 #include "task/task_service.hpp"
 
+#include <filesystem>
+
 #include "package/package_check.hpp"
+#include "task/engine_routing.hpp"
 #include "task/unchanged_rerun.hpp"
+#include "task/workspace_lock.hpp"
 
 namespace ferry::host {
 
@@ -18,8 +22,7 @@ std::optional<catalog::Task> require_task(catalog::Catalog& catalog, const std::
 bool prepare_task(const PluginRegistry& registry, const TaskConfig& task, catalog::Catalog& catalog,
                   LoadedPackage& package, Plan& plan, sdk::Diagnostics& diags) {
     if (!load_task_package(registry, task, package, diags)) return false;
-    check_package(
-        package.model, [&](const std::string& c) { return registry.engine_owning("command", c) != nullptr; }, diags);
+    check_package_with(registry, package.model, diags);
     if (diags.has_errors()) return false;
     plan = make_plan(registry, task, package.model, catalog);
     return true;
@@ -63,7 +66,7 @@ bool edit_task_row(catalog::Catalog& catalog, const std::string& name, const Tas
 bool delete_task_row(catalog::Catalog& catalog, const std::string& name, sdk::Diagnostics& diags) {
     auto row = require_task(catalog, name, diags);
     if (!row) return false;
-    if (row->state == state::importing && !holder_is_dead(row->claimed_by)) {
+    if (row->state == state::importing && importer_alive(catalog, *row)) {
         diags.error("FERRY-TASK-STATE", "task '" + name + "' is importing; it cannot be deleted now",
                     "wait for the import to end", name);
         return false;
@@ -76,7 +79,23 @@ bool load_stored_task(const PluginRegistry& registry, catalog::Catalog& catalog,
     auto found = require_task(catalog, name, diags);
     if (!found) return false;
     row = *found;
-    return parse_task_config(row.settings, row.config_path, registry, task, diags);
+    if (!parse_task_config(row.settings, row.config_path, registry, task, diags)) return false;
+    if (!task.redacted) return true;
+    // The stored copy lost its presigned signature (config_secrets.hpp): the task file still has
+    // it, and must otherwise be the settings the task was stored with.
+    TaskConfig from_file;
+    sdk::Diagnostics file_diags;
+    if (load_task_config(row.config_path, registry, from_file, file_diags) && from_file.text == row.settings) {
+        task = std::move(from_file);
+        return true;
+    }
+    diags.error("FERRY-TASK-SECRET-MISSING",
+                "task '" + name + "' reads its package from a presigned address whose signature ferry does not "
+                "store; it is read again from the task file " + row.config_path +
+                    (std::filesystem::exists(row.config_path) ? ", which no longer holds the task's settings"
+                                                              : ", which is gone"),
+                "put the task file back as it was, or create a new task with a fresh address", row.config_path);
+    return false;
 }
 
 RunResult import_task(const PluginRegistry& registry, catalog::Catalog& catalog, const TaskConfig& task,
@@ -92,9 +111,17 @@ RunResult import_task(const PluginRegistry& registry, catalog::Catalog& catalog,
         return refused;
     }
     if (existing && existing->state == state::importing) {
-        diags.error("FERRY-TASK-STATE", "task '" + task.name + "' is importing (" + existing->claimed_by + ")",
-                    "wait for it; if that process died, run `ferry reimport " + task.name + "`", task.path);
-        return refused;
+        if (importer_alive(catalog, *existing)) {
+            diags.error("FERRY-TASK-STATE", "task '" + task.name + "' is importing (" + existing->claimed_by + ")",
+                        "wait for it to finish", task.path);
+            return refused;
+        }
+        // Its last import died part way: finish that run first, from its journal and package.
+        diags.warning("FERRY-TASK-RESUMED",
+                      "task '" + task.name + "' was left IMPORTING by " + existing->claimed_by +
+                          ", which is gone; finishing that run (as `ferry reimport " + task.name + "` would)",
+                      "", task.path);
+        return reimport_task(registry, catalog, task.name, progress, diags);
     }
     // Nothing to confirm when nothing would change: an unchanged re-run writes no object.
     if (existing)
@@ -126,7 +153,7 @@ RunResult reimport_task(const PluginRegistry& registry, catalog::Catalog& catalo
     catalog::Task row;
     TaskConfig task;
     if (!load_stored_task(registry, catalog, name, row, task, diags)) return refused;
-    const bool crashed = row.state == state::importing && holder_is_dead(row.claimed_by);
+    const bool crashed = row.state == state::importing && !importer_alive(catalog, row);
     if (row.state != state::import_error && row.state != state::partial_success && !crashed) {
         diags.error("FERRY-TASK-STATE",
                     "task '" + row.name + "' is " + row.state +

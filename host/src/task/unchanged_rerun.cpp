@@ -8,6 +8,7 @@
 #include "package/package_reader.hpp"
 #include "task/report.hpp"
 #include "util/sha256.hpp"
+#include "task/workspace_lock.hpp"
 
 namespace ferry::host {
 
@@ -64,15 +65,11 @@ std::optional<RunResult> rerun_if_unchanged(const PluginRegistry& registry, cata
     if (!source || !hash_package(*source, task.source_plugin, task.max_size, info, diags)) return refused;
     if (info.sha256 != previous.package_sha256) return std::nullopt;
 
-    const std::string holder = Importer::holder_id();
-    if (!lock_workspace(catalog, task, holder, diags)) return refused;
-    auto release = [&] {
-        sdk::Diagnostics ignored;
-        catalog.release_lock(task.workspace, task.name, ignored);
-    };
+    const std::string holder = this_holder();
+    if (!lock_workspace(catalog, task.workspace, task.name, holder, diags)) return refused;
+    HeldLock lock(catalog, task.workspace, task.name, holder);  // released on every path out
     if (run_digest(registry, task, info.sha256, catalog.list_stamps(task.workspace, diags)) != stored ||
         diags.has_errors()) {
-        release();
         if (diags.has_errors()) return refused;
         return std::nullopt;
     }
@@ -98,11 +95,13 @@ std::optional<RunResult> rerun_if_unchanged(const PluginRegistry& registry, cata
     if (before.is_object() && before.contains("warnings")) report["warnings"] = before["warnings"];
     report[kUnchangedRerun] = true;
     row.report = report.dump();
-    if (diags.has_errors() || !catalog.update_task(row, diags)) {
-        release();
+    // The task's row and the lock's release in one transaction, as every run ends.
+    lock.stop_heartbeat();
+    catalog::Transaction tx(catalog, diags);
+    if (diags.has_errors() || !catalog.update_task(row, diags) ||
+        !catalog.release_lock(task.workspace, task.name, diags) || !tx.commit(diags))
         return refused;
-    }
-    release();
+    lock.mark_released();
     RunResult result;
     result.state = state::import_success;
     result.unchanged_rerun = true;

@@ -39,6 +39,51 @@ std::string codepoint_label(std::uint32_t cp) {
     return buf;
 }
 
+std::string printable(std::string_view s, bool keep_newlines) {
+    // Most text needs no change: scan first, copy only when something must be escaped.
+    std::size_t pos = 0;
+    std::uint32_t cp = 0;
+    auto needs_escape = [&](std::uint32_t c) {
+        return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+               (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C;
+    };
+    bool clean = true;
+    while (pos < s.size() && clean) {
+        if (!utf8_next(s, pos, cp)) clean = false;
+        else if (needs_escape(cp) && !(keep_newlines && cp == '\n')) clean = false;
+    }
+    if (clean) return std::string(s);
+    std::string out;
+    out.reserve(s.size() + 16);
+    char buf[16];
+    pos = 0;
+    while (pos < s.size()) {
+        const std::size_t start = pos;
+        if (!utf8_next(s, pos, cp)) {
+            std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(s[start])));
+            out += buf;
+            pos = start + 1;
+            continue;
+        }
+        if (!needs_escape(cp) || (keep_newlines && cp == '\n')) {
+            out.append(s.substr(start, pos - start));
+        } else if (cp == '\n') {
+            out += "\\n";
+        } else if (cp == '\t') {
+            out += "\\t";
+        } else if (cp == '\r') {
+            out += "\\r";
+        } else if (cp < 0x80) {
+            std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(cp));
+            out += buf;
+        } else {
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+            out += buf;
+        }
+    }
+    return out;
+}
+
 std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
     for (unsigned char c : s)

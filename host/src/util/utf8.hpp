@@ -13,4 +13,10 @@ bool valid_utf8(std::string_view s);
 std::string codepoint_label(std::uint32_t cp);  // "U+0020"
 std::size_t utf8_length(std::string_view s);   // code points (of valid UTF-8)
 
+// Text from a package, a task or a peer made safe for a terminal or a log line: control
+// characters (C0, DEL, C1), bidirectional overrides and bytes that are not UTF-8 become visible
+// escapes (\n, \x1b, \u202e, \xff), so a name cannot forge a line or drive the terminal.
+// `keep_newlines` leaves '\n' alone (multi-line text such as SQL the host rendered itself).
+std::string printable(std::string_view s, bool keep_newlines = false);
+
 }  // namespace ferry::host

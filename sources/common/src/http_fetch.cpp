@@ -22,7 +22,7 @@
 #include <thread>
 
 #include "ferry/source/crc64.hpp"
-#include "ferry/source/redact.hpp"
+#include "ferry/cloud/redact.hpp"
 #include "ferry/source/service_error.hpp"
 
 namespace ferry::source {
@@ -135,8 +135,8 @@ class HttpStream final : public sdk::ByteStream {
         sdk::Diagnostics diags;
         std::ptrdiff_t n = read_impl(buffer, size, diags);
         for (auto& d : diags.items()) {
-            d.summary = scrub(d.summary, o_.secrets);
-            d.detail = scrub(d.detail, o_.secrets);
+            d.summary = cloud::scrub(d.summary, o_.secrets);
+            d.detail = cloud::scrub(d.detail, o_.secrets);
         }
         out.append(diags);
         return n;
@@ -287,7 +287,7 @@ class HttpStream final : public sdk::ByteStream {
     void fail(sdk::Diagnostics& diags, const std::string& code, const std::string& summary, const std::string& detail) {
         failed_ = true;
         close();
-        diags.error(code, scrub(summary, o_.secrets), scrub(detail, o_.secrets), o_.where);
+        diags.error(code, cloud::scrub(summary, o_.secrets), cloud::scrub(detail, o_.secrets), o_.where);
     }
 
     void close() {
@@ -297,7 +297,7 @@ class HttpStream final : public sdk::ByteStream {
     }
 
     void log(sdk::Severity severity, const std::string& message) {
-        if (o_.host) o_.host->log(severity, scrub(message, o_.secrets));
+        if (o_.host) o_.host->log(severity, cloud::scrub(message, o_.secrets));
     }
 
     Step attempt(sdk::Diagnostics& diags) {
@@ -454,7 +454,7 @@ class HttpStream final : public sdk::ByteStream {
             return Step::fail;
         }
         if (status >= 300 && status < 400 && response_.has("Location"))
-            detail = "the server redirects to " + redact_url(response_.get("Location")) + "; use that address";
+            detail = "the server redirects to " + cloud::redact_url(response_.get("Location")) + "; use that address";
         if (!err.string_to_sign.empty())
             detail += (detail.empty() ? "" : "; ") + std::string("the server's StringToSign was:\n") + err.string_to_sign;
         if (!err.canonical_request.empty())
@@ -494,7 +494,7 @@ class HttpStream final : public sdk::ByteStream {
 
 sdk::OpenResponse open_http(FetchOptions options, const sdk::OpenRequest& request) {
     sdk::OpenResponse response;
-    response.location = scrub(options.location, options.secrets);
+    response.location = cloud::scrub(options.location, options.secrets);
     auto stream = std::make_unique<HttpStream>(std::move(options), request.max_size);
     if (!stream->start(response.diagnostics)) return response;
     response.size = stream->size();

@@ -6,7 +6,7 @@
 
 #include "ferry/source/crc64.hpp"
 #include "ferry/source/http_fetch.hpp"
-#include "ferry/source/redact.hpp"
+#include "ferry/cloud/redact.hpp"
 #include "source_test_support.hpp"
 
 namespace ferry::source {
@@ -29,7 +29,7 @@ class FetchFaults : public ::testing::Test {
         EXPECT_TRUE(req) << error;
         FetchOptions o;
         if (req) o.request = *req;
-        o.location = redact_url(url);
+        o.location = cloud::redact_url(url);
         o.timeout = 2000ms;
         o.retries = 3;
         o.backoff = 50ms;

@@ -2,7 +2,6 @@
 
 #include "ferry/source/endpoint.hpp"
 #include "ferry/source/http_request.hpp"
-#include "ferry/source/redact.hpp"
 
 namespace ferry::source {
 namespace {
@@ -58,34 +57,6 @@ TEST(Endpoint, DefaultsToHttpsAndRefusesPaths) {
     EXPECT_EQ(e->port, 9000);
     EXPECT_FALSE(parse_endpoint("https://h/bucket", error));
     EXPECT_EQ(error, "endpoint 'https://h/bucket' must be a host (and port), without a path or query");
-}
-
-TEST(Redact, HidesSignaturesTokensAndUserInfo) {
-    EXPECT_EQ(redact_url("https://b.oss.example.com/k.zip?OSSAccessKeyId=AK&Expires=1&Signature=abc%2B&security-token=T"),
-              "https://b.oss.example.com/k.zip?OSSAccessKeyId=AK&Expires=1&Signature=REDACTED&security-token=REDACTED");
-    EXPECT_EQ(redact_url("https://h/k?x-oss-signature=1&X-Amz-Signature=2&X-Amz-Security-Token=3&a=b"),
-              "https://h/k?x-oss-signature=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Security-Token=REDACTED&a=b");
-    EXPECT_EQ(redact_url("https://u:p@h/k"), "https://REDACTED@h/k");
-    EXPECT_EQ(redact_url("https://h/k"), "https://h/k");
-}
-
-TEST(Redact, ScrubRemovesSecretsAndTokensWhereverTheyAppear) {
-    EXPECT_EQ(scrub("secret=TopSecret1 and TopSecret1", {"TopSecret1"}), "secret=REDACTED and REDACTED");
-    EXPECT_EQ(scrub("GET\n\n\n1\n/b/k?security-token=abc&versionId=1", {}),
-              "GET\n\n\n1\n/b/k?security-token=REDACTED&versionId=1");
-    EXPECT_EQ(scrub("x-oss-security-token:abc\n/b/k", {}), "x-oss-security-token:REDACTED\n/b/k");
-}
-
-}  // namespace
-}  // namespace ferry::source
-
-namespace ferry::source {
-namespace {
-
-TEST(Redact, UrlSecretsAreTheSignatureAndTokenValuesBothEncodedAndDecoded) {
-    EXPECT_EQ(url_secrets("https://h/k?OSSAccessKeyId=AK&Signature=ab%2Bc%3D&security-token=tok&x=1"),
-              (std::vector<std::string>{"ab%2Bc%3D", "ab+c=", "tok"}));
-    EXPECT_TRUE(url_secrets("https://h/k").empty());
 }
 
 }  // namespace

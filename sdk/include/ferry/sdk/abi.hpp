@@ -1,10 +1,16 @@
 // The ABI tiers of the plugin contract.
 //
 // A plugin and a host are compatible when:
-//   - the ABI major is equal (a major bump changes a struct or interface layout),
-//   - the plugin's ABI minor is not newer than the host's (a minor bump only appends),
+//   - the ABI major is equal (a major bump changes the descriptor or an interface's layout),
+//   - the plugin's ABI minor is not newer than the host's,
 //   - the build id is equal: the objects behind the interfaces are C++ (std::string, virtual
-//     tables), so compiler, standard library and SDK version must match exactly.
+//     tables, request and response structs passed by value), so compiler, standard library and
+//     SDK version must match exactly.
+//
+// What that means in practice: the build id pins the exact SDK version, so a plugin is rebuilt
+// for every ferry release; no binary compatibility across SDK versions is promised. The major and
+// minor are checked first only so that a refusal can say why (a plugin for another contract, a
+// plugin newer than the host) before comparing toolchains.
 #pragma once
 
 #define FERRY_SDK_ABI_MAJOR 1

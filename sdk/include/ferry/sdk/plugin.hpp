@@ -13,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "ferry/sdk/abi.hpp"
 #include "ferry/sdk/config.hpp"
@@ -82,7 +83,32 @@ struct PluginDescriptor {
 
 using EntryFn = const PluginDescriptor* (*)();
 
+class Source;
+class Engine;
+class Committer;
+
 namespace detail {
+// The interface a plugin of each kind implements: FERRY_PLUGIN checks the factory against it.
+template <PluginKind K>
+struct interface_of;
+template <>
+struct interface_of<PluginKind::source> {
+    using type = Source;
+};
+template <>
+struct interface_of<PluginKind::engine> {
+    using type = Engine;
+};
+template <>
+struct interface_of<PluginKind::committer> {
+    using type = Committer;
+};
+// What a factory makes: T of the std::unique_ptr<T> it returns.
+template <typename Fn>
+using made_by = typename std::invoke_result_t<std::decay_t<Fn>, const CreateContext&, Diagnostics&>::element_type;
+template <PluginKind K, typename Made>
+inline constexpr bool makes_kind = std::is_base_of_v<typename interface_of<K>::type, Made>;
+
 template <typename T, std::size_t N>
 constexpr std::uint32_t count(const T (&)[N]) { return static_cast<std::uint32_t>(N); }
 constexpr std::uint32_t count(std::nullptr_t) { return 0; }
@@ -108,12 +134,18 @@ PluginObject* guarded_create(Fn&& fn, const CreateContext& ctx, Diagnostics& dia
 
 // Writes the library's one entry. FACTORY is a callable
 //   std::unique_ptr<T> (const ferry::sdk::CreateContext&, ferry::sdk::Diagnostics&)
-// with T derived from the interface of KIND (Source, Engine, Committer); SCHEMA is a static array
-// of ConfigKey (or nullptr); OWNS a static array of const char* (or nullptr).
+// with T derived from the interface of KIND (Source, Engine, Committer), checked at compile time:
+// the host casts what the factory returns to that interface, so a mismatch would be undefined
+// behaviour at run time. SCHEMA is a static array of ConfigKey (or nullptr); OWNS a static array
+// of const char* (or nullptr).
 //
 //   static const ferry::sdk::ConfigKey kSchema[] = {{"path", ValueType::string, true, nullptr, "..."}};
 //   FERRY_PLUGIN(source, "local", "0.1.0", "Reads a package from a local file", kSchema, nullptr, make_local)
 #define FERRY_PLUGIN(KIND, NAME, VERSION, SUMMARY, SCHEMA, OWNS, FACTORY)                             \
+    static_assert(::ferry::sdk::detail::makes_kind<::ferry::sdk::PluginKind::KIND,                      \
+                                                   ::ferry::sdk::detail::made_by<decltype(FACTORY)>>,    \
+                  "FERRY_PLUGIN(" #KIND ", ...): the factory must make a class derived from the "       \
+                  #KIND " interface");                                                                  \
     static ::ferry::sdk::PluginObject* ferry_plugin_create_(const ::ferry::sdk::CreateContext& ctx,    \
                                                             ::ferry::sdk::Diagnostics& diags) noexcept { \
         return ::ferry::sdk::detail::guarded_create(FACTORY, ctx, diags);                              \

@@ -131,9 +131,14 @@ struct ObjectStamp {
 struct WorkspaceLock {
     std::string workspace;
     std::string task;
-    std::string holder;  // who runs the task: user@host, worker id...
+    std::string holder;  // who runs the task: host:pid of the importing process
     std::string since;
+    std::string renewed_at;  // the holder's last heartbeat (ISO-8601 UTC); the lease runs from here
 };
+
+// Seconds from an ISO-8601 UTC time written by now_iso8601_utc() until now; nullopt when the text
+// is not such a time.
+std::optional<double> seconds_since(const std::string& iso8601_utc);
 
 struct LockResult {
     bool acquired = false;
@@ -147,6 +152,8 @@ class Catalog {
     // Opens (creating an SQLite file and its folders if needed) and migrates the schema to
     // schema_version_of_code(). Null with diagnostics on failure.
     static std::unique_ptr<Catalog> open(const std::string& uri, sdk::Diagnostics& diags);
+    // A second connection to the same database (for a thread of its own, e.g. a lock heartbeat).
+    std::unique_ptr<Catalog> reopen(sdk::Diagnostics& diags) const;
     static int schema_version_of_code();
 
     ~Catalog();
@@ -214,6 +221,18 @@ class Catalog {
                                 sdk::Diagnostics& diags);
     // Releases the lock only if `task` holds it; true if a lock was released.
     bool release_lock(const std::string& workspace, const std::string& task, sdk::Diagnostics& diags);
+    // The holder's heartbeat: sets renewed_at to now if (workspace, task, holder) still holds the
+    // lock; false when it does not any more (broken by hand, or taken over after the lease ran out).
+    bool renew_lock(const std::string& workspace, const std::string& task, const std::string& holder,
+                    sdk::Diagnostics& diags);
+    // Hands the lock of `task` from `old_holder` (a process known to be gone) to `new_holder`; false
+    // when the lock is no longer (task, old_holder)'s.
+    bool take_over_lock(const std::string& workspace, const std::string& task, const std::string& old_holder,
+                        const std::string& new_holder, sdk::Diagnostics& diags);
+    // Deletes the lock if it is still exactly (task, holder): two processes breaking one stale lock
+    // cannot delete the fresh lock one of them took meanwhile. Empty task: whoever holds it.
+    bool break_lock(const std::string& workspace, const std::string& task, const std::string& holder,
+                    sdk::Diagnostics& diags);
     std::optional<WorkspaceLock> lock_of(const std::string& workspace, sdk::Diagnostics& diags);
     // Claims the oldest QUEUED task whose workspace is not locked: locks its workspace for it
     // (holder = worker), sets it IMPORTING with claimed_by/claimed_at, all in one transaction.

@@ -1,13 +1,14 @@
-#include "ferry/source/redact.hpp"
+#include "ferry/cloud/redact.hpp"
 
-#include "ferry/source/http_request.hpp"
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <string_view>
 
-namespace ferry::source {
+namespace ferry::cloud {
 namespace {
 
 std::string lower(std::string_view s) {
@@ -16,16 +17,16 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+}  // namespace
+
 // Query parameters whose values let someone else make the request: signatures and tokens.
-bool sensitive(std::string_view name) {
+bool sensitive_parameter(std::string_view name) {
     static const std::array<std::string_view, 8> names = {
         "signature", "x-oss-signature", "security-token", "x-oss-security-token",
         "x-amz-signature", "x-amz-security-token", "x-oss-credential-token", "sts-token"};
     std::string n = lower(name);
     return std::find(names.begin(), names.end(), n) != names.end();
 }
-
-}  // namespace
 
 std::string redact_url(const std::string& url) {
     std::string out = url;
@@ -48,7 +49,7 @@ std::string redact_url(const std::string& url) {
         if (!first) result += '&';
         first = false;
         auto eq = item.find('=');
-        if (eq != std::string_view::npos && sensitive(item.substr(0, eq)))
+        if (eq != std::string_view::npos && sensitive_parameter(item.substr(0, eq)))
             result += std::string(item.substr(0, eq)) + "=REDACTED";
         else
             result += item;
@@ -68,11 +69,16 @@ std::vector<std::string> url_secrets(const std::string& url) {
         std::string_view item = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         auto eq = item.find('=');
-        if (eq == std::string_view::npos || !sensitive(item.substr(0, eq))) continue;
+        if (eq == std::string_view::npos || !sensitive_parameter(item.substr(0, eq))) continue;
         std::string raw(item.substr(eq + 1));
         out.push_back(raw);  // as written (percent-encoded) and decoded, since servers echo either
-        auto decoded = uri_decode(raw);
-        if (decoded && *decoded != raw) out.push_back(*decoded);
+        std::string decoded;
+        try {
+            Poco::URI::decode(raw, decoded);
+        } catch (const Poco::Exception&) {
+            continue;  // a malformed escape: the raw form is all a server could echo
+        }
+        if (decoded != raw) out.push_back(decoded);
     }
     return out;
 }
@@ -95,4 +101,4 @@ std::string scrub(std::string text, const std::vector<std::string>& secrets) {
     return text;
 }
 
-}  // namespace ferry::source
+}  // namespace ferry::cloud

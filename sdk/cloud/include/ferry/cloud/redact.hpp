@@ -1,10 +1,12 @@
-// Keeping secrets out of what users see.
+// Keeping secrets out of what users see: the one place that knows which parts of an address are
+// secret (presigned signatures, STS tokens, user:password@).
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace ferry::source {
+namespace ferry::cloud {
 
 // The address with signature and token query values (Signature, x-oss-signature, security-token,
 // X-Amz-Signature, ...) and any user:password@ replaced by "REDACTED".
@@ -17,4 +19,7 @@ std::vector<std::string> url_secrets(const std::string& url);
 // Replaces every occurrence of each secret (and of `security-token=` style values) in `text`.
 std::string scrub(std::string text, const std::vector<std::string>& secrets);
 
-}  // namespace ferry::source
+// True when a query parameter's value lets someone else make the request (a signature or token).
+bool sensitive_parameter(std::string_view name);
+
+}  // namespace ferry::cloud
