@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "ferry/engine/commands.hpp"
 #include "import_fixture.hpp"
 
 namespace ferry::test {
@@ -339,6 +340,47 @@ TEST_F(Trust, APlanWithEveryCommissionRuleOffSaysNothingOfEngineConnectionSettin
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("error[FERRY-ENGINE-CONFIG] "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("postgresql: 'dsn' does not parse"), std::string::npos) << r.err;
+}
+
+// One rewriter: code that no engine of its type takes (here a MaxCompute node moved onto SQLite)
+// is rewritten exactly as the engines rewrite it: case-insensitive qualifiers, root outputs, never
+// inside strings or comments.
+TEST_F(Trust, CodeNoEngineTakesIsRewrittenByTheEnginesRewriter) {
+    const std::string code =
+        "INSERT OVERWRITE TABLE SALES_DEV.dwd_orders SELECT 'sales_dev.x' FROM `sales_dev`.ods_orders; -- sales_dev.c\n";
+    auto entries = spec_package_entries(samples_dir());
+    for (auto& e : entries)
+        if (e.path.size() > 15 && e.path.compare(e.path.size() - 15, 15, "/dwd_orders.sql") == 0) e.content = code;
+    write_package(dir_ + "/rewrite.zip", Format::zip, entries);
+    TaskFile t;
+    t.package = "rewrite.zip";
+    ASSERT_EQ(ferry("import --yes " + write_task(t)).exit_code, 0);
+    sdk::RewriteRequest req;
+    req.code = code;
+    req.command = "ODPS_SQL";
+    req.names = {{"sales_dev", "sales_prod"}};
+    const std::string expected = engine::rewrite_code(req, engine::Dialect::maxcompute).code;
+    EXPECT_EQ(expected,
+              "INSERT OVERWRITE TABLE sales_prod.dwd_orders SELECT 'sales_dev.x' FROM `sales_prod`.ods_orders; -- sales_dev.c\n");
+    EXPECT_EQ(objects().at("node:dwd_orders").content, expected);
+    // Inputs name the root output of the mapped workspace.
+    EXPECT_NE(objects().at("node:ods_orders").attributes.find("sales_prod_root"), std::string::npos)
+        << objects().at("node:ods_orders").attributes;
+}
+
+TEST_F(Trust, ASourcePluginThatThrowsIsADiagnosticNotACrash) {
+    std::string text = TaskFile{}.text();
+    const std::string from = "plugin = \"local\"\npath = \"sales_dw.zip\"";
+    text.replace(text.find(from), from.size(), "plugin = \"fixture_good\"\nmode = \"throw_open\"");
+    write_file(dir_ + "/task.toml", text);
+    const auto r = run_ferry("--plugin-dir " + fixture_plugin_dir() + " import --yes " + dir_ + "/task.toml --catalog sqlite:" +
+                             dir_ + "/catalog.db");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("error[FERRY-PLUGIN-THREW]: source plugin 'fixture_good' opening the package threw: the fixture "
+                         "source blew up in open"),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(objects().empty());
 }
 
 }  // namespace

@@ -27,6 +27,15 @@ IdentifierRewriter::IdentifierRewriter(const std::vector<std::pair<std::string, 
     }
 }
 
+// <name>_root, the workspace's root node output: the root of the mapped workspace.
+const std::string* IdentifierRewriter::lookup_root(std::string_view word) const {
+    constexpr std::string_view kRoot = "_root";
+    if (word.size() <= kRoot.size()) return nullptr;
+    for (std::size_t i = 0; i < kRoot.size(); ++i)
+        if (lower(word[word.size() - kRoot.size() + i]) != kRoot[i]) return nullptr;
+    return lookup(word.substr(0, word.size() - kRoot.size()));
+}
+
 const std::string* IdentifierRewriter::lookup(std::string_view name) const {
     if (name.size() > max_key_ || name.empty()) return nullptr;
     char buf[256];
@@ -70,7 +79,16 @@ IdentifierRewriter::Result IdentifierRewriter::rewrite(std::string_view code) co
     std::size_t copied = 0;
     while (lexer.next(t)) {
         if (t.kind != TokenKind::word && t.kind != TokenKind::quoted_identifier) continue;
-        if (t.end >= code.size() || code[t.end] != '.') continue;  // only qualifiers
+        if (t.end >= code.size() || code[t.end] != '.') {
+            // Not a qualifier: only a root output (<name>_root) is a name here.
+            const std::string* root = t.kind == TokenKind::word ? lookup_root(t.text(code)) : nullptr;
+            if (!root) continue;
+            r.code.append(code.substr(copied, t.begin - copied));
+            r.code.append(render_replacement(*root + "_root", 0));
+            copied = t.end;
+            ++r.replacements;
+            continue;
+        }
         const std::string* to = nullptr;
         char quote = 0;
         if (t.kind == TokenKind::word) {
@@ -102,13 +120,15 @@ IdentifierRewriter::Result IdentifierRewriter::rewrite_anywhere(std::string_view
         }
         const std::size_t b = i;
         while (i < n && word_byte(code[i])) ++i;
-        if (i < n && code[i] == '.') {
-            if (const std::string* to = lookup(code.substr(b, i - b))) {
-                r.code.append(code.substr(copied, b - copied));
-                r.code.append(*to);
-                copied = i;
-                ++r.replacements;
-            }
+        const std::string_view word = code.substr(b, i - b);
+        const bool qualifier = i < n && code[i] == '.';
+        const std::string* root = qualifier ? nullptr : lookup_root(word);
+        if (const std::string* to = qualifier ? lookup(word) : root) {
+            r.code.append(code.substr(copied, b - copied));
+            r.code.append(*to);
+            if (root) r.code.append("_root");
+            copied = i;
+            ++r.replacements;
         }
     }
     r.code.append(code.substr(copied));

@@ -51,7 +51,12 @@ INSTANTIATE_TEST_SUITE_P(
         RewriteCase{"space_before_dot", Dialect::maxcompute, "from sales_dev .t", "from sales_dev .t", 0},
         RewriteCase{"number_not_name", Dialect::maxcompute, "select 1.5 from sales_dev.t", "select 1.5 from sales_prod.t", 1},
         RewriteCase{"unterminated_string_safe", Dialect::maxcompute, "sales_dev.t where a = 'sales_dev.t",
-                    "sales_prod.t where a = 'sales_dev.t", 1}),
+                    "sales_prod.t where a = 'sales_dev.t", 1},
+        RewriteCase{"root_output", Dialect::maxcompute, "-- after\nselect 'x' from sales_dev_root, SALES_DEV_ROOT",
+                    "-- after\nselect 'x' from sales_prod_root, sales_prod_root", 2},
+        RewriteCase{"root_of_a_longer_name_untouched", Dialect::maxcompute, "from sales_dev_backup_root, my_sales_dev_root",
+                    "from sales_dev_backup_root, my_sales_dev_root", 0},
+        RewriteCase{"root_in_string_untouched", Dialect::maxcompute, "select 'sales_dev_root'", "select 'sales_dev_root'", 0}),
     [](const testing::TestParamInfo<RewriteCase>& i) { return std::string(i.param.name); });
 
 TEST(Rewriter, AnywhereRewritesInsideStringsForNonSqlCode) {
@@ -59,6 +64,20 @@ TEST(Rewriter, AnywhereRewritesInsideStringsForNonSqlCode) {
     auto r = rw.rewrite_anywhere("o.execute_sql('select * from sales_dev.t')  # sales_dev_backup.t");
     EXPECT_EQ(r.code, "o.execute_sql('select * from sales_prod.t')  # sales_dev_backup.t");
     EXPECT_EQ(r.replacements, 1u);
+}
+
+// Inputs, outputs and dependencies are rewritten by the same rewriter (the host's, anywhere):
+// qualified names and the workspace's root output, case-insensitively, whole identifiers only.
+TEST(Rewriter, AnywhereRewritesRootOutputsAndQualifiers) {
+    IdentifierRewriter rw(kNames, Dialect::maxcompute);
+    for (const auto& [in, out] : std::vector<std::pair<std::string, std::string>>{
+             {"sales_dev_root", "sales_prod_root"},
+             {"SALES_DEV_ROOT", "sales_prod_root"},
+             {"Sales_Dev.dwd_orders", "sales_prod.dwd_orders"},
+             {"sales_dev_backup_root", "sales_dev_backup_root"},
+             {"dw_scheduler_pre_root", "dw_scheduler_pre_root"},
+             {"1001", "1001"}})
+        EXPECT_EQ(rw.rewrite_anywhere(in).code, out) << in;
 }
 
 struct CommandCase {

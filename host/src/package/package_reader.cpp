@@ -15,6 +15,7 @@
 
 #include "package/document_pipeline.hpp"
 #include "package/flowspec_parser.hpp"
+#include "plugin/guarded_call.hpp"
 #include "util/sha256.hpp"
 
 namespace ferry::host {
@@ -393,7 +394,8 @@ std::unique_ptr<sdk::ByteStream> open_package(sdk::Source& source, const std::st
                                               std::uint64_t max_size, PackageInfo& info, sdk::Diagnostics& diags) {
     sdk::OpenRequest request;
     request.max_size = max_size;
-    sdk::OpenResponse opened = source.open(request);
+    sdk::OpenResponse opened = guarded_call<sdk::OpenResponse>("source plugin '" + source_plugin + "' opening the package",
+                                                               "", [&] { return source.open(request); });
     info.location = opened.location;
     info.source_plugin = source_plugin;
     diags.append(opened.diagnostics);

@@ -5,10 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ferry/engine/commands.hpp"
+#include "ferry/engine/identifier_rewriter.hpp"
 #include "package/package_reader.hpp"
 #include "plugin/guarded_call.hpp"
 #include "task/engine_routing.hpp"
-#include "task/name_rewrite.hpp"
 #include "util/sha256.hpp"
 
 namespace ferry::host {
@@ -65,6 +66,7 @@ class PlanBuilder {
             if (target && !target->project.empty() && target->project != m.source && !task.workspaces.count(m.source))
                 names_.emplace_back(m.source, target->project);
         }
+        name_rewriter_ = std::make_unique<engine::IdentifierRewriter>(names_, engine::Dialect::maxcompute);
     }
 
     void run() {
@@ -397,20 +399,27 @@ class PlanBuilder {
             for (const auto& d : res.diagnostics.items()) o.notes.push_back(d);
         }
         if (!rewritten && !names_.empty()) {
-            const bool sql = n.command.find("SQL") != std::string::npos || n.language.find("sql") != std::string::npos;
-            code = rewrite_qualified_names(code, names_, nullptr, sql ? TextKind::sql : TextKind::plain);
+            // No engine of its type takes it: the same rewriter the engines use, in the dialect of
+            // its command (MaxCompute's when the command names none).
+            sdk::RewriteRequest req;
+            req.code = code;
+            req.command = n.command;
+            req.names = names_;
+            auto res = engine::rewrite_code(req, engine::command_dialect(n.command).value_or(engine::Dialect::maxcompute));
+            code = std::move(res.code);
+            for (const auto& d : res.diagnostics.items()) o.notes.push_back(d);
         }
         o.record.content = std::move(code);
         o.record.resource_group = map_group(n.resource_group);
         o.record.dry_run = n.dry_run() || task_.dry_run_matches(n.name);
         auto rewrite_all = [&](const std::vector<std::string>& items) {
             std::vector<std::string> out;
-            for (const auto& i : items) out.push_back(names_.empty() ? i : rewrite_qualified_names(i, names_));
+            for (const auto& i : items) out.push_back(rewrite_name(i));
             return out;
         };
         json depends = json::array();
         for (const auto& d : n.depends)
-            depends.push_back({{"target", names_.empty() ? d.target : rewrite_qualified_names(d.target, names_)},
+            depends.push_back({{"target", rewrite_name(d.target)},
                                {"type", d.type}});
         o.record.attributes =
             json{{"id", n.id},
@@ -516,7 +525,13 @@ class PlanBuilder {
     catalog::Catalog& catalog_;
     Plan& plan_;
     std::string importer_;
-    NameMap names_;
+    // Inputs, outputs and dependency targets ("sales_dev.orders", "sales_dev_root"): names anywhere.
+    std::string rewrite_name(const std::string& value) const {
+        return names_.empty() ? value : name_rewriter_->rewrite_anywhere(value).code;
+    }
+
+    std::vector<std::pair<std::string, std::string>> names_;
+    std::unique_ptr<engine::IdentifierRewriter> name_rewriter_;
     std::map<std::string, std::pair<std::string, std::vector<std::string>>> unmapped_, mismatched_;
     std::map<std::string, std::vector<std::string>> missing_type_;
     std::map<std::string, const EngineMapping*> default_mapping_;

@@ -1,7 +1,9 @@
 // Replaces project / schema / workspace qualifiers in SQL code: an identifier directly followed by
-// '.' whose name is in the mapping. Whole identifiers only (`sales_dev.t` changes,
-// `sales_dev_backup.t` does not), never inside strings or comments, back-quoted and double-quoted
-// names too. One pass over the code whatever the number of names: a hash lookup per qualifier.
+// '.' whose name is in the mapping, and the workspace's root output `<name>_root`. Whole
+// identifiers only (`sales_dev.t` changes, `sales_dev_backup.t` does not), never inside strings or
+// comments, back-quoted and double-quoted names too. One pass over the code whatever the number of
+// names: a hash lookup per qualifier. The one rewriter: engines use it for code, and the host for
+// code no engine owns, inputs, outputs and dependencies.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +34,7 @@ class IdentifierRewriter {
 
   private:
     const std::string* lookup(std::string_view name) const;
+    const std::string* lookup_root(std::string_view word) const;
     std::string render_replacement(const std::string& to, char quote) const;
     Dialect dialect_;
     struct Hash {
