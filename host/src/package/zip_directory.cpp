@@ -160,8 +160,9 @@ bool ReadAheadWindow::copy(std::uint64_t offset, std::size_t n, char* out) const
     std::string_view first, second;
     if (!tail(offset, first, second) || first.size() + second.size() < n) return false;
     const std::size_t a = std::min(n, first.size());
-    std::memcpy(out, first.data(), a);
-    std::memcpy(out + a, second.data(), n - a);
+    // An empty view may carry a null data(); memcpy forbids null even for zero bytes.
+    if (a != 0) std::memcpy(out, first.data(), a);
+    if (n - a != 0) std::memcpy(out + a, second.data(), n - a);
     return true;
 }
 
