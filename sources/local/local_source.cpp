@@ -1,4 +1,5 @@
-// Source "local": a package file on this machine, streamed in chunks.
+// Source "local": a package file on this machine, streamed in chunks, or a package folder, streamed
+// as a tar of its files (folder_tar_stream.hpp).
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -7,13 +8,17 @@
 #include <string>
 
 #include "ferry/sdk/sdk.hpp"
+#include "folder_listing.hpp"
+#include "folder_tar_stream.hpp"
 
 namespace {
 namespace fs = std::filesystem;
+namespace local = ferry::local;
 using namespace ferry::sdk;
 
 const ConfigKey kSchema[] = {
-    {"path", ValueType::string, true, nullptr, "the package file (relative paths resolve against the config file)"},
+    {"path", ValueType::string, true, nullptr,
+     "the package file or folder (relative paths resolve against the config file)"},
 };
 
 class FileStream : public ByteStream {
@@ -50,6 +55,7 @@ class LocalSource : public Source {
                                 "check the path; relative paths resolve against the config file's folder", path_);
             return r;
         }
+        if (fs::is_directory(status)) return open_folder(request);
         if (!fs::is_regular_file(status)) {
             r.diagnostics.error("FERRY-SRC-LOCAL-NOT-FILE", path_ + " is not a regular file",
                                 "give the path of a package file (zip, tar, tar.gz or FlowSpec JSON)", path_);
@@ -76,6 +82,38 @@ class LocalSource : public Source {
     }
 
   private:
+    // A folder is read as the tar of its regular files; its size is known only as it streams.
+    OpenResponse open_folder(const OpenRequest& request) {
+        OpenResponse r;
+        // "DIR/" and "DIR" are one folder, and the host names the package by the location's last part.
+        std::string folder = path_;
+        while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+        r.location = folder;
+        local::FolderListing listing;
+        if (!local::list_folder(folder, listing, r.diagnostics)) return r;
+        if (listing.files.empty()) {
+            // Refused here rather than handed on as an empty tar, so the message can say why.
+            r.diagnostics.error("FERRY-SRC-LOCAL-EMPTY-FOLDER",
+                                "the package folder " + folder + " holds no files" +
+                                    (listing.skipped ? " (version-control entries .git, .svn and .hg are not read)"
+                                                     : ""),
+                                "give the folder a package's files (SPEC.FORMAT, DataStudio/...), or give the path "
+                                "of a package file",
+                                folder);
+            return r;
+        }
+        // The tar is larger still (headers, padding); the host's cap catches the rest as it streams.
+        if (request.max_size > 0 && listing.total_size > request.max_size) {
+            r.diagnostics.error("FERRY-SRC-TOO-LARGE",
+                                "the package folder's files are " + std::to_string(listing.total_size) +
+                                    " bytes, over the size limit of " + std::to_string(request.max_size) + " bytes",
+                                "raise the limit with --max-size or max_size in [source] (e.g. 2GB)", folder);
+            return r;
+        }
+        r.stream = local::FolderTarStream::open(folder, std::move(listing.files), r.diagnostics);
+        return r;
+    }
+
     std::string path_;
 };
 
@@ -85,4 +123,4 @@ std::unique_ptr<LocalSource> make_local(const CreateContext& ctx, Diagnostics&) 
 
 }  // namespace
 
-FERRY_PLUGIN(source, "local", "0.1.0", "Reads a package from a file on this machine", kSchema, nullptr, make_local)
+FERRY_PLUGIN(source, "local", "0.1.0", "Reads a package from a file or a folder on this machine", kSchema, nullptr, make_local)
