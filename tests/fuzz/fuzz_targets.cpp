@@ -84,7 +84,9 @@ int fuzz_flowspec(const std::uint8_t* data, std::size_t size) {
     hints.workflow = "wf";
     host::ParsedDocument doc;
     sdk::Diagnostics diags;
-    host::parse_flowspec(text, "doc.schedule.json", hints, 64, doc, diags);
+    host::ParseOptions options;
+    options.keep_documents = true;  // every object's canonical document is built, as an import does
+    host::parse_flowspec(text, "doc.schedule.json", hints, options, doc, diags);
     return 0;
 }
 

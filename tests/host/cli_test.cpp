@@ -79,13 +79,15 @@ TEST(Cli, PreviewJsonShape) {
     const auto r = run_ferry("preview --json " + sample_zip());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json doc = json::parse(r.out);
-    ASSERT_EQ(doc["nodes"].size(), 5u);
+    ASSERT_EQ(doc["nodes"].size(), 3u);  // objects; the MigrationX sample's two nodes are inside its workflow
+    ASSERT_EQ(doc["workflows"].size(), 1u);
+    EXPECT_EQ(doc["workflows"][0]["inner_nodes"], 2);
     bool found = false;
     for (const auto& n : doc["nodes"]) {
         if (n["name"] != "dwd_orders") continue;
         found = true;
         for (const char* key : {"name", "workflow", "command", "engine", "datasource", "owner", "resource_group",
-                                "cron", "dry_run", "depends"})
+                                "cron", "dry_run", "inner_nodes", "depends"})
             EXPECT_TRUE(n.contains(key)) << key;
         EXPECT_EQ(n["workflow"], "sales_flow");
         EXPECT_EQ(n["depends"], json::array({"1001"}));
@@ -102,7 +104,8 @@ TEST(Cli, PreviewJsonShape) {
 TEST(Cli, PreviewTableAlignsWideCharacters) {
     const auto r = run_ferry("preview " + sample_zip());
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("Nodes (5)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Nodes (3)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Workflows (1)"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("汇总报表"), std::string::npos);
 }
 

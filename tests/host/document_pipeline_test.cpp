@@ -30,7 +30,7 @@ struct Merged {
 };
 
 void run(std::size_t bound, int count, Merged& out) {
-    DocumentPipeline p(64, bound, [&](DocumentPipeline::Job& j) {
+    DocumentPipeline p(ParseOptions{}, bound, [&](DocumentPipeline::Job& j) {
         out.paths.push_back(j.path);
         for (const auto& n : j.doc.nodes) out.nodes.push_back(n.name);
         for (const auto& d : j.diags.items()) out.codes.push_back(d.code);
@@ -56,7 +56,9 @@ TEST(DocumentPipeline, MergesInSubmissionOrderWhateverTheBound) {
 
 TEST(DocumentPipeline, TooDeepADocumentIsRefusedOnTheParserThread) {
     Merged m;
-    DocumentPipeline p(4, 1 << 20, [&](DocumentPipeline::Job& j) {
+    ParseOptions shallow;
+    shallow.max_depth = 4;
+    DocumentPipeline p(shallow, 1 << 20, [&](DocumentPipeline::Job& j) {
         for (const auto& d : j.diags.items()) m.codes.push_back(d.code);
         EXPECT_FALSE(j.ok);
     });
@@ -68,7 +70,7 @@ TEST(DocumentPipeline, TooDeepADocumentIsRefusedOnTheParserThread) {
 TEST(DocumentPipeline, DroppedWithWorkQueuedStopsWithoutMerging) {
     int merged = 0;
     {
-        DocumentPipeline p(64, 1 << 20, [&](DocumentPipeline::Job&) { ++merged; });
+        DocumentPipeline p(ParseOptions{}, 1 << 20, [&](DocumentPipeline::Job&) { ++merged; });
         for (int i = 0; i < 50; ++i) p.submit(job(doc(i), "d.json"));
         // No finish(): an error elsewhere ended the read.
     }

@@ -24,7 +24,7 @@ TEST_F(Import, LandsEveryObjectWithEverySetting) {
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     EXPECT_NE(r.out.find("IMPORT_SUCCESS"), std::string::npos) << r.out;
     auto objs = objects();
-    EXPECT_EQ(objs.size(), 9u);  // 5 nodes, 1 resource, 1 table, 1 function, 1 data source
+    EXPECT_EQ(objs.size(), 8u);  // 3 nodes, 1 workflow (with 2 inner nodes), 1 resource, 1 table, 1 function, 1 data source
     const auto& dwd = objs.at("node:dwd_orders");
     EXPECT_EQ(dwd.owner, "alice");                 // owner mapping
     EXPECT_EQ(dwd.resource_group, "sched_prod");   // resource group mapping
@@ -33,19 +33,38 @@ TEST_F(Import, LandsEveryObjectWithEverySetting) {
     EXPECT_EQ(dwd.version, 1);
     EXPECT_NE(dwd.content.find("sales_prod.dwd_orders"), std::string::npos) << dwd.content;  // workspace mapping
     EXPECT_EQ(dwd.content.find("sales_dev."), std::string::npos) << dwd.content;
-    const json attrs = json::parse(dwd.attributes);
-    EXPECT_EQ(attrs["recurrence"], "Normal");
+    // The object is its FlowSpec document, with the mappings applied in place.
+    const json doc = json::parse(dwd.document);
+    const json& node = doc["spec"]["nodes"][0];
+    EXPECT_EQ(node["recurrence"], "Normal");
+    EXPECT_EQ(node["datasource"]["name"], "rehearsal");
+    EXPECT_EQ(node["runtimeResource"]["resourceGroup"], "sched_prod");
+    EXPECT_FALSE(node["runtimeResource"].contains("resourceGroupId")) << "the source group's id means nothing there";
+    EXPECT_EQ(doc["metadata"]["owner"], "alice");
+    EXPECT_FALSE(node["script"].contains("content")) << "the code is the object's content";
+    EXPECT_EQ(dwd.path, "业务流程/sales_flow/MaxCompute/数据开发");
     EXPECT_TRUE(objs.at("node:ods_orders").dry_run);  // dry-run glob
-    EXPECT_EQ(json::parse(objs.at("node:ods_orders").attributes)["recurrence"], "Skip");
+    EXPECT_EQ(json::parse(objs.at("node:ods_orders").document)["spec"]["nodes"][0]["recurrence"], "Skip");
     // The table exists on the engine instance, with the type mapping applied.
     EXPECT_TRUE(fs::exists(dir_ + "/rehearsal.db"));
     const auto show = ferry("show table dwd_orders --workspace sales_prod");
     EXPECT_EQ(show.exit_code, 0);
-    EXPECT_NE(show.out.find("CREATE TABLE IF NOT EXISTS \"dwd_orders\""), std::string::npos) << show.out;
+    EXPECT_NE(show.out.find("\"ddl\": \"CREATE TABLE IF NOT EXISTS dwd_orders"), std::string::npos) << show.out;
     const json rep = report("sales_dw.t1");
     EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
-    EXPECT_EQ(rep["results"]["total"]["succeeded"], 9);
-    EXPECT_EQ(rep["details"].size(), 9u);
+    EXPECT_EQ(rep["results"]["total"]["succeeded"], 8);
+    EXPECT_EQ(rep["details"].size(), 8u);
+    // The report says what the mappings changed, field by field.
+    json changes;
+    for (const auto& d : rep["details"])
+        if (d["kind"] == "node" && d["name"] == "dwd_orders") changes = d["changes"];
+    const json expected = json::array({
+        {{"path", "/metadata/owner"}, {"before", "\"064152\""}, {"after", "\"alice\""}},
+        {{"path", "/spec/nodes/0/datasource/name"}, {"before", "\"odps_first\""}, {"after", "\"rehearsal\""}},
+        {{"path", "/spec/nodes/0/runtimeResource/resourceGroup"}, {"before", "\"group_2\""}, {"after", "\"sched_prod\""}},
+        {{"path", "/spec/nodes/0/runtimeResource/resourceGroupId"}, {"before", "\"9527\""}, {"after", ""}},
+        {{"path", "content"}, {"before", "98 bytes"}, {"after", "100 bytes: workspace names replaced (Dependency Mapping)"}}});
+    EXPECT_EQ(changes, expected) << changes.dump(2);
 }
 
 TEST_F(Import, SecondIdenticalImportChangesNothing) {
@@ -60,9 +79,9 @@ TEST_F(Import, SecondIdenticalImportChangesNothing) {
         << r.out;
     const json rep = report("sales_dw.t1");
     EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
-    EXPECT_EQ(rep["results"]["total"]["unchanged"], 9);
+    EXPECT_EQ(rep["results"]["total"]["unchanged"], 8);
     EXPECT_EQ(rep["results"]["total"]["succeeded"], 0);
-    ASSERT_EQ(rep["details"].size(), 9u);
+    ASSERT_EQ(rep["details"].size(), 8u);
     for (const auto& d : rep["details"]) {
         EXPECT_EQ(d["status"], "unchanged") << d.dump();
         EXPECT_EQ(d["message"].get<std::string>().rfind("identical to version 1 in the workspace; nothing changed", 0),
@@ -96,7 +115,7 @@ TEST_F(Import, ImportAgainAfterAnythingChangedRunsInFull) {
         write_file(task, text);
     }
     json rep = full_run("settings changed");
-    EXPECT_EQ(rep["results"]["total"]["unchanged"], 9);
+    EXPECT_EQ(rep["results"]["total"]["unchanged"], 8);
     // Now unchanged again: the short way.
     EXPECT_NE(ferry("import --yes " + task).out.find("Nothing changed"), std::string::npos);
 
@@ -110,7 +129,7 @@ TEST_F(Import, ImportAgainAfterAnythingChangedRunsInFull) {
     rep = full_run("workspace changed");
     // What t2 replaced now differs from t1's package: conflicts (on_conflict = skip), the rest unchanged.
     EXPECT_GE(rep["results"]["total"]["conflict"].get<int>(), 1);
-    EXPECT_EQ(rep["results"]["total"]["conflict"].get<int>() + rep["results"]["total"]["unchanged"].get<int>(), 9);
+    EXPECT_EQ(rep["results"]["total"]["conflict"].get<int>() + rep["results"]["total"]["unchanged"].get<int>(), 8);
 
     // The package changed (same path, other bytes).
     const std::string sha_before = rep["basic"]["package"]["sha256"];
@@ -132,7 +151,7 @@ TEST_F(Import, ImportAgainOfAPackageThatIsGoneChangesNothing) {
     EXPECT_NE(r.err.find("sales_dw.zip: package file not found"), std::string::npos) << r.err;
     const json rep = report("sales_dw.t1");  // the last run's report, untouched
     EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
-    EXPECT_EQ(rep["results"]["total"]["succeeded"], 9);
+    EXPECT_EQ(rep["results"]["total"]["succeeded"], 8);
     auto c = open();
     sdk::Diagnostics d;
     EXPECT_FALSE(c->lock_of("sales_prod", d)) << "no lock left behind";
@@ -142,7 +161,7 @@ TEST_F(Import, PlanChangesNothing) {
     const auto r = ferry("plan --json " + write_task({}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json plan = json::parse(r.out);
-    EXPECT_EQ(plan["summary"]["create"], 9);
+    EXPECT_EQ(plan["summary"]["create"], 8);
     EXPECT_FALSE(plan["blocked"].get<bool>());
     for (const auto& o : plan["objects"]) EXPECT_FALSE(o["reason"].get<std::string>().empty());
     EXPECT_TRUE(objects().empty());
@@ -249,7 +268,7 @@ TEST_F(Import, ConflictSkipAndOverwrite) {
     EXPECT_EQ(r.exit_code, 0) << r.err;  // a conflict is not a failure: the product's rule
     json rep = report("sales_dw.t2");
     EXPECT_EQ(rep["results"]["node"]["conflict"], 1);
-    EXPECT_EQ(rep["results"]["total"]["unchanged"], 8);
+    EXPECT_EQ(rep["results"]["total"]["unchanged"], 7);
     EXPECT_EQ(objects().at("node:dwd_orders").version, 1);
     EXPECT_EQ(objects().at("node:dwd_orders").content.find("changed"), std::string::npos);
 
@@ -366,7 +385,8 @@ TEST_F(Import, EngineDownGivesPartialSuccessAndReimportFinishes) {
     json rep = report("sales_dw.t1");
     EXPECT_EQ(rep["basic"]["status"], "PARTIAL_SUCCESS");
     EXPECT_EQ(rep["results"]["table"]["failed"], 1);
-    EXPECT_EQ(rep["results"]["node"]["succeeded"], 5);
+    EXPECT_EQ(rep["results"]["node"]["succeeded"], 3);
+    EXPECT_EQ(rep["results"]["workflow"]["succeeded"], 1);
     EXPECT_EQ(objects().count("table:dwd_orders"), 0u);
     // The engine comes back; reimport redoes only the table.
     fs::remove(dir_ + "/engine");
@@ -393,17 +413,17 @@ TEST_F(Import, KilledImportResumesToTheCatalogOfACleanImport) {
     std::map<std::string, std::string> clean;
     for (auto& o : clean_cat->list_objects("sales_prod", std::nullopt, d))
         clean[std::string(sdk::to_string(o.kind)) + ":" + o.name] = o.sha256;
-    ASSERT_EQ(clean.size(), 9u);
+    ASSERT_EQ(clean.size(), 8u);
 
-    // Kill points: after the resource, after the table (its engine side done), mid-nodes, last.
-    for (int kill_after : {1, 2, 3, 5, 6, 8}) {
+    // Kill points: after the resource, after the table (its engine side done), mid-nodes, the last but one.
+    for (int kill_after : {1, 2, 3, 5, 6, 7}) {
         fs::remove(dir_ + "/catalog.db");
         fs::remove(dir_ + "/rehearsal.db");
         // Batches of 3 so kills land both between transactions and inside an open one.
         const auto killed = run_ferry("import --yes " + task + " --catalog sqlite:" + dir_ + "/catalog.db",
                                       "FERRY_COMMIT_BATCH=3 FERRY_FAULT_KILL_AFTER_COMMITS=" + std::to_string(kill_after));
         EXPECT_NE(killed.exit_code, 0) << "the importer should have died after " << kill_after;
-        EXPECT_LT(objects().size(), 9u) << "killed after " << kill_after;
+        EXPECT_LT(objects().size(), 8u) << "killed after " << kill_after;
         const auto resumed = ferry("reimport sales_dw.t1");
         ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
         std::map<std::string, std::string> now;
@@ -414,8 +434,8 @@ TEST_F(Import, KilledImportResumesToTheCatalogOfACleanImport) {
         EXPECT_EQ(now, clean);
         const json rep = report("sales_dw.t1");
         EXPECT_EQ(rep["basic"]["status"], "IMPORT_SUCCESS");
-        EXPECT_EQ(rep["results"]["total"]["succeeded"], 9);
-        EXPECT_EQ(rep["details"].size(), 9u);
+        EXPECT_EQ(rep["results"]["total"]["succeeded"], 8);
+        EXPECT_EQ(rep["details"].size(), 8u);
     }
 }
 

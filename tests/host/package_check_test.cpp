@@ -26,6 +26,12 @@ struct BadCase {
 
 std::string spec(const std::string& node_name) { return one_node_spec(node_name); }
 
+// A document with one shell node of this id and name.
+std::string shell_doc(const std::string& id, const std::string& name) {
+    return R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"nodes": [{"id": ")" + id + R"(", "name": ")" + name +
+           R"(", "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo"}}]}})";
+}
+
 // A FlowSpec document with one table (calcEngine type, project, schema) and its DDL.
 std::string table_spec(const std::string& name, const std::string& type, const std::string& ddl,
                        const std::string& project = "src", const std::string& schema = "public") {
@@ -66,7 +72,10 @@ std::vector<BadCase> bad_cases() {
         {"unknown_kind", Format::zip, {{"a.json", one_node_spec("a", "ODPS_SQL", "", "1.1.0", "Spaceship")}},
          "FERRY-PKG-SPEC-KIND", "unknown FlowSpec kind 'Spaceship'", "a.json"},
         {"no_objects", Format::zip, {{"a.json", R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {}})"}},
-         "FERRY-PKG-EMPTY", "the package holds no objects (no nodes, resources, tables, functions or data sources)", ""},
+         "FERRY-PKG-EMPTY",
+         "the package holds no objects (no nodes, workflows, resources, tables, functions, data sources, components, "
+         "quality rules or data services)",
+         ""},
         {"name_with_space", Format::zip, {{"a.json", spec("daily orders")}}, "FERRY-PKG-OBJECT-NAME",
          "node name 'daily orders' would be refused: the name contains a space (U+0020) at position 6", "a.json"},
         {"name_with_quote", Format::zip, {{"a.json", spec("it\\\"s")}}, "FERRY-PKG-OBJECT-NAME",
@@ -82,6 +91,17 @@ std::vector<BadCase> bad_cases() {
          "a.json"},
         {"duplicate_names", Format::zip, {{"a.json", spec("orders")}, {"b.json", spec("orders")}},
          "FERRY-PKG-DUPLICATE-NAME", "two nodes are named 'orders' (also in a.json)", "b.json"},
+        // Issue 12: ids name one node across the package; names are unique inside a container too.
+        {"duplicate_id_across_documents", Format::zip, {{"a.json", shell_doc("n1", "a")}, {"b.json", shell_doc("n1", "b")}},
+         "FERRY-PKG-DUPLICATE-ID", "node id 'n1' is used twice: in a.json and in b.json", "b.json"},
+        {"duplicate_inner_names", Format::zip,
+         {{"c.json", R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"nodes": [{"id": "loop", "name": "loop",
+            "script": {"runtime": {"command": "CONTROLLER_CYCLE"}},
+            "do-while": {"nodes": [{"id": "x1", "name": "x", "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo"}},
+                                   {"id": "x2", "name": "x", "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo"}}],
+                         "while": {"id": "e", "script": {"runtime": {"command": "CONTROLLER_CYCLE_END"}, "content": "select 1"}}}}]}})"}},
+         "FERRY-PKG-DUPLICATE-NAME", "two nodes inside node 'loop' are named 'x' (at /do-while/nodes/0 and /do-while/nodes/1)",
+         "c.json"},
         {"code_missing", Format::zip,
          {{"SPEC.FORMAT", ""},
           {"DataStudio/Business Flow/wf/MaxCompute/Data Analytics/n1/n1.schedule.json",
@@ -144,6 +164,45 @@ TEST_P(BadPackage, IsRefusedWithItsCodeAndMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Check, BadPackage, ::testing::ValuesIn(bad_cases()),
                          [](const auto& info) { return info.param.name; });
+
+// A document that cannot be read does not hide what the others say: a duplicate name between two
+// sound documents is still reported beside the malformed one.
+TEST(Check, AMalformedDocumentDoesNotHideTheOthersProblems) {
+    const std::string file = scratch_dir() + "/mixed.zip";
+    write_package(file, Format::zip,
+                  {{"a.json", shell_doc("n1", "a")},
+                   {"e.json", R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"nodes": [)"},
+                   {"f.json", shell_doc("n9", "a")}});
+    const auto result = check_file(file);
+    const sdk::Diagnostic* bad = find_code(result.diags, "FERRY-PKG-JSON");
+    ASSERT_NE(bad, nullptr) << codes_of(result.diags);
+    EXPECT_EQ(bad->where, "e.json:1:66");
+    const sdk::Diagnostic* dup = find_code(result.diags, "FERRY-PKG-DUPLICATE-NAME");
+    ASSERT_NE(dup, nullptr) << codes_of(result.diags);
+    EXPECT_EQ(dup->summary, "two nodes are named 'a' (also in a.json)");
+    EXPECT_EQ(dup->where, "f.json");
+}
+
+// What a document says about nodes it does not hold, and references to nothing, are warnings that
+// name them: the package still imports, carrying them as written.
+TEST(Check, EdgesToOtherDocumentsAndDanglingReferencesAreNamed) {
+    const std::string file = scratch_dir() + "/elsewhere.zip";
+    write_package(file, Format::zip,
+                  {{"d.json", R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"nodes": [{"id": "d1", "name": "d",
+                      "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo", "parameters": ["{{variables.nope}}"]}}],
+                      "flow": [{"nodeId": "elsewhere_1", "depends": [{"type": "Normal", "output": "d1"}]}]}})"}});
+    const auto result = check_file(file);
+    const sdk::Diagnostic* flow = find_code(result.diags, "FERRY-PKG-FLOW-ELSEWHERE");
+    ASSERT_NE(flow, nullptr) << codes_of(result.diags);
+    EXPECT_EQ(flow->severity, sdk::Severity::warning);
+    EXPECT_EQ(flow->summary, "the document's flow gives dependencies to node id(s) it does not hold: elsewhere_1");
+    const sdk::Diagnostic* ref = find_code(result.diags, "FERRY-PKG-REFERENCE");
+    ASSERT_NE(ref, nullptr) << codes_of(result.diags);
+    EXPECT_EQ(ref->severity, sdk::Severity::warning);
+    EXPECT_EQ(ref->summary, "references that name no entry of the document: {{variables.nope}}");
+    EXPECT_EQ(ref->where, "d.json");
+    EXPECT_FALSE(result.diags.has_errors()) << codes_of(result.diags);
+}
 
 TEST(Check, NotAnArchive) {
     const std::string file = scratch_dir() + "/notes.zip";

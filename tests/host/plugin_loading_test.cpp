@@ -47,7 +47,8 @@ TEST(PluginLoading, AbiMajorDiffers) {
     EXPECT_EQ(r.code, "FERRY-PLUGIN-ABI");
     EXPECT_EQ(r.message, "plugin 'fixture_abi_major' (" + fixture("fixture_abi_major") +
                              ") was built for SDK ABI 99." + std::to_string(FERRY_SDK_ABI_MINOR) +
-                             "; this host accepts ABI 1.0 to 1." + std::to_string(FERRY_SDK_ABI_MINOR) +
+                             "; this host accepts ABI " + std::to_string(FERRY_SDK_ABI_MAJOR) + ".0 to " +
+                             std::to_string(FERRY_SDK_ABI_MAJOR) + "." + std::to_string(FERRY_SDK_ABI_MINOR) +
                              ". Rebuild the plugin against ferry SDK " FERRY_SDK_VERSION);
 }
 
@@ -55,8 +56,10 @@ TEST(PluginLoading, AbiMinorNewer) {
     const auto r = refusal_of(fixture("fixture_abi_minor"));
     EXPECT_EQ(r.code, "FERRY-PLUGIN-ABI");
     EXPECT_EQ(r.message, "plugin 'fixture_abi_minor' (" + fixture("fixture_abi_minor") +
-                             ") was built for SDK ABI 1.99; this host accepts ABI 1.0 to 1." +
-                             std::to_string(FERRY_SDK_ABI_MINOR) + ". Rebuild the plugin against ferry SDK " FERRY_SDK_VERSION);
+                             ") was built for SDK ABI " + std::to_string(FERRY_SDK_ABI_MAJOR) +
+                             ".99; this host accepts ABI " + std::to_string(FERRY_SDK_ABI_MAJOR) + ".0 to " +
+                             std::to_string(FERRY_SDK_ABI_MAJOR) + "." + std::to_string(FERRY_SDK_ABI_MINOR) +
+                             ". Rebuild the plugin against ferry SDK " FERRY_SDK_VERSION);
 }
 
 TEST(PluginLoading, BuildIdDiffers) {

@@ -46,7 +46,7 @@ TEST(SourceAddress, CheckReadsAPackageFromAnHttpAddress) {
     EXPECT_TRUE(doc["ok"].get<bool>());
     EXPECT_EQ(doc["package"]["source"], "http");
     EXPECT_EQ(doc["package"]["format"], "spec");
-    EXPECT_EQ(doc["objects"]["nodes"], 5);
+    EXPECT_EQ(doc["objects"]["nodes"], 3);
 }
 
 TEST(SourceAddress, A404IsAClearFailure) {
@@ -94,7 +94,7 @@ functions = false
     const json doc = json::parse(r.out);
     EXPECT_EQ(doc["state"], "IMPORT_SUCCESS");
     EXPECT_EQ(doc["report"]["basic"]["source"], "oss");
-    EXPECT_EQ(doc["report"]["results"]["total"]["succeeded"], 9);
+    EXPECT_EQ(doc["report"]["results"]["total"]["succeeded"], 8);
     EXPECT_EQ(r.out.find("ferry-test-sk"), std::string::npos) << "the secret must never be printed";
     EXPECT_EQ(r.err.find("ferry-test-sk"), std::string::npos);
 

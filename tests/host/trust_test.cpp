@@ -61,7 +61,7 @@ TEST_F(Trust, ALockHeldByADeadProcessOfThisHostIsBrokenWithAWarning) {
               std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find(": its process " + holder + " is not running"), std::string::npos) << r.err;
-    EXPECT_EQ(objects().size(), 9u);
+    EXPECT_EQ(objects().size(), 8u);
     EXPECT_FALSE(lock()) << "the import released the lock it took";
 }
 
@@ -116,7 +116,7 @@ TEST_F(Trust, KilledWhileEndingTheRunTheNextImportOrReimportFinishesIt) {
                                           "FERRY_FAULT_KILL_AT=" + point);
             EXPECT_NE(killed.exit_code, 0) << point;
             EXPECT_EQ(task_state("sales_dw.t1"), "IMPORTING") << point;
-            EXPECT_EQ(objects().size(), 9u) << point;
+            EXPECT_EQ(objects().size(), 8u) << point;
             ASSERT_TRUE(lock()) << "the killed importer's lock is still there (" << point << ")";
 
             const auto finished = ferry(next);
@@ -128,7 +128,7 @@ TEST_F(Trust, KilledWhileEndingTheRunTheNextImportOrReimportFinishesIt) {
             // What the killed run created is still recorded as created by this task.
             int created = 0;
             for (const auto& d : rep["details"]) created += d["action"] == "create" && d["status"] == "succeeded";
-            EXPECT_EQ(created, 9) << point << " / " << next << ": " << rep["details"].dump();
+            EXPECT_EQ(created, 8) << point << " / " << next << ": " << rep["details"].dump();
             for (const auto& [k, o] : objects()) EXPECT_EQ(o.version, 1) << k << " was written twice";
         }
     }
@@ -143,7 +143,7 @@ TEST_F(Trust, ImportOfAResumedTaskSaysItFinishesTheDeadRun) {
                          this_host() + ":"),
               std::string::npos)
         << r.err;
-    EXPECT_EQ(objects().size(), 9u);
+    EXPECT_EQ(objects().size(), 8u);
 }
 
 // The fixture engine throws from one call; the host turns it into FERRY-PLUGIN-THREW on that
@@ -364,8 +364,8 @@ TEST_F(Trust, CodeNoEngineTakesIsRewrittenByTheEnginesRewriter) {
               "INSERT OVERWRITE TABLE sales_prod.dwd_orders SELECT 'sales_dev.x' FROM `sales_prod`.ods_orders; -- sales_dev.c\n");
     EXPECT_EQ(objects().at("node:dwd_orders").content, expected);
     // Inputs name the root output of the mapped workspace.
-    EXPECT_NE(objects().at("node:ods_orders").attributes.find("sales_prod_root"), std::string::npos)
-        << objects().at("node:ods_orders").attributes;
+    EXPECT_NE(objects().at("node:ods_orders").document.find("sales_prod_root"), std::string::npos)
+        << objects().at("node:ods_orders").document;
 }
 
 TEST_F(Trust, ASourcePluginThatThrowsIsADiagnosticNotACrash) {

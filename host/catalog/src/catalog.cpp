@@ -285,30 +285,35 @@ bool Catalog::put_object(const std::string& workspace, sdk::ObjectRecord& record
     if (!tx.active()) return false;
     const std::string address = object_address(workspace, record.kind, record.name);
     const std::string at = now_iso8601_utc();
-    std::optional<std::string> version;
+    std::optional<std::string> version, revision;
     bool ok = impl_->run(diags, "cannot store object " + address, [&](Session&) {
         const std::string kind = kind_text(record.kind);
         impl_->exec("INSERT INTO workspaces (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
                     {workspace, at});
+        // The workspace's change counter: an incremental export takes what changed after a revision.
+        revision = impl_->exec("UPDATE workspaces SET revision = revision + 1 WHERE name = $1 RETURNING revision",
+                               {workspace}, true)
+                       .first;
         // The version is bumped by the database in the same statement, so concurrent writers of one
         // object each get their own version.
         version = impl_->exec(
                            "INSERT INTO objects (workspace, kind, name, owner, resource_group, engine_instance, dry_run,"
-                           " version, sha256, content, attributes, updated_at)"
-                           " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11)"
+                           " version, sha256, content, document, path, revision, updated_at)"
+                           " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12, $13)"
                            " ON CONFLICT (workspace, kind, name) DO UPDATE SET owner = excluded.owner,"
                            " resource_group = excluded.resource_group, engine_instance = excluded.engine_instance,"
                            " dry_run = excluded.dry_run, version = objects.version + 1, sha256 = excluded.sha256,"
-                           " content = excluded.content, attributes = excluded.attributes,"
-                           " updated_at = excluded.updated_at RETURNING version",
+                           " content = excluded.content, document = excluded.document, path = excluded.path,"
+                           " revision = excluded.revision, updated_at = excluded.updated_at RETURNING version",
                            {workspace, kind, record.name, record.owner, record.resource_group, record.engine_instance,
                             std::int64_t(record.dry_run ? 1 : 0), record.sha256, SqlParam::blob(record.content),
-                            record.attributes, at},
+                            record.document, record.path, std::int64_t(revision ? std::stoll(*revision) : 0), at},
                            true)
                       .first;
     });
-    if (!ok || !version || !tx.commit(diags)) return false;
+    if (!ok || !version || !revision || !tx.commit(diags)) return false;
     record.version = std::stoll(*version);
+    record.revision = std::stoll(*revision);
     return true;
 }
 
@@ -343,6 +348,55 @@ std::vector<sdk::ObjectRecord> Catalog::list_objects(const std::string& workspac
     });
     if (!ok) out.clear();
     return out;
+}
+
+std::vector<sdk::ObjectRecord> Catalog::list_objects_page(const std::string& workspace, const ObjectQuery& q,
+                                                          sdk::Diagnostics& diags) {
+    std::vector<sdk::ObjectRecord> out;
+    std::string columns = rows::OBJECT_COLUMNS;
+    if (!q.with_content) {
+        const auto at = columns.find("content");
+        columns.replace(at, 7, impl_->pg() ? "''::bytea AS content" : "x'' AS content");
+    }
+    std::string sql = "SELECT " + columns + " FROM objects WHERE workspace = $1";
+    std::vector<std::string> texts;  // bound in order after the workspace
+    int n = 1;
+    auto param = [&] { return "$" + std::to_string(++n); };
+    if (q.kind) {
+        sql += " AND kind = " + param();
+        texts.push_back(kind_text(*q.kind));
+    }
+    if (!q.changed_since.empty()) {
+        sql += " AND updated_at >= " + param();
+        texts.push_back(q.changed_since);
+    }
+    if (!q.after_kind.empty()) {
+        const std::string k = param(), k2 = param(), nm = param();
+        sql += " AND (kind > " + k + " OR (kind = " + k2 + " AND name > " + nm + "))";
+        texts.push_back(q.after_kind);
+        texts.push_back(q.after_kind);
+        texts.push_back(q.after_name);
+    }
+    if (q.after_revision > 0) sql += " AND revision > " + std::to_string(q.after_revision);
+    sql += " ORDER BY kind, name";
+    if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
+    bool ok = impl_->run(diags, "cannot list the objects of workspace " + workspace, [&](Session& s) {
+        Statement st(s);
+        st << sql, into(out), bind(workspace);
+        for (const auto& t : texts) st, bind(t);
+        st.execute();
+    });
+    if (!ok) out.clear();
+    return out;
+}
+
+std::int64_t Catalog::workspace_revision(const std::string& workspace, sdk::Diagnostics& diags) {
+    std::vector<Poco::Int64> found;
+    bool ok = impl_->run(diags, "cannot read the revision of workspace " + workspace, [&](Session& s) {
+        s << "SELECT revision FROM workspaces WHERE name = $1", into(found), bind(workspace), now;
+    });
+    if (!ok) return -1;
+    return found.empty() ? 0 : found.front();
 }
 
 std::vector<ObjectStamp> Catalog::list_stamps(const std::string& workspace, sdk::Diagnostics& diags) {
@@ -387,14 +441,14 @@ bool Catalog::create_task(Task& task, sdk::Diagnostics& diags) {
         const Task& t = task;
         inserted = affected((s << "INSERT INTO tasks (name, workspace, state, remarks, settings, config_path, package_path,"
                          " package_size, package_sha256, source_plugin, importer, created_by, created_at, started_at,"
-                         " finished_at, report, claimed_by, claimed_at)"
-                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+                         " finished_at, report, claimed_by, claimed_at, kind)"
+                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
                          " ON CONFLICT (name) DO NOTHING",
                     bind(t.name), bind(t.workspace), bind(t.state), bind(t.remarks), bind(t.settings),
                     bind(t.config_path), bind(t.package_path), bind(Poco::Int64(t.package_size)),
                     bind(t.package_sha256), bind(t.source_plugin), bind(t.importer), bind(t.created_by),
                     bind(t.created_at), bind(t.started_at), bind(t.finished_at), bind(t.report), bind(t.claimed_by),
-                    bind(t.claimed_at)));
+                    bind(t.claimed_at), bind(t.kind)));
     });
     if (!ok) return false;
     if (inserted == 0) {
@@ -511,14 +565,15 @@ bool Catalog::upsert_journal(JournalEntry& e, sdk::Diagnostics& diags) {
         diags, "cannot journal " + std::string(sdk::to_string(e.kind)) + " " + e.name + " of task " + e.task,
         [&](Session& s) {
             impl_->exec("INSERT INTO journal (task, kind, name, action, status, message, owner_before, owner_after,"
-                        " engine_instance, sha256, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                        " engine_instance, sha256, updated_at, changes)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                         " ON CONFLICT (task, kind, name) DO UPDATE SET action = excluded.action,"
                         " status = excluded.status, message = excluded.message,"
                         " owner_before = excluded.owner_before, owner_after = excluded.owner_after,"
                         " engine_instance = excluded.engine_instance, sha256 = excluded.sha256,"
-                        " updated_at = excluded.updated_at",
+                        " updated_at = excluded.updated_at, changes = excluded.changes",
                         {e.task, kind_text(e.kind), e.name, sdk::to_string(e.action), to_string(e.status), e.message,
-                         e.owner_before, e.owner_after, e.engine_instance, e.sha256, e.updated_at});
+                         e.owner_before, e.owner_after, e.engine_instance, e.sha256, e.updated_at, e.changes});
         });
 }
 

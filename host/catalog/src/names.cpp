@@ -28,9 +28,7 @@ std::optional<JournalStatus> journal_status_from_string(const std::string& s) {
 }
 
 std::optional<sdk::ObjectKind> object_kind_from_string(const std::string& s) {
-    using sdk::ObjectKind;
-    for (auto v : {ObjectKind::node, ObjectKind::resource, ObjectKind::table, ObjectKind::function,
-                   ObjectKind::datasource})
+    for (auto v : sdk::kAllObjectKinds)
         if (s == sdk::to_string(v)) return v;
     return std::nullopt;
 }

@@ -13,12 +13,13 @@
 namespace ferry::catalog::rows {
 
 inline constexpr const char* OBJECT_COLUMNS =
-    "kind, name, owner, resource_group, engine_instance, dry_run, version, sha256, content, attributes";
+    "kind, name, owner, resource_group, engine_instance, dry_run, version, sha256, content, document, path, revision";
 inline constexpr const char* TASK_COLUMNS =
     "name, workspace, state, remarks, settings, config_path, package_path, package_size, package_sha256, "
-    "source_plugin, importer, created_by, created_at, started_at, finished_at, report, claimed_by, claimed_at";
+    "source_plugin, importer, created_by, created_at, started_at, finished_at, report, claimed_by, claimed_at, kind";
 inline constexpr const char* JOURNAL_COLUMNS =
-    "task, kind, name, action, status, message, owner_before, owner_after, engine_instance, sha256, updated_at";
+    "task, kind, name, action, status, message, owner_before, owner_after, engine_instance, sha256, updated_at, "
+    "changes";
 
 // Walks the columns of one row in order.
 class Reader {
@@ -87,7 +88,7 @@ namespace Poco::Data {
 template <>
 class TypeHandler<ferry::sdk::ObjectRecord> {
   public:
-    static std::size_t size() { return 10; }
+    static std::size_t size() { return 12; }
     static void extract(std::size_t pos, ferry::sdk::ObjectRecord& o, const ferry::sdk::ObjectRecord&,
                         AbstractExtractor::Ptr ext) {
         ferry::catalog::rows::Reader r(pos, ext);
@@ -102,7 +103,9 @@ class TypeHandler<ferry::sdk::ObjectRecord> {
         r.int64(o.version);
         r.text(o.sha256);
         r.bytes(o.content);
-        r.text(o.attributes);
+        r.text(o.document);
+        r.text(o.path);
+        r.int64(o.revision);
     }
     static void prepare(std::size_t pos, const ferry::sdk::ObjectRecord& o, AbstractPreparator::Ptr prep) {
         ferry::catalog::rows::Preparer p(pos, prep);
@@ -115,14 +118,16 @@ class TypeHandler<ferry::sdk::ObjectRecord> {
         p.int64();
         p.text(o.sha256);
         p.bytes();
-        p.text(o.attributes);
+        p.text(o.document);
+        p.text(o.path);
+        p.int64();
     }
 };
 
 template <>
 class TypeHandler<ferry::catalog::Task> {
   public:
-    static std::size_t size() { return 18; }
+    static std::size_t size() { return 19; }
     static void extract(std::size_t pos, ferry::catalog::Task& t, const ferry::catalog::Task&,
                         AbstractExtractor::Ptr ext) {
         ferry::catalog::rows::Reader r(pos, ext);
@@ -131,7 +136,7 @@ class TypeHandler<ferry::catalog::Task> {
             r.text(*f);
         r.int64(t.package_size);
         for (std::string* f : {&t.package_sha256, &t.source_plugin, &t.importer, &t.created_by, &t.created_at,
-                               &t.started_at, &t.finished_at, &t.report, &t.claimed_by, &t.claimed_at})
+                               &t.started_at, &t.finished_at, &t.report, &t.claimed_by, &t.claimed_at, &t.kind})
             r.text(*f);
     }
     static void prepare(std::size_t pos, const ferry::catalog::Task& t, AbstractPreparator::Ptr prep) {
@@ -142,7 +147,7 @@ class TypeHandler<ferry::catalog::Task> {
         p.int64();
         for (const std::string* f : {&t.package_sha256, &t.source_plugin, &t.importer, &t.created_by,
                                      &t.created_at, &t.started_at, &t.finished_at, &t.report, &t.claimed_by,
-                                     &t.claimed_at})
+                                     &t.claimed_at, &t.kind})
             p.text(*f);
     }
 };
@@ -150,7 +155,7 @@ class TypeHandler<ferry::catalog::Task> {
 template <>
 class TypeHandler<ferry::catalog::JournalEntry> {
   public:
-    static std::size_t size() { return 11; }
+    static std::size_t size() { return 12; }
     static void extract(std::size_t pos, ferry::catalog::JournalEntry& j, const ferry::catalog::JournalEntry&,
                         AbstractExtractor::Ptr ext) {
         ferry::catalog::rows::Reader r(pos, ext);
@@ -160,7 +165,7 @@ class TypeHandler<ferry::catalog::JournalEntry> {
         r.parsed(j.action, ferry::catalog::action_from_string, "action");
         r.parsed(j.status, ferry::catalog::journal_status_from_string, "journal status");
         for (std::string* f : {&j.message, &j.owner_before, &j.owner_after, &j.engine_instance, &j.sha256,
-                               &j.updated_at})
+                               &j.updated_at, &j.changes})
             r.text(*f);
     }
     static void prepare(std::size_t pos, const ferry::catalog::JournalEntry& j, AbstractPreparator::Ptr prep) {
@@ -171,7 +176,7 @@ class TypeHandler<ferry::catalog::JournalEntry> {
         p.other();
         p.other();
         for (const std::string* f : {&j.message, &j.owner_before, &j.owner_after, &j.engine_instance, &j.sha256,
-                                     &j.updated_at})
+                                     &j.updated_at, &j.changes})
             p.text(*f);
     }
 };

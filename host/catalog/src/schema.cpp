@@ -97,6 +97,18 @@ const std::vector<Migration> kMigrations = {
          "ALTER TABLE workspace_locks ADD COLUMN renewed_at TEXT NOT NULL DEFAULT ''",
          "UPDATE workspace_locks SET renewed_at = since",
      }},
+    {4,
+     "objects are their FlowSpec: objects.document (was attributes), objects.path, a workspace-wide "
+     "revision for incremental exports, the mapping changes of each journal entry, export tasks",
+     {
+         "ALTER TABLE objects RENAME COLUMN attributes TO document",
+         "ALTER TABLE objects ADD COLUMN path TEXT NOT NULL DEFAULT ''",
+         "ALTER TABLE objects ADD COLUMN revision {INT} NOT NULL DEFAULT 0",
+         "CREATE INDEX objects_by_revision ON objects (workspace, revision)",
+         "ALTER TABLE workspaces ADD COLUMN revision {INT} NOT NULL DEFAULT 0",
+         "ALTER TABLE journal ADD COLUMN changes TEXT NOT NULL DEFAULT ''",
+         "ALTER TABLE tasks ADD COLUMN kind TEXT NOT NULL DEFAULT 'import'",
+     }},
 };
 
 std::string for_backend(std::string sql, Backend b) {

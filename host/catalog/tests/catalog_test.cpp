@@ -156,7 +156,8 @@ ObjectRecord node(const std::string& name, std::string content) {
     r.engine_instance = "mc_prod";
     r.dry_run = true;
     r.content = std::move(content);
-    r.attributes = R"({"schedule":"0 0 * * *"})";
+    r.document = R"({"schedule":"0 0 * * *"})";
+    r.path = "业务流程/sales/MaxCompute/数据开发";
     r.sha256 = "ab12";
     return r;
 }
@@ -228,7 +229,9 @@ TYPED_TEST(CatalogTest, PutBumpsTheVersionAndFindReadsEveryField) {
     EXPECT_EQ(found->engine_instance, "mc_prod");
     EXPECT_FALSE(found->dry_run);
     EXPECT_EQ(found->content, "SELECT 2;");
-    EXPECT_EQ(found->attributes, R"({"schedule":"0 0 * * *"})");
+    EXPECT_EQ(found->document, R"({"schedule":"0 0 * * *"})");
+    EXPECT_EQ(found->path, "业务流程/sales/MaxCompute/数据开发");
+    EXPECT_EQ(found->revision, 3);  // the workspace's change counter, after three writes
     EXPECT_EQ(found->sha256, "ab12");
     EXPECT_EQ(found->version, 3);
 

@@ -78,14 +78,31 @@ bool load_and_check(App& app, const PackageArgs& a, PackageModel& model, sdk::Di
     return read_ok;
 }
 
+// "5 nodes (12 inner), 1 workflow, 2 resources, ..." with the kinds the package holds.
+std::string object_summary(const PackageModel& m) {
+    std::size_t nodes = 0, inner = 0;
+    for (const auto& n : m.nodes) (n.inner ? inner : nodes) += 1;
+    std::string out = std::to_string(nodes) + " nodes" + (inner ? " (" + std::to_string(inner) + " inner)" : "");
+    auto add = [&](std::size_t n, const char* one, const char* many, bool always) {
+        if (n || always) out += ", " + std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    add(m.workflows.size(), "workflow", "workflows", false);
+    add(m.resources.size(), "resource", "resources", true);
+    add(m.tables.size(), "table", "tables", true);
+    add(m.functions.size(), "function", "functions", true);
+    add(m.datasources.size(), "data source", "data sources", true);
+    add(m.components.size(), "component", "components", false);
+    add(m.quality_rules.size(), "quality rule", "quality rules", false);
+    add(m.services.size(), "data service", "data services", false);
+    return out;
+}
+
 void print_package_header(const PackageModel& m) {
     std::cout << "Package  " << m.info.location << "\n"
               << "Format   " << (m.info.format.empty() ? "-" : m.info.format) << "    Size " << format_size(m.info.size)
               << " (" << m.info.size << " bytes)    Entries " << m.info.entries << "\n"
               << "SHA-256  " << (m.info.sha256.empty() ? "-" : m.info.sha256) << "\n"
-              << "Objects  " << m.nodes.size() << " nodes, " << m.resources.size() << " resources, "
-              << m.tables.size() << " tables, " << m.functions.size() << " functions, " << m.datasources.size()
-              << " data sources\n";
+              << "Objects  " << object_summary(m) << "\n";
 }
 
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
@@ -98,6 +115,18 @@ std::vector<std::string> dependency_targets(const Node& n) {
     std::vector<std::string> out;
     for (const auto& d : n.depends) out.push_back(d.target);
     return out;
+}
+
+using Row = std::vector<std::string>;
+
+// One titled table of `preview`, left out when there is nothing of that kind.
+template <class T, class ToRow>
+void section(const char* title, const std::vector<T>& items, std::vector<std::string> headers, ToRow to_row) {
+    if (items.empty()) return;
+    std::cout << "\n" << title << " (" << items.size() << ")\n";
+    TextTable t(std::move(headers));
+    for (const auto& item : items) t.add(to_row(item));
+    t.print(std::cout);
 }
 
 }  // namespace
@@ -168,41 +197,37 @@ int cmd_preview(App& app, const Args& args) {
     print_diagnostics(std::cerr, diags);
     print_package_header(model);
     auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
-    if (!model.nodes.empty()) {
-        std::cout << "\nNodes (" << model.nodes.size() << ")\n";
+    std::size_t top_nodes = 0;
+    for (const auto& n : model.nodes) top_nodes += !n.inner;
+    if (top_nodes > 0) {
+        std::cout << "\nNodes (" << top_nodes << ")\n";
         TextTable t({"NAME", "WORKFLOW", "COMMAND", "ENGINE", "DATASOURCE", "OWNER", "RESOURCE GROUP", "CRON",
-                     "DRY-RUN", "DEPENDS ON"});
+                     "DRY-RUN", "INNER", "DEPENDS ON"});
         for (const auto& n : model.nodes)
-            t.add({n.name, dash(n.workflow), dash(n.command), app.engine_of(n), dash(n.datasource_name),
-                   dash(n.owner), dash(n.resource_group), dash(n.cron), n.dry_run() ? "yes" : "no",
-                   dash(join(dependency_targets(n)))});
+            if (!n.inner)
+                t.add({n.name, dash(n.workflow), dash(n.command), app.engine_of(n), dash(n.datasource_name),
+                       dash(n.owner), dash(n.resource_group), dash(n.cron), n.dry_run() ? "yes" : "no",
+                       n.inner_count ? std::to_string(n.inner_count) : "-", dash(join(dependency_targets(n)))});
         t.print(std::cout);
     }
-    if (!model.resources.empty()) {
-        std::cout << "\nResources (" << model.resources.size() << ")\n";
-        TextTable t({"NAME", "TYPE", "SIZE"});
-        for (const auto& r : model.resources)
-            t.add({r.name, dash(r.type), r.content.present ? format_size(r.content.size) : "-"});
-        t.print(std::cout);
-    }
-    if (!model.tables.empty()) {
-        std::cout << "\nTables (" << model.tables.size() << ")\n";
-        TextTable t({"NAME", "ENGINE", "PROJECT"});
-        for (const auto& tb : model.tables) t.add({tb.name, dash(tb.engine_type), dash(tb.project)});
-        t.print(std::cout);
-    }
-    if (!model.functions.empty()) {
-        std::cout << "\nFunctions (" << model.functions.size() << ")\n";
-        TextTable t({"NAME", "CLASS", "RESOURCES"});
-        for (const auto& f : model.functions) t.add({f.name, dash(f.class_name), dash(join(f.resources))});
-        t.print(std::cout);
-    }
-    if (!model.datasources.empty()) {
-        std::cout << "\nData sources (" << model.datasources.size() << ")\n";
-        TextTable t({"NAME", "TYPE", "ENVIRONMENT"});
-        for (const auto& d : model.datasources) t.add({d.name, dash(d.type), dash(d.environment)});
-        t.print(std::cout);
-    }
+    section("Workflows", model.workflows, {"NAME", "OWNER", "TRIGGER", "CRON", "PARAMETERS", "NODES"}, [&](const Workflow& w) {
+        return Row{w.name, dash(w.owner), dash(w.trigger_type), dash(w.cron), dash(join(w.parameters)),
+                   std::to_string(w.node_count)};
+    });
+    section("Resources", model.resources, {"NAME", "TYPE", "SIZE"}, [&](const Resource& r) {
+        return Row{r.name, dash(r.type), r.content.present ? format_size(r.content.size) : "-"};
+    });
+    section("Tables", model.tables, {"NAME", "ENGINE", "PROJECT"},
+            [&](const Table& t) { return Row{t.name, dash(t.engine_type), dash(t.project)}; });
+    section("Functions", model.functions, {"NAME", "CLASS", "RESOURCES"},
+            [&](const Function& f) { return Row{f.name, dash(f.class_name), dash(join(f.resources))}; });
+    section("Data sources", model.datasources, {"NAME", "TYPE", "ENVIRONMENT"},
+            [&](const DataSource& d) { return Row{d.name, dash(d.type), dash(d.environment)}; });
+    section("Components", model.components, {"NAME", "COMMAND", "OWNER"},
+            [&](const Component& c) { return Row{c.name, dash(c.command), dash(c.owner)}; });
+    section("Quality rules", model.quality_rules, {"NAME", "TABLE", "SCHEDULER NODE"},
+            [&](const QualityRule& q) { return Row{q.name, dash(q.table), dash(q.scheduler_node)}; });
+    section("Data services", model.services, {"NAME"}, [&](const Service& v) { return Row{v.name}; });
     return rc;
 }
 

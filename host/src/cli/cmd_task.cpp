@@ -14,6 +14,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/plan_json.hpp"
 #include "cli/progress.hpp"
 #include "ferry/catalog/catalog.hpp"
 #include "task/importer.hpp"
@@ -33,33 +34,6 @@ namespace state = catalog::task_state;
 
 std::unique_ptr<catalog::Catalog> open_catalog(const std::string& uri, sdk::Diagnostics& diags) {
     return catalog::Catalog::open(uri, diags);
-}
-
-json plan_json(const TaskConfig& task, const Plan& plan) {
-    json objects = json::array();
-    for (const auto& o : plan.objects) {
-        json notes = json::array();
-        for (const auto& n : o.notes) notes.push_back(n.summary);
-        objects.push_back({{"kind", sdk::to_string(o.kind)},
-                           {"name", o.name},
-                           {"action", sdk::to_string(o.action)},
-                           {"reason", o.reason},
-                           {"engine_instance", o.record.engine_instance},
-                           {"owner_before", o.owner_before},
-                           {"owner_after", o.record.owner},
-                           {"resource_group", o.record.resource_group},
-                           {"dry_run", o.record.dry_run},
-                           {"commit_to_engine", o.commit_to_engine},
-                           {"statements", o.statements},
-                           {"notes", notes}});
-    }
-    json summary = json::object();
-    for (auto a : {sdk::Action::create, sdk::Action::update, sdk::Action::unchanged, sdk::Action::conflict,
-                   sdk::Action::fail})
-        summary[sdk::to_string(a)] = plan.count(a);
-    return {{"task", task.name},       {"workspace", task.workspace},
-            {"blocked", plan.blocked()}, {"summary", summary},
-            {"objects", objects},       {"diagnostics", diagnostics_json(plan.diagnostics)}};
 }
 
 std::string plan_summary_line(const Plan& plan) {
@@ -238,7 +212,7 @@ int cmd_tasks(App& app, const Args& args) {
     po::options_description opts("ferry tasks [--json] [--catalog URI]");
     opts.add_options()("json", "print one JSON document")("catalog", po::value<std::string>(), kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse_command(args, opts, {}, vm, "Lists import tasks with their state."); rc >= 0) return rc;
+    if (int rc = parse_command(args, opts, {}, vm, "Lists import and export tasks with their state."); rc >= 0) return rc;
     const bool as_json = vm.count("json") != 0;
     sdk::Diagnostics diags;
     auto cat = open_catalog(choose_catalog(option(vm, "catalog"), ""), diags);
@@ -248,19 +222,20 @@ int cmd_tasks(App& app, const Args& args) {
     if (as_json) {
         json arr = json::array();
         for (const auto& t : tasks)
-            arr.push_back({{"name", t.name},         {"workspace", t.workspace},     {"state", t.state},
+            arr.push_back({{"name", t.name},         {"kind", t.kind.empty() ? "import" : t.kind},
+                           {"workspace", t.workspace},     {"state", t.state},
                            {"package", t.package_path}, {"creator", t.created_by},   {"created_at", t.created_at},
                            {"started_at", t.started_at}, {"finished_at", t.finished_at}, {"remarks", t.remarks}});
         std::cout << json{{"tasks", arr}}.dump(2) << "\n";
         return kExitOk;
     }
     if (tasks.empty()) {
-        std::cout << "No import tasks in " << cat->display_uri() << ".\n";
+        std::cout << "No tasks in " << cat->display_uri() << ".\n";
         return kExitOk;
     }
-    TextTable t({"NAME", "STATE", "WORKSPACE", "PACKAGE", "CREATOR", "CREATED", "FINISHED"});
+    TextTable t({"NAME", "KIND", "STATE", "WORKSPACE", "PACKAGE", "CREATOR", "CREATED", "FINISHED"});
     for (const auto& row : tasks)
-        t.add({row.name, row.state, row.workspace, row.package_path.empty() ? "-" : row.package_path,
+        t.add({row.name, row.kind.empty() ? "import" : row.kind, row.state, row.workspace, row.package_path.empty() ? "-" : row.package_path,
                row.created_by.empty() ? "-" : row.created_by, row.created_at,
                row.finished_at.empty() ? "-" : row.finished_at});
     t.print(std::cout);
@@ -294,7 +269,8 @@ int cmd_task(App& app, const Args& args) {
     auto row = require_task(*cat, first, diags);
     if (!row) return fail_with(diags, false);
     if (action == "show") {
-        std::cout << "Task " << row->name << "\n  state      " << row->state << "\n  workspace  " << row->workspace
+        std::cout << "Task " << row->name << "\n  kind       " << (row->kind.empty() ? "import" : row->kind)
+                  << "\n  state      " << row->state << "\n  workspace  " << row->workspace
                   << "\n  remarks    " << row->remarks << "\n  package    " << row->package_path << "\n  sha256     "
                   << row->package_sha256 << "\n  created    " << row->created_at << " by " << row->created_by
                   << "\n  started    " << row->started_at << "\n  finished   " << row->finished_at << "\n  config     "
@@ -378,7 +354,8 @@ int cmd_objects(App& app, const Args& args) {
     if (vm.count("kind")) {
         kind = catalog::object_kind_from_string(option(vm, "kind"));
         if (!kind) {
-            std::cerr << "error[FERRY-USAGE]: --kind must be node, resource, table, function or datasource\n";
+            std::cerr << "error[FERRY-USAGE]: --kind must be one of node, workflow, resource, table, function, "
+                         "datasource, component, quality, service\n";
             return kExitUsage;
         }
     }
@@ -407,16 +384,21 @@ int cmd_objects(App& app, const Args& args) {
 }
 
 int cmd_show(App& app, const Args& args) {
-    po::options_description opts("ferry show KIND NAME --workspace NAME [--catalog URI]");
+    po::options_description opts("ferry show KIND NAME --workspace NAME [--content] [--catalog URI]");
     opts.add_options()("workspace", po::value<std::string>(), "the destination workspace")(
+        "content", "print only the object's content: a node's or component's code")(
         "catalog", po::value<std::string>(), kCatalogHelp);
     po::variables_map vm;
-    if (int rc = parse_command(args, opts, {"kind", "name"}, vm, "Prints a node's code, a table's DDL, a function's definition.");
+    if (int rc = parse_command(args, opts, {"kind", "name"}, vm,
+                               "Prints an object as the workspace holds it: its FlowSpec document (a data source's\n"
+                               "connection settings left out), then its content (code; a resource's size).");
         rc >= 0)
         return rc;
     const auto kind = catalog::object_kind_from_string(option(vm, "kind"));
     if (!kind || !vm.count("workspace")) {
-        std::cerr << "error[FERRY-USAGE]: usage: ferry show node|resource|table|function|datasource NAME --workspace W\n";
+        std::string kinds;
+        for (auto k : sdk::kAllObjectKinds) kinds += (kinds.empty() ? "" : "|") + std::string(sdk::to_string(k));
+        std::cerr << "error[FERRY-USAGE]: usage: ferry show " << kinds << " NAME --workspace W\n";
         return kExitUsage;
     }
     sdk::Diagnostics diags;
@@ -431,24 +413,28 @@ int cmd_show(App& app, const Args& args) {
                         "list them with `ferry objects --workspace " + option(vm, "workspace") + "`", option(vm, "name"));
         return fail_with(diags, false);
     }
-    if (*kind == sdk::ObjectKind::datasource) {
-        // Connection settings hold secrets: only their shape is shown.
-        std::cout << o->attributes << "\n(connection settings are stored but never printed)\n";
+    const bool has_code = *kind == sdk::ObjectKind::node || *kind == sdk::ObjectKind::component;
+    if (vm.count("content")) {
+        if (has_code) std::cout << printable(o->content, true);
         return kExitOk;
     }
+    json doc = json::parse(o->document, nullptr, false);
+    if (*kind == sdk::ObjectKind::datasource && doc.is_object()) {
+        // Connection settings hold secrets: never printed.
+        for (auto& ds : doc["spec"]["datasources"])
+            if (ds.is_object() && ds.contains("config")) ds["config"] = "(connection settings are stored but never printed)";
+    }
+    std::cout << "-- " << sdk::to_string(o->kind) << " " << printable(o->name) << ", version " << o->version
+              << ", revision " << o->revision << (o->engine_instance.empty() ? "" : ", engine " + printable(o->engine_instance))
+              << (o->path.empty() ? "" : ", folder " + printable(o->path)) << "\n";
+    std::cout << (doc.is_object() ? doc.dump(2, ' ', false, json::error_handler_t::replace)
+                                  : "(stored by an older ferry: no FlowSpec document)")
+              << "\n";
     if (*kind == sdk::ObjectKind::resource) {
-        std::cout << "-- resource " << o->name << ", " << o->content.size() << " bytes, version " << o->version << "\n";
-        std::cout << o->attributes << "\n";
-        return kExitOk;
-    }
-    std::cout << o->content;
-    if (!o->content.empty() && o->content.back() != '\n') std::cout << "\n";
-    if (*kind != sdk::ObjectKind::node) {
-        const json attrs = json::parse(o->attributes, nullptr, false);
-        if (attrs.is_object() && attrs.contains("statements") && !attrs["statements"].empty()) {
-            std::cout << "-- as rendered for " << o->engine_instance << ":\n";
-            for (const auto& s : attrs["statements"]) std::cout << s.get<std::string>() << "\n";
-        }
+        std::cout << "-- content: " << o->content.size() << " bytes\n";
+    } else if (has_code && !o->content.empty()) {
+        std::cout << "-- content (" << o->content.size() << " bytes)\n" << printable(o->content, true);
+        if (o->content.back() != '\n') std::cout << "\n";
     }
     return kExitOk;
 }

@@ -25,5 +25,6 @@ int cmd_serve(App& app, const Args& args);
 int cmd_queue(App& app, const Args& args);
 int cmd_worker(App& app, const Args& args);
 int cmd_unlock(App& app, const Args& args);
+int cmd_export(App& app, const Args& args);
 
 }  // namespace ferry::host

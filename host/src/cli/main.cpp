@@ -36,6 +36,7 @@ const std::map<std::string, Command>& commands() {
         {"queue", {cmd_queue, "store a task as QUEUED for a `ferry worker`"}},
         {"worker", {cmd_worker, "claim queued tasks from the catalog and import them"}},
         {"unlock", {cmd_unlock, "break a workspace's import lock by hand"}},
+        {"export", {cmd_export, "write a workspace's objects as a SPEC package (zip or folder)"}},
     };
     return table;
 }

@@ -4,8 +4,8 @@
 
 namespace ferry::host {
 
-DocumentPipeline::DocumentPipeline(int max_depth, std::size_t max_queued_bytes, Merge merge)
-    : max_depth_(max_depth), max_queued_bytes_(max_queued_bytes), merge_(std::move(merge)) {
+DocumentPipeline::DocumentPipeline(ParseOptions options, std::size_t max_queued_bytes, Merge merge)
+    : options_(options), max_queued_bytes_(max_queued_bytes), merge_(std::move(merge)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -27,7 +27,7 @@ void DocumentPipeline::run() {
         lock.unlock();
         // The job's fields belong to this thread until `done` is set under the lock.
         try {
-            job->ok = parse_flowspec(job->text, job->path, job->hints, max_depth_, job->doc, job->diags);
+            job->ok = parse_flowspec(job->text, job->path, job->hints, options_, job->doc, job->diags);
         } catch (const std::exception& e) {
             // Nothing may escape a thread; a document the reader could not take is an invalid one.
             job->ok = false;

@@ -37,7 +37,7 @@ class DocumentPipeline {
     };
     using Merge = std::function<void(Job&)>;
 
-    DocumentPipeline(int max_depth, std::size_t max_queued_bytes, Merge merge);
+    DocumentPipeline(ParseOptions options, std::size_t max_queued_bytes, Merge merge);
     ~DocumentPipeline();  // stops the thread; jobs not yet merged are dropped
     DocumentPipeline(const DocumentPipeline&) = delete;
     DocumentPipeline& operator=(const DocumentPipeline&) = delete;
@@ -51,7 +51,7 @@ class DocumentPipeline {
     void run();
     void merge_finished(std::unique_lock<std::mutex>& lock, bool wait_all);
 
-    const int max_depth_;
+    const ParseOptions options_;
     const std::size_t max_queued_bytes_;
     Merge merge_;
     std::mutex mutex_;

@@ -1,9 +1,13 @@
-// The objects a package holds, as read from its FlowSpec documents and layout. Large bytes (code
-// files, resource files) are not held here: a ContentRef says where they are (inline text for
-// code written inside JSON, else a package entry that may have been spooled to a private file).
+// The objects a package holds. Each object is its own FlowSpec document (`document`): the whole
+// of what the package wrote for it, references resolved in place, in canonical JSON (see
+// flowspec_parser.hpp). The typed fields beside it are views of that document that check, preview
+// and plan read; they are never written back. Large bytes (code files, resource files, documents
+// during an import) are not held here: a ContentRef says where they are (inline text, or a copy in
+// the reader's private spool file).
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -11,7 +15,7 @@ namespace ferry::host {
 
 struct ContentRef {
     bool present = false;       // false: no code (e.g. a VIRTUAL node) or a missing file
-    std::string inline_text;    // code written inside the FlowSpec document
+    std::string inline_text;    // text held here (code written inside the FlowSpec document, ...)
     bool is_inline = false;
     std::string entry_path;     // package entry holding the bytes, when not inline
     std::string spool_path;     // the private spool file holding a copy, when the reader kept content
@@ -19,22 +23,33 @@ struct ContentRef {
     std::uint64_t size = 0;
 };
 
+inline constexpr std::size_t kNoContainer = std::numeric_limits<std::size_t>::max();
+
 struct Dependency {
     std::string target;  // a node id, a node output, or a root output like "dw_scheduler_pre_root"
     std::string type;    // Normal, CrossCycleDependsOnSelf, ...
 };
 
-struct Node {
+// What every object read from a package has.
+struct PackageObject {
     std::string id;
     std::string name;
+    std::string owner;
+    std::string source_path;  // the package entry it was read from
+    std::string folder;       // its place in the package layout below DataStudio/ ("业务流程/sales/MaxCompute/数据开发")
+    std::string doc_kind;     // the FlowSpec kind of the document it came from (CycleWorkflow, ManualNode...)
+    ContentRef document;      // its canonical FlowSpec document (kept when the reader keeps content)
+};
+
+struct Node : PackageObject {
     std::string workflow;
     std::string command;          // script.runtime.command
+    std::string command_type_id;  // script.runtime.commandTypeId, when given
     std::string engine_label;     // script.runtime.engine, as written
     std::string language;
     std::string script_path;
     std::string datasource_name;  // the source engine instance
     std::string datasource_type;
-    std::string owner;
     std::string description;
     std::string resource_group;
     std::string resource_group_id;
@@ -53,60 +68,77 @@ struct Node {
     std::vector<std::string> inputs;   // input node outputs and tables
     std::vector<std::string> outputs;  // output node outputs and tables
     std::vector<Dependency> depends;
-    std::vector<std::string> parameters;
+    std::vector<std::string> parameters;  // "name=value" (or the name alone when it has no value)
     ContentRef code;
-    std::string source_path;      // the package entry the node was read from
+    // An inner node lives inside its container's document (a do-while, for-each, combined or
+    // sub-flow node, or a workflow): it is not an object of its own. `pointer` is where it sits in
+    // that document (a JSON pointer), `container` the container's index in PackageModel::nodes or
+    // ::workflows (`in_workflow` says which).
+    bool inner = false;
+    bool in_workflow = false;
+    std::size_t container = kNoContainer;
+    std::string pointer;
+    std::size_t inner_count = 0;  // nodes inside this one (all levels)
 
     bool dry_run() const { return recurrence == "Skip" || recurrence == "SKIP"; }
 };
 
-struct Resource {
-    std::string id;
-    std::string name;
+// FlowSpec `spec.workflows[]`: a workflow with its own trigger, parameters, strategy and inner nodes.
+struct Workflow : PackageObject {
+    std::string trigger_type;
+    std::string cron;
+    std::vector<std::string> parameters;
+    std::vector<Dependency> depends;  // the workflow's own dependencies (the document's flow)
+    std::size_t node_count = 0;
+};
+
+struct Resource : PackageObject {
     std::string type;             // python | jar | archive | file (or ODPS_* as written)
     std::string datasource_name;
     std::string datasource_type;
     std::string resource_group;
-    std::string owner;
     std::string file_path;        // where the file lived in the source (storage path)
     ContentRef content;
-    std::string source_path;
 };
 
-struct Table {
-    std::string id;
-    std::string name;
+struct Table : PackageObject {
     std::string guid;
     std::string engine_type;      // calcEngine.type, e.g. MaxCompute
-    std::string project;          // calcEngine.project: the source engine instance
+    std::string project;          // calcEngine.project (or .database): the source project
     std::string schema;
     std::string ddl;
-    std::string owner;
-    std::string source_path;
 };
 
-struct Function {
-    std::string id;
-    std::string name;
+struct Function : PackageObject {
     std::string type;
     std::string class_name;
     std::string datasource_name;
     std::string datasource_type;
     std::vector<std::string> resources;  // resource names
     std::string embedded_code;
-    std::string owner;
-    std::string source_path;
 };
 
-struct DataSource {
-    std::string id;
-    std::string name;
+struct DataSource : PackageObject {
     std::string type;
     std::string sub_type;
     std::string environment;      // PRD | DEV, from the layout
     std::string config;           // may hold secrets: never printed
-    std::string source_path;
 };
+
+// FlowSpec `spec.components[]`: a SQL component with its inputs and outputs.
+struct Component : PackageObject {
+    std::string command;
+    ContentRef code;
+};
+
+// FlowSpec `spec.dqcRules[]`: a data-quality rule on a table, attached to a scheduler node.
+struct QualityRule : PackageObject {
+    std::string table;
+    std::string scheduler_node;   // the node (id or output) the rule runs with
+};
+
+// A DataService document: carried whole.
+struct Service : PackageObject {};
 
 struct PackageInfo {
     std::string location;         // path or address as shown to users
@@ -120,15 +152,22 @@ struct PackageInfo {
 
 struct PackageModel {
     PackageInfo info;
-    std::vector<Node> nodes;
+    std::vector<Node> nodes;          // objects (inner == false) and the inner nodes of containers
+    std::vector<Workflow> workflows;  // FlowSpec 1.2 workflows (objects)
     std::vector<Resource> resources;
     std::vector<Table> tables;
     std::vector<Function> functions;
     std::vector<DataSource> datasources;
-    std::vector<std::string> workflows;
+    std::vector<Component> components;
+    std::vector<QualityRule> quality_rules;
+    std::vector<Service> services;
+    std::vector<std::string> workflow_names;  // every workflow a node belongs to, by name, in order
 
     std::size_t object_count() const {
-        return nodes.size() + resources.size() + tables.size() + functions.size() + datasources.size();
+        std::size_t top_nodes = 0;
+        for (const auto& n : nodes) top_nodes += !n.inner;
+        return top_nodes + workflows.size() + resources.size() + tables.size() + functions.size() + datasources.size() +
+               components.size() + quality_rules.size() + services.size();
     }
 };
 

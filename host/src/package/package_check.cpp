@@ -4,9 +4,12 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <type_traits>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "ferry/engine/ddl_guard.hpp"
+#include "package/command_types.hpp"
 #include "package/object_names.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "task/engine_routing.hpp"
@@ -14,13 +17,6 @@
 namespace ferry::host {
 
 namespace {
-
-const std::set<std::string> kGeneral = {
-    "SHELL",       "DIDE_SHELL",       "PYTHON",          "VIRTUAL",          "VIRTUAL_WORKFLOW",
-    "COMBINED_NODE", "PARAM_HUB",      "FTP_CHECK",       "SSH",              "CHECK",
-    "OSS_INSPECT", "CONTROLLER_BRANCH", "CONTROLLER_JOIN", "CONTROLLER_CYCLE", "CONTROLLER_CYCLE_START",
-    "CONTROLLER_CYCLE_END", "CONTROLLER_TRAVERSE", "CONTROLLER_TRAVERSE_START", "CONTROLLER_TRAVERSE_END",
-    "CONTROLLER_ASSIGNMENT", "DI", "DATAX", "DATAX2"};
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -35,11 +31,14 @@ void check_name(const char* kind, const std::string& name, const std::string& wh
                 where);
 }
 
-// Table and function names are case-insensitive on the engines; nodes and resources are not.
+// Table and function names are case-insensitive on the engines; nodes and resources are not. Only
+// objects: the inner nodes of a container are checked with their siblings (check_inner_names).
 template <typename T>
 void check_kind(const char* kind, const std::vector<T>& items, bool case_insensitive, sdk::Diagnostics& diags) {
     std::map<std::string, std::string> seen;  // name -> first place
     for (const auto& item : items) {
+        if constexpr (std::is_same_v<T, Node>)
+            if (item.inner) continue;
         check_name(kind, item.name, item.source_path, diags);
         const std::string key = case_insensitive ? lower(item.name) : item.name;
         auto [it, inserted] = seen.emplace(key, item.source_path);
@@ -49,6 +48,40 @@ void check_kind(const char* kind, const std::vector<T>& items, bool case_insensi
                         "object names must be unique per kind in a workspace; rename one in the source",
                         item.source_path);
     }
+}
+
+// Inner nodes: valid names, unique among the nodes of the same container.
+void check_inner_names(const PackageModel& model, sdk::Diagnostics& diags) {
+    std::map<std::pair<std::pair<bool, std::size_t>, std::string>, std::string> seen;
+    for (const auto& n : model.nodes) {
+        if (!n.inner) continue;
+        check_name("node", n.name, n.source_path, diags);
+        const std::string container =
+            n.in_workflow ? "workflow '" + model.workflows[n.container].name + "'" : "node '" + model.nodes[n.container].name + "'";
+        auto [it, inserted] = seen.emplace(std::make_pair(std::make_pair(n.in_workflow, n.container), n.name), n.pointer);
+        if (!inserted && !n.name.empty())
+            diags.error("FERRY-PKG-DUPLICATE-NAME",
+                        "two nodes inside " + container + " are named '" + n.name + "' (at " + it->second + " and " +
+                            n.pointer + ")",
+                        "names of the nodes inside one container are unique; rename one in the source", n.source_path);
+    }
+}
+
+// A node id names one node: a dependency on it must not attach to another document's node.
+void check_ids(const PackageModel& model, sdk::Diagnostics& diags) {
+    std::unordered_map<std::string, const std::string*> seen;  // id -> document
+    auto note = [&](const std::string& id, const std::string& what, const std::string& doc) {
+        if (id.empty()) return;
+        auto [it, inserted] = seen.emplace(id, &doc);
+        if (inserted) return;
+        diags.error("FERRY-PKG-DUPLICATE-ID",
+                    what + " id '" + id + "' is used twice: in " + *it->second + (*it->second == doc ? "" : " and in " + doc),
+                    "ids name one node or workflow across the whole package (dependencies follow them); export the "
+                    "package again, or give one of them another id",
+                    doc);
+    };
+    for (const auto& n : model.nodes) note(n.id, "node", n.source_path);
+    for (const auto& w : model.workflows) note(w.id, "workflow", w.source_path);
 }
 
 bool is_root_output(const std::string& target) {
@@ -108,20 +141,31 @@ std::string product_table_dialect(const Table& t) {
 
 }  // namespace
 
-bool is_general_command(const std::string& command) { return kGeneral.count(command) != 0; }
+bool is_general_command(const std::string& command) {
+    const CommandType* t = find_command_type(command);
+    return t && t->route == kGeneralRoute;
+}
 
 void check_package(const PackageModel& model, const std::function<bool(const std::string&)>& command_known,
                    sdk::Diagnostics& diags, const TableDialect& table_dialect) {
     if (model.object_count() == 0) {
-        diags.error("FERRY-PKG-EMPTY", "the package holds no objects (no nodes, resources, tables, functions or data sources)",
+        diags.error("FERRY-PKG-EMPTY",
+                    "the package holds no objects (no nodes, workflows, resources, tables, functions, data sources, "
+                    "components, quality rules or data services)",
                     "check that you exported the right workspace or folder", model.info.location);
         return;
     }
     check_kind("node", model.nodes, false, diags);
+    check_kind("workflow", model.workflows, false, diags);
     check_kind("resource", model.resources, false, diags);
     check_kind("table", model.tables, true, diags);
     check_kind("function", model.functions, true, diags);
     check_kind("data source", model.datasources, false, diags);
+    check_kind("component", model.components, false, diags);
+    check_kind("quality rule", model.quality_rules, false, diags);
+    check_kind("data service", model.services, false, diags);
+    check_inner_names(model, diags);
+    check_ids(model, diags);
     for (const auto& t : model.tables) check_table_ddl(t, table_dialect ? table_dialect(t) : product_table_dialect(t), diags);
 
     std::unordered_set<std::string> producible;
@@ -129,6 +173,8 @@ void check_package(const PackageModel& model, const std::function<bool(const std
         if (!n.id.empty()) producible.insert(n.id);
         for (const auto& o : n.outputs) producible.insert(o);
     }
+    for (const auto& w : model.workflows)
+        if (!w.id.empty()) producible.insert(w.id);
     for (const auto& n : model.nodes) {
         for (const auto& d : n.depends) {
             if (producible.count(d.target) || is_root_output(d.target)) continue;

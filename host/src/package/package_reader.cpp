@@ -74,8 +74,26 @@ DocumentPlace place_of(const std::string& path) {
     for (std::size_t i = 0; i < parts.size(); ++i) {
         // DataStudio/<root>/<workflow>/<engine>/<label>/<node>/<file>
         if (parts[i] == "DataStudio" && i + 3 < parts.size()) place.hints.workflow = parts[i + 2];
-        // DataSource/<type>/<subType>/<ENV>/<name>/<name>.json
-        if (parts[i] == "DataSource" && i + 3 < parts.size()) place.hints.environment = parts[i + 3];
+        // The object's folder: below DataStudio/, without the file and without a folder of the
+        // object's own (<node>/<node>.schedule.json), so an export can lay it out again.
+        if (parts[i] == "DataStudio" && i + 1 < parts.size()) {
+            std::size_t end = parts.size() - 1;  // drop the file
+            std::string stem = parts.back();
+            for (const char* ext : {".schedule.json", ".flow", ".json"})
+                if (ends_with(stem, ext)) {
+                    stem.resize(stem.size() - std::string(ext).size());
+                    break;
+                }
+            if (end > i + 1 && parts[end - 1] == stem) --end;
+            std::string folder;
+            for (std::size_t k = i + 1; k < end; ++k) folder += (folder.empty() ? "" : "/") + parts[k];
+            place.hints.folder = folder;
+        }
+        // DataSource/<type>/<subType>/<ENV>/<name>/<name>.json: its folder is <type>/<subType>/<ENV>.
+        if (parts[i] == "DataSource" && i + 3 < parts.size()) {
+            place.hints.environment = parts[i + 3];
+            place.hints.folder = parts[i + 1] + "/" + parts[i + 2] + "/" + parts[i + 3];
+        }
     }
     return place;
 }
@@ -130,7 +148,9 @@ class Collector {
             f.size = text.size();
             sdk::Diagnostics probe;
             ParsedDocument ignored;
-            if (!parse_flowspec(text, path, {}, options_.limits.max_json_depth, ignored, probe) &&
+            ParseOptions probe_options;
+            probe_options.max_depth = options_.limits.max_json_depth;
+            if (!parse_flowspec(text, path, {}, probe_options, ignored, probe) &&
                 !probe.items().empty() && probe.items().front().code.rfind("FERRY-PKG-JSON", 0) == 0) {
                 f.json_problem = probe.items().front().summary;
                 f.json_diag = probe.items().front();
@@ -166,9 +186,14 @@ class Collector {
     void read_document(std::string text, const std::string& path) {
         DocumentPlace place = place_of(path);
         if (ends_with(path, ".flow")) layout_flow_ = true;
-        if (!pipeline_)
-            pipeline_ = std::make_unique<DocumentPipeline>(options_.limits.max_json_depth, kMaxQueuedDocumentBytes,
+        if (!pipeline_) {
+            ParseOptions parse;
+            parse.max_depth = options_.limits.max_json_depth;
+            // An import stores each object's document; a check or a preview only needs the views.
+            parse.keep_documents = options_.spool_dir != nullptr;
+            pipeline_ = std::make_unique<DocumentPipeline>(parse, kMaxQueuedDocumentBytes,
                                                            [this](DocumentPipeline::Job& job) { merge(job); });
+        }
         auto job = std::make_unique<DocumentPipeline::Job>();
         job->text = std::move(text);
         job->path = path;
@@ -181,20 +206,49 @@ class Collector {
         diags_.append(job.diags);
         if (!job.ok) return;
         ParsedDocument& doc = job.doc;
+        // Container indices were counted within the document; in the model they follow what came before.
+        const std::size_t node_base = model_.nodes.size(), workflow_base = model_.workflows.size();
         for (auto& n : doc.nodes) {
-            if (job.layout_document) layout_nodes_.insert(model_.nodes.size());
+            if (job.layout_document && !n.inner) layout_nodes_.insert(model_.nodes.size());
+            if (n.container != kNoContainer) n.container += n.in_workflow ? workflow_base : node_base;
+            spool_document(n);
             model_.nodes.push_back(std::move(n));
         }
         for (auto& r : doc.resources) {
             if (job.layout_document) layout_resources_.insert(model_.resources.size());
+            spool_document(r);
             model_.resources.push_back(std::move(r));
         }
-        for (auto& t : doc.tables) model_.tables.push_back(std::move(t));
-        for (auto& f : doc.functions) model_.functions.push_back(std::move(f));
-        for (auto& d : doc.datasources) model_.datasources.push_back(std::move(d));
-        for (auto& w : doc.workflows)
-            if (workflow_seen_.insert(w).second) model_.workflows.push_back(w);
+        auto take = [this](auto& from, auto& to) {
+            for (auto& o : from) {
+                spool_document(o);
+                to.push_back(std::move(o));
+            }
+        };
+        take(doc.workflows, model_.workflows);
+        take(doc.tables, model_.tables);
+        take(doc.functions, model_.functions);
+        take(doc.datasources, model_.datasources);
+        take(doc.components, model_.components);
+        take(doc.quality_rules, model_.quality_rules);
+        take(doc.services, model_.services);
+        for (auto& w : doc.workflow_names)
+            if (workflow_seen_.insert(w).second) model_.workflow_names.push_back(w);
         for (auto& e : doc.edges) edges_.push_back(std::move(e));
+    }
+
+    // An object's document goes to the spool as it arrives, so the model holds none of them.
+    void spool_document(PackageObject& o) {
+        if (!o.document.present || !o.document.is_inline || !options_.spool_dir) return;
+        if (!open_spool(o.source_path)) return;
+        ContentRef ref;
+        ref.present = true;
+        ref.entry_path = o.source_path;
+        ref.spool_path = spool_path_;
+        ref.offset = spool_size_;
+        ref.size = o.document.inline_text.size();
+        if (!spool_write(o.source_path, o.document.inline_text.data(), o.document.inline_text.size())) return;
+        o.document = std::move(ref);
     }
 
     bool measure(EntryReader& reader, FileEntry& f) {
@@ -291,6 +345,7 @@ class Collector {
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
             Node& node = model_.nodes[i];
             if (node.code.present || kNoCode.count(node.command)) continue;
+            // An inner node's code sits at its script's path; only an object has a folder of its own.
             const bool from_layout = layout_nodes_.count(i) != 0;
             std::string stem = basename_of(node.source_path);
             for (const char* ext : {".schedule.json", ".flow"})
@@ -313,7 +368,7 @@ class Collector {
             }
             if (!found.empty()) {
                 claim(node.code, found, files_[found]);
-            } else if (from_layout && !node.script_path.empty()) {
+            } else if (from_layout && !node.inner && !node.script_path.empty()) {
                 diags_.error("FERRY-PKG-CODE-MISSING",
                              "node '" + node.name + "' has no code: neither inline content nor a code file beside " +
                                  basename_of(node.source_path) + " (script path '" + node.script_path + "')",
@@ -337,7 +392,7 @@ class Collector {
     void resolve_edges() {
         std::unordered_map<std::string, std::size_t> by_id;
         for (std::size_t i = 0; i < model_.nodes.size(); ++i)
-            if (!model_.nodes[i].id.empty()) by_id.emplace(model_.nodes[i].id, i);
+            if (!model_.nodes[i].id.empty() && !model_.nodes[i].inner) by_id.emplace(model_.nodes[i].id, i);
         for (const auto& e : edges_) {
             auto it = by_id.find(e.node_id);
             if (it == by_id.end()) {
@@ -437,10 +492,11 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
     out.info.entries = stats.entries;
     out.info.uncompressed = stats.uncompressed;
     if (ok && !stream.failed()) out.info.sha256 = stream.sha256_hex();
-    if (ok) ok = collector.close_spool();
     if (!ok) return false;
     collector.finish(stats.lone_document);
-    return !diags.has_errors();
+    // A document that could not be read is an error, but the package is still read whole, so the
+    // check can say everything else that is wrong with it too.
+    return collector.close_spool();
 }
 
 namespace {

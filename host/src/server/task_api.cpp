@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cli/output.hpp"
+#include "cli/plan_json.hpp"
 #include "ferry/catalog/catalog.hpp"
 #include "package/package_check.hpp"
 #include "server/upload.hpp"
@@ -452,28 +453,7 @@ ApiResult TaskApi::plan(const std::string& name) {
     LoadedPackage package;
     Plan plan;
     if (!prepare_task(impl_->registry, task, *cat, package, plan, diags)) return ApiResult::from_diagnostics(diags);
-    json objects = json::array();
-    for (const auto& o : plan.objects)
-        objects.push_back({{"kind", sdk::to_string(o.kind)},
-                           {"name", o.name},
-                           {"action", sdk::to_string(o.action)},
-                           {"reason", o.reason},
-                           {"engine_instance", o.record.engine_instance},
-                           {"owner", o.record.owner},
-                           {"dry_run", o.record.dry_run},
-                           // Every statement an engine will run for this object, as `ferry plan` prints them.
-                           {"commit_to_engine", o.commit_to_engine},
-                           {"statements", o.statements}});
-    json summary = json::object();
-    for (auto a : {sdk::Action::create, sdk::Action::update, sdk::Action::unchanged, sdk::Action::conflict,
-                   sdk::Action::fail})
-        summary[sdk::to_string(a)] = plan.count(a);
-    return ApiResult::ok({{"task", name},
-                          {"workspace", task.workspace},
-                          {"blocked", plan.blocked()},
-                          {"summary", summary},
-                          {"objects", objects},
-                          {"diagnostics", diagnostics_json(plan.diagnostics)}});
+    return ApiResult::ok(plan_json(task, plan));
 }
 
 ApiResult TaskApi::import(const User& user, const std::string& name) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "package/command_types.hpp"
 #include "package/package_check.hpp"
 
 namespace ferry::host {
@@ -35,11 +36,23 @@ std::string by_command(const std::string& command) {
     return {};
 }
 
+// Upstream's table of command types (the name, else the commandTypeId upstream prefers).
+const CommandType* command_type_of(const Node& node) {
+    if (const CommandType* t = find_command_type(node.command)) return t;
+    if (!node.command_type_id.empty()) {
+        try {
+            return find_command_type_by_code(std::stoi(node.command_type_id));
+        } catch (...) {
+        }
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 std::string engine_type_of(const PluginRegistry& reg, const Node& node) {
     if (const PluginInfo* p = reg.engine_owning("command", node.command)) return p->name;
-    if (is_general_command(node.command)) return {};
+    if (const CommandType* t = command_type_of(node)) return t->route == kGeneralRoute ? std::string{} : std::string(t->route);
     if (std::string t = by_command(node.command); !t.empty()) return t;
     if (!node.datasource_type.empty()) {
         if (const PluginInfo* p = reg.engine_owning("datasource", node.datasource_type)) return p->name;

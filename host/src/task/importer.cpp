@@ -108,8 +108,7 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
     std::map<sdk::ObjectKind, std::shared_ptr<sdk::Committer>> committers;
     for (const auto& p : registry_.plugins()) {
         if (p.kind != sdk::PluginKind::committer) continue;
-        for (auto kind : {sdk::ObjectKind::node, sdk::ObjectKind::resource, sdk::ObjectKind::table,
-                          sdk::ObjectKind::function, sdk::ObjectKind::datasource}) {
+        for (auto kind : sdk::kAllObjectKinds) {
             if (!p.owns_value("kind", sdk::to_string(kind)) || committers.count(kind)) continue;
             sdk::Config empty;
             sdk::Diagnostics d;
@@ -148,6 +147,7 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
         entry.owner_after = o.record.owner;
         entry.engine_instance = o.record.engine_instance;
         entry.sha256 = o.record.sha256;
+        entry.changes = changes_text(o.changes);
         for (const auto& n : o.notes) item.notes += "; " + n.summary;
         entry.message = o.reason + item.notes;
 

@@ -2,15 +2,19 @@
 
 #include <cstdlib>
 #include <set>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
 #include "ferry/engine/commands.hpp"
 #include "ferry/engine/identifier_rewriter.hpp"
+#include "ferry/engine/quoting.hpp"
 #include "package/package_reader.hpp"
 #include "plugin/guarded_call.hpp"
 #include "task/engine_routing.hpp"
 #include "util/sha256.hpp"
+#include "util/json_fields.hpp"
+#include "util/utf8.hpp"
 
 namespace ferry::host {
 
@@ -22,10 +26,11 @@ std::size_t Plan::count(sdk::Action a) const {
     return n;
 }
 
-std::string fingerprint(const sdk::ObjectRecord& r) {
+std::string fingerprint(const sdk::ObjectRecord& r, const std::string& content_sha256) {
     Sha256 h;
     const char sep = '\x1f';
-    for (const std::string* part : {&r.name, &r.owner, &r.resource_group, &r.engine_instance, &r.content, &r.attributes}) {
+    for (const std::string* part : {&r.name, &r.owner, &r.resource_group, &r.engine_instance, &r.path, &content_sha256,
+                                    &r.document}) {
         h.update(part->data(), part->size());
         h.update(&sep, 1);
     }
@@ -73,10 +78,16 @@ class PlanBuilder {
         index_instance_projects();
         create_engines();
         find_default_mappings();
+        index_inner_nodes();
         for (const auto& r : model_.resources) plan_resource(r);
         for (const auto& f : model_.functions) plan_function(f);
         for (const auto& t : model_.tables) plan_table(t);
-        for (const auto& n : model_.nodes) plan_node(n);
+        for (const auto& c : model_.components) plan_component(c);
+        for (std::size_t i = 0; i < model_.nodes.size(); ++i)
+            if (!model_.nodes[i].inner) plan_node(model_.nodes[i], i);
+        for (std::size_t i = 0; i < model_.workflows.size(); ++i) plan_workflow(model_.workflows[i], i);
+        for (const auto& q : model_.quality_rules) plan_quality(q);
+        for (const auto& v : model_.services) plan_service(v);
         for (const auto& d : model_.datasources) plan_datasource(d);
         report_placement_failures();
         sdk::Diagnostics d;
@@ -305,6 +316,274 @@ class PlanBuilder {
         return false;
     }
 
+    // ---- documents: the object's FlowSpec, with the task's mappings applied in place ------------
+
+    // The object's document from the package, parsed; false (the object failed) when it cannot be read.
+    bool load_document(const PackageObject& src, json& doc, PlannedObject& o) {
+        std::string text;
+        sdk::Diagnostics d;
+        if (!src.document.present) {
+            fail(o, "its document was not kept while reading the package");
+            return false;
+        }
+        if (!load_content(src.document, text, d)) {
+            fail(o, d.items().empty() ? "its document could not be read" : d.items().front().summary);
+            return false;
+        }
+        doc = json::parse(text, nullptr, false);
+        if (!doc.is_object()) {
+            fail(o, "its document could not be read back");
+            return false;
+        }
+        return true;
+    }
+
+    // Sets a field, noting the change (JSON pointer, before, after) when the value differs.
+    static void set_field(json& obj, const std::string& key, json value, const std::string& at, PlannedObject& o) {
+        const auto it = obj.find(key);
+        const json before = it == obj.end() ? json() : *it;
+        if (it != obj.end() && before == value) return;
+        o.changes.push_back({at + "/" + pointer_token(key), it == obj.end() ? "" : shown_value(before), shown_value(value)});
+        obj[key] = std::move(value);
+    }
+    static void erase_field(json& obj, const std::string& key, const std::string& at, PlannedObject& o) {
+        const auto it = obj.find(key);
+        if (it == obj.end()) return;
+        o.changes.push_back({at + "/" + pointer_token(key), shown_value(*it), ""});
+        obj.erase(it);
+    }
+
+    // A name that is a mapped source name as a whole ("sales_dev" as a table's project).
+    std::string map_bare_name(const std::string& value) const {
+        for (const auto& [from, to] : names_)
+            if (engine::ascii_lower(from) == engine::ascii_lower(value)) return to;
+        return value;
+    }
+
+    // The owner fields of an object and of its document's metadata.
+    void map_owner_fields(json& doc, json& object, const std::string& object_at, PlannedObject& o) {
+        if (auto it = object.find("owner"); it != object.end() && !it->is_null() && !it->is_object()) {
+            const std::string before = it->is_string() ? it->get<std::string>() : it->dump();
+            const std::string after = map_owner(before);
+            if (!before.empty() && after != before) set_field(object, "owner", after, object_at, o);
+        }
+        if (auto m = doc.find("metadata"); m != doc.end() && m->is_object())
+            if (auto it = m->find("owner"); it != m->end() && !it->is_null()) {
+                // An account id may be written as a number: an owner the mapping keeps keeps its type.
+                const std::string before = it->is_string() ? it->get<std::string>() : it->dump();
+                const std::string after = map_owner(before);
+                if (after != before) set_field(*m, "owner", after, "/metadata", o);
+            }
+    }
+
+    // A node's outputs and inputs name tables and node outputs: the Dependency Mapping applies.
+    void map_io(json& node, const std::string& at, PlannedObject& o) {
+        if (names_.empty()) return;
+        for (const char* io : {"inputs", "outputs"}) {
+            auto box = node.find(io);
+            if (box == node.end() || !box->is_object()) continue;
+            const std::string box_at = at + "/" + io;
+            for (auto& [key, list] : box->items()) {
+                if (!list.is_array()) continue;
+                for (std::size_t i = 0; i < list.size(); ++i) {
+                    json& item = list[i];
+                    const std::string item_at = box_at + "/" + pointer_token(key) + "/" + std::to_string(i);
+                    if (item.is_string()) {
+                        const std::string after = rewrite_name(item.get<std::string>());
+                        if (after != item.get<std::string>()) {
+                            o.changes.push_back({item_at, shown_value(item), shown_value(after)});
+                            item = after;
+                        }
+                        continue;
+                    }
+                    if (!item.is_object()) continue;
+                    for (const char* f : {"data", "refTableName", "guid", "name", "output"})
+                        if (auto v = item.find(f); v != item.end() && v->is_string())
+                            set_field(item, f, rewrite_name(v->get<std::string>()), item_at, o);
+                }
+            }
+        }
+    }
+
+    // Edges (a document's flow, a container's flow or dependencies): root outputs and qualified
+    // outputs follow the Dependency Mapping; node ids stay.
+    void map_edges(json& edges, const std::string& at, PlannedObject& o) {
+        if (names_.empty() || !edges.is_array()) return;
+        for (std::size_t i = 0; i < edges.size(); ++i) {
+            auto deps = edges[i].find("depends");
+            if (deps == edges[i].end() || !deps->is_array()) continue;
+            for (std::size_t k = 0; k < deps->size(); ++k)
+                if (auto v = (*deps)[k].find("output"); v != (*deps)[k].end() && v->is_string())
+                    set_field((*deps)[k], "output", rewrite_name(v->get<std::string>()),
+                              at + "/" + std::to_string(i) + "/depends/" + std::to_string(k), o);
+        }
+    }
+
+    // Rewrites code as the engine that will run it does, else with the same rewriter in the code's
+    // own dialect. `replaced` counts the names replaced.
+    std::string rewrite_code_of(const Node& n, const Placement& p, const std::string& type, std::string code,
+                                PlannedObject& o) {
+        if (names_.empty()) return code;
+        sdk::RewriteRequest req;
+        req.code = std::move(code);
+        req.command = n.command;
+        req.names = names_;
+        if (sdk::Engine* engine = engine_for(p); engine && !(p.cross_engine && p.target->type != type)) {
+            auto res = guarded_call<sdk::RewriteResponse>(
+                "engine instance '" + p.target->name + "' rewriting node " + n.name, n.source_path,
+                [&] { return engine->rewrite(req); });
+            for (const auto& d : res.diagnostics.items()) o.notes.push_back(d);
+            if (!res.diagnostics.has_errors()) return std::move(res.code);
+        }
+        // No engine of its type takes it: the same rewriter the engines use, in the dialect of its
+        // command (MaxCompute's when the command names none).
+        auto res = engine::rewrite_code(req, engine::command_dialect(n.command).value_or(engine::Dialect::maxcompute));
+        for (const auto& d : res.diagnostics.items()) o.notes.push_back(d);
+        return std::move(res.code);
+    }
+
+    // One node of an object's document (the object itself, or an inner node of it): its placement,
+    // datasource, resource group, dry-run flag, inputs and outputs, and the inner nodes it holds.
+    // Returns the node's placement.
+    Placement map_node(json& node, const std::string& at, const Node& view, PlannedObject& o, bool top) {
+        const std::string type = engine_type_of(reg_, view);
+        const Placement p = place("node " + view.name, type, view.datasource_name);
+        if (top) {
+            land(o, p, type);
+        } else if (!p.ok) {
+            fail(o, "inner node '" + view.name + "': its engine instance cannot be placed in the destination (see "
+                    "the task's errors)");
+        }
+        if (!top)
+            if (auto it = node.find("owner"); it != node.end() && it->is_string() && !it->get<std::string>().empty())
+                set_field(node, "owner", map_owner(it->get<std::string>()), at, o);
+        // A node that runs on no engine (a loop, a branch, a shell) may still name a data source: the
+        // task's Engine Instance Mapping renames it as it does everywhere else.
+        const EngineInstance* named = p.target;
+        if (!named && type.empty() && !view.datasource_name.empty()) {
+            if (const EngineMapping* m = task_.mapping_for(view.datasource_name)) named = task_.engine(m->target);
+            else
+                o.notes.push_back({sdk::Severity::warning, "FERRY-PLAN-DATASOURCE-KEPT",
+                                   "node '" + view.name + "' names data source '" + view.datasource_name +
+                                       "', which the task does not map: the name is kept as the package says",
+                                   "map it under [mapping.engines] to rename it", view.source_path});
+        }
+        if (auto ds = node.find("datasource"); named && ds != node.end() && ds->is_object())
+            if (auto name = ds->find("name"); name != ds->end() && name->is_string() && *name != named->name)
+                set_field(*ds, "name", named->name, at + "/datasource", o);
+        if (auto rr = node.find("runtimeResource"); rr != node.end() && rr->is_object()) {
+            const std::string group = text_at(*rr, "resourceGroup");
+            const std::string mapped = map_group(group);
+            if (mapped != group) {
+                set_field(*rr, "resourceGroup", mapped, at + "/runtimeResource", o);
+                // The source group's id means nothing in the destination.
+                erase_field(*rr, "resourceGroupId", at + "/runtimeResource", o);
+            }
+        }
+        if ((view.dry_run() || task_.dry_run_matches(view.name))) {
+            auto trigger = node.find("trigger");
+            const bool in_trigger = !node.contains("recurrence") && trigger != node.end() && trigger->is_object() &&
+                                    trigger->contains("recurrence");
+            if (in_trigger) set_field(*trigger, "recurrence", "Skip", at + "/trigger", o);
+            else set_field(node, "recurrence", "Skip", at, o);
+        }
+        map_io(node, at, o);
+        if (!top) {
+            // An inner node's code lives in its container's document.
+            auto script = node.find("script");
+            if (script != node.end() && script->is_object()) {
+                std::string code;
+                if (auto c = script->find("content"); c != script->end() && c->is_string()) {
+                    code = c->get<std::string>();
+                } else if (view.code.present) {
+                    // Its code file, read into the document that holds it.
+                    sdk::Diagnostics d;
+                    if (!load_content(view.code, code, d))
+                        fail(o, "inner node '" + view.name + "': " +
+                                    (d.items().empty() ? "its code could not be read" : d.items().front().summary));
+                    else if (!valid_utf8(code))
+                        fail(o, "inner node '" + view.name + "': its code file is not UTF-8, and an inner node's code "
+                                "is text in its container's document");
+                    else o.changes.push_back({at + "/script/content", "", "(" + std::to_string(code.size()) +
+                                                                           " bytes from " + view.code.entry_path + ")"});
+                    (*script)["content"] = code;
+                }
+                const std::string rewritten = rewrite_code_of(view, p, type, code, o);
+                if (rewritten != code) set_field(*script, "content", rewritten, at + "/script", o);
+            }
+        }
+        return p;
+    }
+
+    // Every inner node of an object (all levels: do-while, for-each, combined, sub-flow, or a
+    // workflow's nodes), found by its pointer, then the edges inside its containers.
+    void map_inner_nodes(json& object, bool workflow, std::size_t container, PlannedObject& o) {
+        if (auto inner = inner_.find({workflow, container}); inner != inner_.end())
+            for (std::size_t index : inner->second) {
+                const Node& view = model_.nodes[index];
+                if (json* node = at_pointer(object, view.pointer)) map_node(*node, object_at_ + view.pointer, view, o, false);
+                else fail(o, "inner node '" + view.name + "' is not where the package put it (" + view.pointer + ")");
+            }
+        map_container_edges(object, object_at_, o);
+    }
+
+    // The edges of every container below a node (or a workflow's own): flow and dependencies.
+    void map_container_edges(json& holder, const std::string& at, PlannedObject& o) {
+        static const char* const kBoxes[] = {"do-while", "doWhile", "for-each", "foreach", "combined", "subflow"};
+        auto walk_nodes = [&](json& box, const std::string& box_at) {
+            for (const char* key : {"flow", "dependencies"})
+                if (auto e = box.find(key); e != box.end()) map_edges(*e, box_at + "/" + key, o);
+            if (auto nodes = box.find("nodes"); nodes != box.end() && nodes->is_array())
+                for (std::size_t i = 0; i < nodes->size(); ++i)
+                    map_container_edges((*nodes)[i], box_at + "/nodes/" + std::to_string(i), o);
+            for (const char* w : {"while", "specWhile"})
+                if (auto n = box.find(w); n != box.end() && n->is_object()) map_container_edges(*n, box_at + "/" + w, o);
+        };
+        if (!holder.is_object()) return;
+        if (holder.contains("nodes") && !holder.contains("script")) {  // a workflow
+            walk_nodes(holder, at);
+            return;
+        }
+        for (const char* key : kBoxes)
+            if (auto box = holder.find(key); box != holder.end() && box->is_object())
+                walk_nodes(*box, at + "/" + pointer_token(key));
+    }
+
+    static json* at_pointer(json& root, const std::string& pointer) {
+        if (pointer.empty()) return &root;
+        try {
+            return &root.at(json::json_pointer(pointer));
+        } catch (...) {
+            return nullptr;
+        }
+    }
+
+    void index_inner_nodes() {
+        for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
+            const Node& n = model_.nodes[i];
+            if (n.inner && n.container != kNoContainer) inner_[{n.in_workflow, n.container}].push_back(i);
+        }
+    }
+
+    // Finishes an object's record from its mapped document.
+    void finish_record(PlannedObject& o, const PackageObject& src, json& doc) {
+        o.record.path = src.folder;
+        o.record.document = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+
+    // The object's document loaded into `doc`, its one object (the first of spec.<list>) found, and
+    // its owners mapped; null (the object failed) when the document cannot be read. Sets object_at_,
+    // the JSON pointer of that object, for the changes noted after.
+    json* open_document(const PackageObject& src, const char* list, json& doc, PlannedObject& o) {
+        if (!load_document(src, doc, o)) return nullptr;
+        json& spec = doc["spec"];
+        const bool table = std::string(list) == "tables";
+        json& object = table ? spec["artifacts"]["tables"][0] : spec[list][0];
+        object_at_ = table ? "/spec/artifacts/tables/0" : std::string("/spec/") + list + "/0";
+        map_owner_fields(doc, object, object_at_, o);
+        return &object;
+    }
+
     void plan_resource(const Resource& r) {
         PlannedObject& o = start(sdk::ObjectKind::resource, r.name, r.owner);
         const std::string type = engine_type_of(reg_, r);
@@ -312,18 +591,21 @@ class PlanBuilder {
         land(o, p, type);
         // The bytes stay in the spool until commit; the fingerprint covers them through their hash.
         o.content = r.content;
-        std::string content_sha;
         sdk::Diagnostics hd;
-        if (!hash_content(r.content, content_sha, hd)) fail(o, hd.items().front().summary);
+        if (!hash_content(r.content, o.content_sha256, hd)) fail(o, hd.items().front().summary);
         static const std::map<std::string, std::string> kTypes = {{"python", "py"}, {"jar", "jar"},
                                                                   {"archive", "archive"}, {"file", "file"}};
         auto it = kTypes.find(r.type);
         o.resource_type = it == kTypes.end() ? "file" : it->second;
         o.commit_to_engine = task_.commit.resources && engine_for(p) && !p.cross_engine && r.content.present;
-        o.record.attributes = json{{"type", r.type},           {"source_instance", r.datasource_name},
-                                   {"file_path", r.file_path}, {"size", r.content.size},
-                                   {"sha256", content_sha}}
-                                  .dump();
+        json doc;
+        json* found = open_document(r, "fileResources", doc, o);
+        if (!found) return;
+        json& object = *found;
+        if (auto ds = object.find("datasource"); p.target && ds != object.end() && ds->is_object())
+            if (auto name = ds->find("name"); name != ds->end() && name->is_string() && *name != p.target->name)
+                set_field(*ds, "name", p.target->name, object_at_ + "/datasource", o);
+        finish_record(o, r, doc);
     }
 
     void plan_function(const Function& f) {
@@ -345,10 +627,15 @@ class PlanBuilder {
             o.statements = res.statements;
             o.commit_to_engine = task_.commit.functions && !res.diagnostics.has_errors();
         }
-        o.record.content = f.embedded_code;
-        o.record.attributes = json{{"class_name", f.class_name}, {"type", f.type}, {"resources", f.resources},
-                                   {"source_instance", f.datasource_name}, {"statements", o.statements}}
-                                  .dump();
+        json doc;
+        json* found = open_document(f, "functions", doc, o);
+        if (!found) return;
+        json& object = *found;
+        if (auto ds = object.find("datasource"); p.target && ds != object.end() && ds->is_object())
+            if (auto name = ds->find("name"); name != ds->end() && name->is_string() && *name != p.target->name)
+                set_field(*ds, "name", p.target->name, object_at_ + "/datasource", o);
+        o.content_sha256 = Sha256::of(o.record.content);
+        finish_record(o, f, doc);
     }
 
     void plan_table(const Table& t) {
@@ -369,88 +656,116 @@ class PlanBuilder {
             o.statements = res.statements;
             o.commit_to_engine = task_.commit.tables && !res.diagnostics.has_errors();
         }
-        o.record.content = t.ddl;
-        o.record.attributes = json{{"engine_type", t.engine_type}, {"source_project", t.project},
-                                   {"schema", t.schema}, {"statements", o.statements}}
-                                  .dump();
+        json doc;
+        json* found = open_document(t, "tables", doc, o);
+        if (!found) return;
+        json& object = *found;
+        // The project a table lives in, and its guid, follow the Dependency Mapping.
+        if (auto ce = object.find("calcEngine"); ce != object.end() && ce->is_object())
+            for (const char* key : {"project", "database"})
+                if (auto v = ce->find(key); v != ce->end() && v->is_string())
+                    set_field(*ce, key, map_bare_name(v->get<std::string>()), object_at_ + "/calcEngine", o);
+        if (auto g = object.find("guid"); g != object.end() && g->is_string())
+            set_field(object, "guid", rewrite_name(g->get<std::string>()), object_at_, o);
+        o.content_sha256 = Sha256::of(o.record.content);
+        finish_record(o, t, doc);
     }
 
-    void plan_node(const Node& n) {
+    void plan_node(const Node& n, std::size_t index) {
         PlannedObject& o = start(sdk::ObjectKind::node, n.name, n.owner);
+        json doc;
+        json* found = open_document(n, "nodes", doc, o);
+        if (!found) return;
+        json& object = *found;
         const std::string type = engine_type_of(reg_, n);
-        const Placement p = place("node " + n.name, type, n.datasource_name);
-        land(o, p, type);
+        const Placement p = map_node(object, object_at_, n, o, true);
+        map_inner_nodes(object, false, index, o);
+        if (auto flow = doc["spec"].find("flow"); flow != doc["spec"].end()) map_edges(*flow, "/spec/flow", o);
+        // Its code is the object's content (whatever its encoding), rewritten as its engine does.
         std::string code;
         load(n.code, code, o);
-        // Code: through the engine's own tokenizer when the node stays on its engine type.
-        bool rewritten = false;
-        if (sdk::Engine* engine = engine_for(p); engine && !names_.empty() && !(p.cross_engine && p.target->type != type)) {
-            sdk::RewriteRequest req;
-            req.code = code;
-            req.command = n.command;
-            req.names = names_;
-            auto res = guarded_call<sdk::RewriteResponse>(
-                "engine instance '" + p.target->name + "' rewriting node " + n.name, n.source_path,
-                [&] { return engine->rewrite(req); });
-            if (!res.diagnostics.has_errors()) {
-                code = std::move(res.code);
-                rewritten = true;
-            }
-            for (const auto& d : res.diagnostics.items()) o.notes.push_back(d);
-        }
-        if (!rewritten && !names_.empty()) {
-            // No engine of its type takes it: the same rewriter the engines use, in the dialect of
-            // its command (MaxCompute's when the command names none).
-            sdk::RewriteRequest req;
-            req.code = code;
-            req.command = n.command;
-            req.names = names_;
-            auto res = engine::rewrite_code(req, engine::command_dialect(n.command).value_or(engine::Dialect::maxcompute));
-            code = std::move(res.code);
-            for (const auto& d : res.diagnostics.items()) o.notes.push_back(d);
-        }
-        o.record.content = std::move(code);
+        std::string rewritten = rewrite_code_of(n, p, type, code, o);
+        if (rewritten != code)
+            o.changes.push_back({"content", std::to_string(code.size()) + " bytes",
+                                 std::to_string(rewritten.size()) + " bytes: workspace names replaced (Dependency Mapping)"});
+        o.record.content = std::move(rewritten);
         o.record.resource_group = map_group(n.resource_group);
         o.record.dry_run = n.dry_run() || task_.dry_run_matches(n.name);
-        auto rewrite_all = [&](const std::vector<std::string>& items) {
-            std::vector<std::string> out;
-            for (const auto& i : items) out.push_back(rewrite_name(i));
-            return out;
-        };
-        json depends = json::array();
-        for (const auto& d : n.depends)
-            depends.push_back({{"target", rewrite_name(d.target)},
-                               {"type", d.type}});
-        o.record.attributes =
-            json{{"id", n.id},
-                 {"workflow", n.workflow},
-                 {"command", n.command},
-                 {"language", n.language},
-                 {"engine_type", type},
-                 {"datasource", {{"name", o.record.engine_instance.empty() ? n.datasource_name : o.record.engine_instance},
-                                 {"type", n.datasource_type}}},
-                 {"trigger", {{"type", n.trigger_type}, {"cron", n.cron}, {"start_time", n.start_time},
-                              {"end_time", n.end_time}, {"timezone", n.timezone}}},
-                 {"recurrence", o.record.dry_run ? "Skip" : n.recurrence},
-                 {"priority", n.priority},
-                 {"timeout", n.timeout},
-                 {"instance_mode", n.instance_mode},
-                 {"rerun", {{"mode", n.rerun_mode}, {"times", n.rerun_times}, {"interval", n.rerun_interval}}},
-                 {"inputs", rewrite_all(n.inputs)},
-                 {"outputs", rewrite_all(n.outputs)},
-                 {"depends", depends},
-                 {"parameters", n.parameters},
-                 {"description", n.description},
-                 {"source_owner", n.owner}}
-                .dump();
+        o.content_sha256 = Sha256::of(o.record.content);
+        finish_record(o, n, doc);
+    }
+
+    void plan_workflow(const Workflow& w, std::size_t index) {
+        PlannedObject& o = start(sdk::ObjectKind::workflow, w.name, w.owner);
+        json doc;
+        json* found = open_document(w, "workflows", doc, o);
+        if (!found) return;
+        json& object = *found;
+        map_io(object, object_at_, o);
+        if (auto flow = doc["spec"].find("flow"); flow != doc["spec"].end()) map_edges(*flow, "/spec/flow", o);
+        map_inner_nodes(object, true, index, o);
+        o.content_sha256 = Sha256::of(o.record.content);
+        finish_record(o, w, doc);
+    }
+
+    void plan_component(const Component& c) {
+        PlannedObject& o = start(sdk::ObjectKind::component, c.name, c.owner);
+        json doc;
+        json* found = open_document(c, "components", doc, o);
+        if (!found) return;
+        json& object = *found;
+        std::string code;
+        load(c.code, code, o);
+        std::string rewritten = code;
+        if (!names_.empty()) {
+            sdk::RewriteRequest req;
+            req.code = code;
+            req.command = c.command;
+            req.names = names_;
+            auto res = engine::rewrite_code(req, engine::command_dialect(c.command).value_or(engine::Dialect::maxcompute));
+            rewritten = std::move(res.code);
+            for (const auto& d : res.diagnostics.items()) o.notes.push_back(d);
+        }
+        if (rewritten != code)
+            o.changes.push_back({"content", std::to_string(code.size()) + " bytes",
+                                 std::to_string(rewritten.size()) + " bytes: workspace names replaced (Dependency Mapping)"});
+        o.record.content = std::move(rewritten);
+        o.content_sha256 = Sha256::of(o.record.content);
+        finish_record(o, c, doc);
+    }
+
+    void plan_quality(const QualityRule& q) {
+        PlannedObject& o = start(sdk::ObjectKind::quality, q.name, q.owner);
+        json doc;
+        json* found = open_document(q, "dqcRules", doc, o);
+        if (!found) return;
+        json& object = *found;
+        if (auto t = object.find("table"); t != object.end() && t->is_object())
+            if (auto g = t->find("guid"); g != t->end() && g->is_string())
+                set_field(*t, "guid", rewrite_name(g->get<std::string>()), object_at_ + "/table", o);
+        if (auto s = object.find("schedulerNode"); s != object.end() && s->is_object())
+            if (auto out = s->find("output"); out != s->end() && out->is_string())
+                set_field(*s, "output", rewrite_name(out->get<std::string>()), object_at_ + "/schedulerNode", o);
+        o.content_sha256 = Sha256::of(o.record.content);
+        finish_record(o, q, doc);
+    }
+
+    // A DataService document is carried as the package wrote it.
+    void plan_service(const Service& v) {
+        PlannedObject& o = start(sdk::ObjectKind::service, v.name, v.owner);
+        json doc;
+        if (!load_document(v, doc, o)) return;
+        o.content_sha256 = Sha256::of(o.record.content);
+        finish_record(o, v, doc);
     }
 
     void plan_datasource(const DataSource& d) {
         PlannedObject& o = start(sdk::ObjectKind::datasource, d.name, "");
         o.record.owner.clear();  // data sources have no owner
-        o.record.content = d.config;  // stored for the destination; never printed (see `ferry show`)
-        o.record.attributes =
-            json{{"type", d.type}, {"sub_type", d.sub_type}, {"environment", d.environment}}.dump();
+        json doc;
+        if (!load_document(d, doc, o)) return;
+        o.content_sha256 = Sha256::of(o.record.content);
+        finish_record(o, d, doc);
     }
 
     // Errors from rendering fail the object when it is to be committed to the engine; when the
@@ -470,7 +785,7 @@ class PlanBuilder {
     }
 
     void decide(PlannedObject& o) {
-        o.record.sha256 = fingerprint(o.record);
+        o.record.sha256 = fingerprint(o.record, o.content_sha256);
         if (o.action == sdk::Action::fail) return;
         auto found = existing_.find({o.kind, o.name});
         const catalog::ObjectStamp* existing = found == existing_.end() ? nullptr : &found->second;
@@ -484,10 +799,12 @@ class PlanBuilder {
             } else if (overwrite) {
                 o.action = sdk::Action::update;
                 o.reason = "replaces version " + version + " (on_conflict = overwrite)";
+                describe_differences(o);
             } else {
                 o.action = sdk::Action::conflict;
                 o.reason = "a " + kind + " of this name is in the workspace (version " + version +
                            "); not committed (on_conflict = skip)";
+                describe_differences(o);
             }
             return;
         }
@@ -519,6 +836,31 @@ class PlanBuilder {
         }
     }
 
+    // How the planned object differs from the workspace's: its fields, field by field.
+    void describe_differences(PlannedObject& o) {
+        sdk::Diagnostics d;
+        const auto stored = catalog_.find_object(task_.workspace, o.kind, o.name, d);
+        if (!stored) return;
+        const json before = json::parse(stored->document, nullptr, false);
+        const json after = json::parse(o.record.document, nullptr, false);
+        if (!before.is_object()) {
+            o.differences.push_back({"/", "(stored by an older ferry: not a FlowSpec document)", "(the package's document)"});
+        } else {
+            diff_json(before, after, o.differences, "", 50);
+        }
+        for (const auto& [field, a, b] : {std::tuple<const char*, const std::string*, const std::string*>{
+                                              "owner", &stored->owner, &o.record.owner},
+                                          {"resource_group", &stored->resource_group, &o.record.resource_group},
+                                          {"engine_instance", &stored->engine_instance, &o.record.engine_instance},
+                                          {"path", &stored->path, &o.record.path}})
+            if (*a != *b) o.differences.push_back({field, shown_value(*a), shown_value(*b)});
+        if (o.kind != sdk::ObjectKind::resource && stored->content != o.record.content)
+            o.differences.push_back({"content", std::to_string(stored->content.size()) + " bytes",
+                                     std::to_string(o.record.content.size()) + " bytes"});
+        if (o.kind == sdk::ObjectKind::resource && Sha256::of(stored->content) != o.content_sha256)
+            o.differences.push_back({"content", "sha256 " + Sha256::of(stored->content), "sha256 " + o.content_sha256});
+    }
+
     const PluginRegistry& reg_;
     const TaskConfig& task_;
     const PackageModel& model_;
@@ -538,6 +880,10 @@ class PlanBuilder {
     std::map<std::pair<sdk::ObjectKind, std::string>, catalog::ObjectStamp> existing_;
     std::set<std::string> warned_owners_, warned_groups_;
     std::map<std::string, std::string> project_instance_;  // a data source's project -> its instance name
+    // The inner nodes of each container: (in a workflow, container index) -> indices in model_.nodes.
+    std::map<std::pair<bool, std::size_t>, std::vector<std::size_t>> inner_;
+    // The object being mapped: its place in its document.
+    std::string object_at_;
 };
 
 }  // namespace

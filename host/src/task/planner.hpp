@@ -14,6 +14,7 @@
 #include "package/model.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "task/task_config.hpp"
+#include "util/json_diff.hpp"
 
 namespace ferry::host {
 
@@ -29,8 +30,14 @@ struct PlannedObject {
     bool commit_to_engine = false;
     bool engine_conflict = false;    // the conflict is with an object on the engine, not in the catalog
     ContentRef content;              // resources: their bytes, loaded only when committed
+    std::string content_sha256;      // of the content (resources: hashed from the spool)
     std::string resource_type;
     std::vector<sdk::Diagnostic> notes;  // warnings for the report: lossy columns, review flags
+    // What the task's mappings changed in the package's object (JSON pointers into its document,
+    // "content" for its code): the report lists them.
+    std::vector<FieldChange> changes;
+    // An update or a conflict: how the planned object differs from the workspace's version.
+    std::vector<FieldChange> differences;
 };
 
 struct Plan {
@@ -47,7 +54,9 @@ struct Plan {
 Plan make_plan(const PluginRegistry& registry, const TaskConfig& task, const PackageModel& model,
                catalog::Catalog& catalog);
 
-// The fingerprint of a stored object: equal fingerprints mean an import changes nothing.
-std::string fingerprint(const sdk::ObjectRecord& r);
+// The fingerprint of a stored object: every field of the record, its whole document, and its
+// content through `content_sha256` (the SHA-256 of the content, which for a resource is never
+// loaded while planning). Equal fingerprints mean an import changes nothing.
+std::string fingerprint(const sdk::ObjectRecord& r, const std::string& content_sha256);
 
 }  // namespace ferry::host

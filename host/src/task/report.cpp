@@ -3,6 +3,7 @@
 #include <map>
 #include <sstream>
 
+#include "util/json_diff.hpp"
 #include "util/size_text.hpp"
 #include "util/utf8.hpp"
 
@@ -12,8 +13,12 @@ using nlohmann::json;
 
 namespace {
 
-const char* const kKinds[] = {"resource", "function", "table", "node", "datasource"};
+const char* const kKinds[] = {"resource", "function", "table",   "component", "node",
+                              "workflow", "quality",  "service", "datasource"};
 const char* const kStatuses[] = {"succeeded", "failed", "conflict", "unchanged"};
+
+// An export task's report (export/exporter.cpp writes it): where the package went, what it holds.
+bool is_export(const json& r) { return r.is_object() && r.value("kind", "") == "export"; }
 
 std::string html_escape(const std::string& s) {
     std::string out;
@@ -106,7 +111,11 @@ json build_report(const catalog::Task& task, const std::vector<catalog::JournalC
 
 json details_json(const std::vector<catalog::JournalEntry>& journal) {
     json details = json::array();
-    for (const auto& e : journal)
+    for (const auto& e : journal) {
+        // What the task's mappings changed in the object: JSON pointers into its document.
+        json changes = json::array();
+        for (const auto& c : changes_from_text(e.changes))
+            changes.push_back({{"path", c.path}, {"before", c.before}, {"after", c.after}});
         details.push_back({{"kind", sdk::to_string(e.kind)},
                            {"name", e.name},
                            {"action", sdk::to_string(e.action)},
@@ -114,7 +123,9 @@ json details_json(const std::vector<catalog::JournalEntry>& journal) {
                            {"message", e.message},
                            {"owner_before", e.owner_before},
                            {"owner_after", e.owner_after},
-                           {"engine_instance", e.engine_instance}});
+                           {"engine_instance", e.engine_instance},
+                           {"changes", std::move(changes)}});
+    }
     return details;
 }
 
@@ -125,8 +136,9 @@ json load_report(catalog::Catalog& catalog, const catalog::Task& task, sdk::Diag
                     "run the task again to write a new one", task.name);
         return json();
     }
-    // Reports of catalogs written before the rows moved out carry their details already.
-    if (report.contains("details")) return report;
+    // Reports of catalogs written before the rows moved out carry their details already; an
+    // export's report is whole as stored.
+    if (report.contains("details") || is_export(report)) return report;
     auto journal = catalog.list_journal(task.name, diags);
     if (report.value(kUnchangedRerun, false)) {
         // Nothing changed since the run the journal records: what it created or updated, and what
@@ -146,7 +158,47 @@ json load_report(catalog::Catalog& catalog, const catalog::Task& task, sdk::Diag
     return report;
 }
 
+namespace {
+
+std::string export_text(const json& r) {
+    std::ostringstream out;
+    const std::uint64_t size = r.value("size", std::uint64_t{0});
+    const json objects = r.value("objects", json::object()), files = r.value("files", json::object()),
+               problems = r.value("diagnostics", json::array());
+    out << "Export " << str(r, "task") << ": " << str(r, "state") << "\n"
+        << "  workspace  " << str(r, "workspace") << " (" << str(r, "mode") << ")\n"
+        << "  output     " << str(r, "path") << (r.value("folder", false) ? " (a folder)" : "") << "\n"
+        << "  SHA-256    " << str(r, "sha256") << "\n"
+        << "  size       " << format_size(size) << " (" << size << " bytes)\n"
+        << "  revision   " << r.value("revision", std::int64_t{0}) << " (export what changed after it with --mode incremental --since "
+        << r.value("revision", std::int64_t{0}) << ")\n";
+    std::size_t total = 0;
+    for (const auto& [kind, n] : objects.items()) {
+        out << "  " << kind << "s" << std::string(kind.size() < 10 ? 10 - kind.size() : 1, ' ') << n << "\n";
+        total += n.is_number_unsigned() ? n.get<std::size_t>() : 0;
+    }
+    out << "  objects    " << total << "\n";
+    if (r.value("folder", false))
+        out << "  files      " << files.value("written", 0) << " written, " << files.value("unchanged", 0)
+            << " unchanged, " << files.value("removed", 0) << " removed\n";
+    for (const auto& d : problems)
+        out << "  " << str(d, "severity") << "[" << str(d, "code") << "] " << str(d, "message") << "\n";
+    return out.str();
+}
+
+std::string export_html(const json& r) {
+    std::ostringstream out;
+    out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Export report: "
+        << html_escape(str(r, "task")) << "</title>\n<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;"
+        << "max-width:1100px;padding:0 1rem}pre{background:#f6f8fa;padding:1rem}</style></head><body>\n<h1>Export report: "
+        << html_escape(str(r, "task")) << "</h1>\n<pre>" << html_escape(export_text(r)) << "</pre>\n</body></html>\n";
+    return out.str();
+}
+
+}  // namespace
+
 std::string render_report_summary(const json& r) {
+    if (is_export(r)) return export_text(r);
     std::ostringstream out;
     const json& b = r["basic"];
     out << "Task " << str(b, "name") << " into workspace " << str(b, "workspace") << ": " << str(b, "status") << "\n";
@@ -154,9 +206,10 @@ std::string render_report_summary(const json& r) {
     out << "  " << t["succeeded"] << " succeeded, " << t["failed"] << " failed, " << t["conflict"] << " conflict, "
         << t["unchanged"] << " unchanged\n";
     for (const char* k : kKinds) {
-        const json& per = r["results"][k];
+        // Reports stored before a kind existed do not count it.
+        const json per = r["results"].value(k, json::object());
         int sum = 0;
-        for (const char* s : kStatuses) sum += per[s].get<int>();
+        for (const char* s : kStatuses) sum += per.value(s, 0);
         if (sum == 0) continue;
         out << "  " << k << "s: " << per["succeeded"] << " succeeded, " << per["failed"] << " failed, "
             << per["conflict"] << " conflict, " << per["unchanged"] << " unchanged\n";
@@ -165,6 +218,7 @@ std::string render_report_summary(const json& r) {
 }
 
 std::string render_report_text(const json& r) {
+    if (is_export(r)) return export_text(r);
     std::ostringstream out;
     const json& b = r["basic"];
     out << "Basic Information\n"
@@ -188,6 +242,10 @@ std::string render_report_text(const json& r) {
         if (str(d, "owner_before") != str(d, "owner_after"))
             out << " (owner " << str(d, "owner_before") << " -> " << str(d, "owner_after") << ")";
         if (!str(d, "message").empty()) out << "\n      " << str(d, "message");
+        if (d.contains("changes"))
+            for (const auto& c : d["changes"])
+                out << "\n      changed " << str(c, "path") << ": " << (str(c, "before").empty() ? "(none)" : str(c, "before"))
+                    << " -> " << (str(c, "after").empty() ? "(removed)" : str(c, "after"));
         out << "\n";
     }
     if (!r["warnings"].empty()) {
@@ -198,6 +256,7 @@ std::string render_report_text(const json& r) {
 }
 
 std::string render_report_html(const json& r) {
+    if (is_export(r)) return export_html(r);
     const json& b = r["basic"];
     const std::string status = str(b, "status");
     std::ostringstream out;
@@ -250,8 +309,12 @@ std::string render_report_html(const json& r) {
     for (const char* st : kStatuses) out << "<th>" << st << "</th>";
     out << "</tr>\n";
     for (const char* k : kKinds) {
+        const json per = r["results"].value(k, json::object());
+        int sum = 0;
+        for (const char* st : kStatuses) sum += per.value(st, 0);
+        if (sum == 0 && std::string(k) != "node") continue;  // the kinds the package held, and nodes always
         out << "<tr><td>" << k << "</td>";
-        for (const char* st : kStatuses) out << "<td>" << r["results"][k][st] << "</td>";
+        for (const char* st : kStatuses) out << "<td>" << per.value(st, 0) << "</td>";
         out << "</tr>\n";
     }
     out << "<tr><th>total</th>";
@@ -266,7 +329,15 @@ std::string render_report_html(const json& r) {
             << "</code></td><td>" << html_escape(str(d, "action")) << "</td><td><span class=\"badge "
             << html_escape(str(d, "status")) << "\">" << html_escape(str(d, "status")) << "</span></td><td>"
             << html_escape(owner) << "</td><td>" << html_escape(str(d, "engine_instance")) << "</td><td class=\"msg\">"
-            << html_escape(str(d, "message")) << "</td></tr>\n";
+            << html_escape(str(d, "message"));
+        if (d.contains("changes") && !d["changes"].empty()) {
+            out << "<ul class=\"changes\">";
+            for (const auto& c : d["changes"])
+                out << "<li><code>" << html_escape(str(c, "path")) << "</code> " << html_escape(str(c, "before"))
+                    << " \u2192 " << html_escape(str(c, "after")) << "</li>";
+            out << "</ul>";
+        }
+        out << "</td></tr>\n";
     }
     out << "</table>\n";
     if (!r["warnings"].empty()) {

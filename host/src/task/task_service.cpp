@@ -79,6 +79,12 @@ bool load_stored_task(const PluginRegistry& registry, catalog::Catalog& catalog,
     auto found = require_task(catalog, name, diags);
     if (!found) return false;
     row = *found;
+    if (!row.kind.empty() && row.kind != "import") {
+        diags.error("FERRY-TASK-KIND", "task '" + row.name + "' is an " + row.kind + " task, not an import",
+                    "run `ferry export` again to export again; `ferry report " + row.name + "` shows how it ended",
+                    row.name);
+        return false;
+    }
     if (!parse_task_config(row.settings, row.config_path, registry, task, diags)) return false;
     if (!task.redacted) return true;
     // The stored copy lost its presigned signature (config_secrets.hpp): the task file still has

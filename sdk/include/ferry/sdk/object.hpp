@@ -7,7 +7,25 @@
 
 namespace ferry::sdk {
 
-enum class ObjectKind : std::uint32_t { node = 1, resource = 2, table = 3, function = 4, datasource = 5 };
+// Every top-level entry of a FlowSpec document's object lists is one object: a node (with the
+// inner nodes of a do-while, for-each, combined or sub-flow inside it), a workflow (FlowSpec
+// `spec.workflows[]`, with its inner nodes), a file resource, a table, a function, a data source,
+// a component, a data-quality rule (`spec.dqcRules[]`), a data-service document.
+enum class ObjectKind : std::uint32_t {
+    node = 1,
+    resource = 2,
+    table = 3,
+    function = 4,
+    datasource = 5,
+    workflow = 6,
+    component = 7,
+    quality = 8,
+    service = 9
+};
+
+inline constexpr ObjectKind kAllObjectKinds[] = {ObjectKind::resource, ObjectKind::function,  ObjectKind::table,
+                                                 ObjectKind::component, ObjectKind::node,     ObjectKind::workflow,
+                                                 ObjectKind::quality,  ObjectKind::service,   ObjectKind::datasource};
 
 inline const char* to_string(ObjectKind k) {
     switch (k) {
@@ -16,6 +34,10 @@ inline const char* to_string(ObjectKind k) {
         case ObjectKind::table: return "table";
         case ObjectKind::function: return "function";
         case ObjectKind::datasource: return "datasource";
+        case ObjectKind::workflow: return "workflow";
+        case ObjectKind::component: return "component";
+        case ObjectKind::quality: return "quality";
+        case ObjectKind::service: return "service";
     }
     return "unknown";
 }
@@ -34,9 +56,14 @@ inline const char* to_string(Action a) {
     return "fail";
 }
 
-// One object as it will be stored in the destination workspace. `content` is the node's code, the
-// table's or function's DDL, or the resource's bytes; `attributes` is a JSON object with everything
-// else the kind carries (schedule, inputs, outputs, class name...).
+// One object as it will be stored in the destination workspace.
+//
+// `document` is the object's whole FlowSpec, as the package wrote it with the task's mappings
+// applied: `{"version", "kind", "metadata", "spec": {<the package document's own fields>,
+// "<list>": [<this object, references resolved in place>], "flow": [<its edges>]}}` as canonical
+// JSON (sorted keys). Everything ferry does not interpret is carried in it verbatim. `content` is
+// what does not belong in JSON text: a node's code (any encoding), a resource's bytes. The other
+// fields are views of the document kept beside it for listing and planning.
 struct ObjectRecord {
     ObjectKind kind = ObjectKind::node;
     std::string name;
@@ -44,10 +71,12 @@ struct ObjectRecord {
     std::string resource_group;
     std::string engine_instance;  // destination engine instance name; empty for general nodes
     bool dry_run = false;
+    std::string path;             // the object's folder in the package layout ("业务流程/sales/MaxCompute/数据开发")
     std::string content;
-    std::string attributes;       // JSON object text
-    std::string sha256;           // of the stored form: content + attributes + settings
-    std::int64_t version = 0;     // set by the catalog
+    std::string document;         // canonical FlowSpec JSON of this one object
+    std::string sha256;           // of the stored form: every field above
+    std::int64_t version = 0;     // set by the catalog: this object's own counter
+    std::int64_t revision = 0;    // set by the catalog: the workspace's change counter when it was written
 };
 
 }  // namespace ferry::sdk

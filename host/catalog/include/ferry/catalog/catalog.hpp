@@ -40,6 +40,10 @@ inline constexpr const char* import_success = "IMPORT_SUCCESS";
 inline constexpr const char* partial_success = "PARTIAL_SUCCESS";
 inline constexpr const char* import_error = "IMPORT_ERROR";
 inline constexpr const char* revoked = "REVOKED";
+// Export tasks (the product's DataWorks export).
+inline constexpr const char* exporting = "EXPORTING";
+inline constexpr const char* export_success = "EXPORT_SUCCESS";
+inline constexpr const char* export_error = "EXPORT_ERROR";
 }  // namespace task_state
 
 enum class Backend { sqlite, postgresql };
@@ -90,6 +94,7 @@ struct Task {
     std::string report;  // JSON text
     std::string claimed_by;
     std::string claimed_at;
+    std::string kind = "import";  // import | export (v4)
 };
 
 enum class JournalStatus { pending, succeeded, failed, conflict, unchanged, skipped };
@@ -111,6 +116,7 @@ struct JournalEntry {
     std::string engine_instance;
     std::string sha256;
     std::string updated_at;  // set by upsert_journal
+    std::string changes;     // JSON array of {path, before, after}: what the task's mappings changed (v4)
 };
 
 // How many journal entries of a task have a kind and a status: a report's results without its rows.
@@ -126,6 +132,18 @@ struct ObjectStamp {
     std::string name;
     std::int64_t version = 0;
     std::string sha256;
+};
+
+// Which objects list_objects_page returns: a kind, what changed after a workspace revision or since
+// a time, and a page after (kind, name) in that order, so a whole workspace can be walked with
+// memory bounded by the page.
+struct ObjectQuery {
+    std::optional<sdk::ObjectKind> kind;
+    std::int64_t after_revision = 0;  // only objects written after this revision of the workspace
+    std::string changed_since;        // only objects written at or after this ISO-8601 UTC time
+    std::string after_kind, after_name;  // the page starts after this object (empty: at the first)
+    std::size_t limit = 500;
+    bool with_content = true;  // false: `content` comes back empty (a resource's bytes may be large)
 };
 
 struct WorkspaceLock {
@@ -187,6 +205,12 @@ class Catalog {
     std::vector<ObjectStamp> list_stamps(const std::string& workspace, sdk::Diagnostics& diags);
     std::int64_t count_objects(const std::string& workspace, std::optional<sdk::ObjectKind> kind,
                                sdk::Diagnostics& diags);
+    // One page of objects, content included, in (kind, name) order (see ObjectQuery).
+    std::vector<sdk::ObjectRecord> list_objects_page(const std::string& workspace, const ObjectQuery& query,
+                                                     sdk::Diagnostics& diags);
+    // The workspace's change counter: every put_object raises it by one. 0 for an empty or unknown
+    // workspace; -1 with diagnostics on failure.
+    std::int64_t workspace_revision(const std::string& workspace, sdk::Diagnostics& diags);
 
     // Tasks.
     bool create_task(Task& task, sdk::Diagnostics& diags);  // refuses an existing name
