@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled example: installs what is missing, builds ferry and its plugins, packs
 # examples/sales_dw/ into a SPEC package, checks and previews it, then imports it into the embedded
-# workspace "sales_prod" (an SQLite catalog, tables rehearsed on an SQLite engine instance) and
-# writes the HTML report.
+# workspace "sales_prod" (an SQLite catalog, tables rehearsed on an SQLite engine instance), writes
+# the HTML report, and exports the workspace back as a SPEC package folder.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FERRY_BUILD_DIR:-$root/build}
@@ -36,6 +36,13 @@ report="$data/sales_dw.example.html"
 echo
 echo "== ferry import again: nothing changes"
 "$ferry" import "$task" --yes 2>/dev/null | head -3
+echo
+echo "== ferry export --workspace sales_prod -o examples/ferry-data/sales_prod/  (the workspace as code)"
+"$ferry" export --workspace sales_prod --catalog "sqlite:$data/catalog.db" -o "$data/sales_prod/" \
+  --name sales_prod.export
+echo
+echo "== ferry check examples/ferry-data/sales_prod/  (the export reads back as a package)"
+"$ferry" check "$data/sales_prod/" | tail -1
 echo
 echo "The HTML report is at $report"
 echo "Look around: $ferry objects --workspace sales_prod --catalog sqlite:$data/catalog.db"

@@ -159,11 +159,11 @@ TEST_F(Export, TheExportIsATaskWithAReport) {
     EXPECT_TRUE(listed) << tasks.out;
     const auto report = ferry("report nightly.export");
     ASSERT_EQ(report.exit_code, 0) << report.err;
-    EXPECT_NE(report.out.find("Export nightly.export: EXPORT_SUCCESS\n  workspace  sales_prod (full)\n  output     " + dir_ +
-                              "/out.zip\n  SHA-256    " + e["sha256"].get<std::string>()),
+    EXPECT_NE(report.out.find("Export nightly.export: EXPORT_SUCCESS\n  workspace   sales_prod (full)\n  output      " + dir_ +
+                              "/out.zip\n  SHA-256     " + e["sha256"].get<std::string>()),
               std::string::npos)
         << report.out;
-    EXPECT_NE(report.out.find("  objects    8\n"), std::string::npos) << report.out;
+    EXPECT_NE(report.out.find("  objects     8\n"), std::string::npos) << report.out;
     const auto shown = ferry("task show nightly.export");
     EXPECT_EQ(shown.exit_code, 0) << shown.err;
     EXPECT_NE(shown.out.find("  kind       export\n  state      EXPORT_SUCCESS\n"), std::string::npos) << shown.out;

@@ -274,7 +274,7 @@ std::vector<Entry> spec_package_entries(const std::string& samples_dir) {
    "datasource": {"name": "odps_first", "type": "odps"}, "fileResources": [{"name": "math_lib.py"}]}]}})"});
     out.push_back({base + "DataSource/mysql/rds/PRD/orders_db/orders_db.json",
                    R"({"version": "1.1.0", "kind": "DataSource", "spec": {"datasources": [
-  {"id": "d1", "name": "orders_db", "type": "mysql", "subType": "rds", "config": "{\"password\": \"secret\"}"}]}})"});
+  {"id": "d1", "name": "orders_db", "type": "mysql", "subType": "rds", "config": "{\"password\": \"Xq9-sentinel-pw\"}"}]}})"});
     return out;
 }
 

@@ -56,6 +56,19 @@ void print_plan(const TaskConfig& task, const Plan& plan) {
                o.record.engine_instance.empty() ? "-" : o.record.engine_instance, owner.empty() ? "-" : owner, reason});
     }
     t.print(std::cout);
+    // What an update or a conflict would change in the workspace, field by field (JSON pointer,
+    // the workspace's value, the package's after the mappings).
+    bool fields = false;
+    for (const auto& o : plan.objects) {
+        if (o.differences.empty()) continue;
+        if (!fields) std::cout << "\nFields that differ from the workspace\n";
+        fields = true;
+        std::cout << "-- " << sdk::to_string(o.kind) << " " << printable(o.name) << " (" << sdk::to_string(o.action)
+                  << ")\n";
+        for (const auto& c : o.differences)
+            std::cout << "   " << printable(c.path) << ": " << printable(c.before.empty() ? "(absent)" : c.before)
+                      << " -> " << printable(c.after.empty() ? "(absent)" : c.after) << "\n";
+    }
     // Every statement an engine will run, each object's in order (schema creation, DROP for
     // overwrite, CREATE...): ferry rendered them all, so this is the whole of what runs. Names and
     // strings inside come from the package: shown through printable(), lines kept.

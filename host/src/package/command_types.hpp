@@ -5,7 +5,7 @@
 //   spec/src/main/java/com/aliyun/dataworks/common/spec/domain/dw/types/CodeProgramType.java
 // at commit b5d8136db95b8fd092e59f76fa5e061b11d9350e (master, 2024-09-24): 121 constants.
 // The columns name, code, extension, calc_engine and alias are upstream's data, written out here by
-// hand; route and kind are ferry's decisions (docs/flowspec-notes.md gives the reasons).
+// hand; route and kind are ferry's decisions (docs/package-format.md, "Command types", gives the reasons).
 //
 // To update: list upstream's constants in order, e.g.
 //   git --git-dir=<mirror> show HEAD:<the path above> | grep -E '^\s+[A-Za-z_0-9]+\([0-9]+,'

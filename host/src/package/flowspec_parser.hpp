@@ -7,7 +7,8 @@
 //    "spec": {<the spec's own fields>, "<list>": [<the entry>], "flow": [<its edges>]}}
 // with every `{{id}}` reference resolved in place (the lists that only serve references --
 // variables, triggers, scripts, files, runtimeResources, artifacts' outputs and variables -- are
-// then not needed; an entry no object uses is a warning, FERRY-PKG-UNREFERENCED), `nodeId` and
+// then not needed; an entry no object uses is carried in every object's document, so nothing of
+// the document is dropped; a reference to no entry is a warning, FERRY-PKG-REFERENCE), `nodeId` and
 // `output` references written as the plain id, and a top-level node's (or component's, or
 // resource's) inline `script.content` moved to the object's content, where a code file's bytes go
 // too. Canonical JSON: keys sorted, so equal objects have equal text whatever the package's layout.

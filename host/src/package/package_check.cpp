@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "ferry/engine/ddl_guard.hpp"
+#include "package/datasource_secrets.hpp"
 #include "package/command_types.hpp"
 #include "package/object_names.hpp"
 #include "plugin/plugin_registry.hpp"
@@ -167,6 +168,16 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     check_inner_names(model, diags);
     check_ids(model, diags);
     for (const auto& t : model.tables) check_table_ddl(t, table_dialect ? table_dialect(t) : product_table_dialect(t), diags);
+    for (const auto& d : model.datasources) {
+        const auto secrets = config_secret_paths(d.config);
+        if (secrets.empty()) continue;
+        std::string where;
+        for (const auto& p : secrets) where += (where.empty() ? "" : ", ") + (p.empty() ? std::string("the whole config") : p);
+        diags.warning("FERRY-PKG-DATASOURCE-SECRET",
+                      "data source '" + d.name + "' holds secrets in its config (" + where +
+                          "): ferry stores no secrets, so it lands without them",
+                      "set its password or keys again in the destination's data source", d.source_path);
+    }
 
     std::unordered_set<std::string> producible;
     for (const auto& n : model.nodes) {

@@ -15,19 +15,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-bool ends_with(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-// A key whose value would be the secret itself, not where to find it.
-bool secret_key(const std::string& key) {
-    const std::string k = lower(key);
-    if (ends_with(k, "_env") || ends_with(k, "_file") || ends_with(k, "_path")) return false;
-    for (const char* word : {"password", "passwd", "secret", "token", "private_key", "credential"})
-        if (k.find(word) != std::string::npos) return true;
-    return false;
-}
-
 // libpq's `password=` key, in a DSN or a URI's query.
 bool has_password_key(const std::string& value) {
     const std::string v = lower(value);
@@ -68,7 +55,7 @@ void refuse_written_secrets(const TomlValue& doc, sdk::Diagnostics& diags) {
     walk(doc, "", "", [&](const TomlValue& v, const std::string& path, const std::string& key) {
         if (v.type != TomlValue::Type::string || v.text.empty()) return;
         std::string what;
-        if (secret_key(key)) what = "'" + path + "' is a secret written into the task file";
+        if (cloud::secret_field(key)) what = "'" + path + "' is a secret written into the task file";
         else if (has_password_key(v.text)) what = "'" + path + "' carries a password (password=...)";
         else if (has_user_password(v.text)) what = "'" + path + "' carries a password (user:password@ in the address)";
         if (what.empty()) return;

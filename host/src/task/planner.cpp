@@ -9,6 +9,7 @@
 #include "ferry/engine/commands.hpp"
 #include "ferry/engine/identifier_rewriter.hpp"
 #include "ferry/engine/quoting.hpp"
+#include "package/datasource_secrets.hpp"
 #include "package/package_reader.hpp"
 #include "plugin/guarded_call.hpp"
 #include "task/engine_routing.hpp"
@@ -763,9 +764,36 @@ class PlanBuilder {
         PlannedObject& o = start(sdk::ObjectKind::datasource, d.name, "");
         o.record.owner.clear();  // data sources have no owner
         json doc;
-        if (!load_document(d, doc, o)) return;
+        json* found = open_document(d, "datasources", doc, o);
+        if (!found) return;
+        drop_config_secrets(*found, o);
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, d, doc);
+    }
+
+    // Secrets never land in the catalog: a data source's password and keys are taken out of its
+    // config (a JSON object, or a string holding one), each removal a listed change that never
+    // shows the value.
+    void drop_config_secrets(json& object, PlannedObject& o) {
+        auto config = object.find("config");
+        if (config == object.end()) return;
+        const std::string at = object_at_ + "/config";
+        const std::string text = config->is_string() ? config->get<std::string>() : config->dump();
+        const auto secrets = config_secret_paths(text);
+        if (secrets.empty()) return;
+        const std::string kept = config_without_secrets(text);
+        if (config->is_string()) {
+            std::string where;
+            for (const auto& p : secrets) where += (where.empty() ? "" : ", ") + (p.empty() ? std::string("all of it") : p);
+            o.changes.push_back({at, "(secrets at " + where + ")", "(the same without them)"});
+            *config = kept;
+        } else {
+            for (const auto& p : secrets) o.changes.push_back({at + p, "(a secret)", ""});
+            *config = json::parse(kept, nullptr, false);
+        }
+        o.notes.push_back({sdk::Severity::warning, "FERRY-PLAN-DATASOURCE-SECRET",
+                           "data source '" + o.name + "': its config's secrets were left out (ferry stores no secrets)",
+                           "set its password or keys again in the destination", ""});
     }
 
     // Errors from rendering fail the object when it is to be committed to the engine; when the

@@ -166,20 +166,20 @@ std::string export_text(const json& r) {
     const json objects = r.value("objects", json::object()), files = r.value("files", json::object()),
                problems = r.value("diagnostics", json::array());
     out << "Export " << str(r, "task") << ": " << str(r, "state") << "\n"
-        << "  workspace  " << str(r, "workspace") << " (" << str(r, "mode") << ")\n"
-        << "  output     " << str(r, "path") << (r.value("folder", false) ? " (a folder)" : "") << "\n"
-        << "  SHA-256    " << str(r, "sha256") << "\n"
-        << "  size       " << format_size(size) << " (" << size << " bytes)\n"
-        << "  revision   " << r.value("revision", std::int64_t{0}) << " (export what changed after it with --mode incremental --since "
+        << "  workspace   " << str(r, "workspace") << " (" << str(r, "mode") << ")\n"
+        << "  output      " << str(r, "path") << (r.value("folder", false) ? " (a folder)" : "") << "\n"
+        << "  SHA-256     " << str(r, "sha256") << "\n"
+        << "  size        " << format_size(size) << " (" << size << " bytes)\n"
+        << "  revision    " << r.value("revision", std::int64_t{0}) << " (export what changed after it with --mode incremental --since "
         << r.value("revision", std::int64_t{0}) << ")\n";
     std::size_t total = 0;
     for (const auto& [kind, n] : objects.items()) {
-        out << "  " << kind << "s" << std::string(kind.size() < 10 ? 10 - kind.size() : 1, ' ') << n << "\n";
+        out << "  " << kind << "s" << std::string(kind.size() < 11 ? 11 - kind.size() : 1, ' ') << n << "\n";
         total += n.is_number_unsigned() ? n.get<std::size_t>() : 0;
     }
-    out << "  objects    " << total << "\n";
+    out << "  objects     " << total << "\n";
     if (r.value("folder", false))
-        out << "  files      " << files.value("written", 0) << " written, " << files.value("unchanged", 0)
+        out << "  files       " << files.value("written", 0) << " written, " << files.value("unchanged", 0)
             << " unchanged, " << files.value("removed", 0) << " removed\n";
     for (const auto& d : problems)
         out << "  " << str(d, "severity") << "[" << str(d, "code") << "] " << str(d, "message") << "\n";

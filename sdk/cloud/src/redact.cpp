@@ -19,6 +19,16 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
+bool secret_field(std::string_view key) {
+    std::string k = lower(key);
+    k.erase(std::remove_if(k.begin(), k.end(), [](char c) { return c == '_' || c == '-' || c == '.'; }), k.end());
+    auto ends_with = [&](std::string_view tail) { return k.size() >= tail.size() && k.compare(k.size() - tail.size(), tail.size(), tail) == 0; };
+    if (ends_with("env") || ends_with("file") || ends_with("path")) return false;
+    for (std::string_view word : {"password", "passwd", "secret", "token", "privatekey", "credential"})
+        if (k.find(word) != std::string::npos) return true;
+    return k == "pwd" || ends_with("pwd");
+}
+
 // Query parameters whose values let someone else make the request: signatures and tokens.
 bool sensitive_parameter(std::string_view name) {
     static const std::array<std::string_view, 8> names = {

@@ -36,3 +36,18 @@ TEST(Redact, SensitiveParametersAreSignaturesAndTokensOnly) {
 
 }  // namespace
 }  // namespace ferry::cloud
+
+namespace ferry::cloud {
+namespace {
+
+TEST(Redact, SecretFieldsAreTheSecretsNotWhereToFindThem) {
+    for (const char* key : {"password", "Password", "db_passwd", "accessKeySecret", "access_key_secret", "token",
+                            "securityToken", "privateKey", "private-key", "credentials", "pwd", "db_pwd"})
+        EXPECT_TRUE(secret_field(key)) << key;
+    for (const char* key : {"password_env", "passwordFile", "private_key_path", "token_file", "username", "host",
+                            "accessKeyId", "port", "database", "tokenizer_env"})
+        EXPECT_FALSE(secret_field(key)) << key;
+}
+
+}  // namespace
+}  // namespace ferry::cloud

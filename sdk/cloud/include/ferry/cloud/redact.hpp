@@ -22,4 +22,8 @@ std::string scrub(std::string text, const std::vector<std::string>& secrets);
 // True when a query parameter's value lets someone else make the request (a signature or token).
 bool sensitive_parameter(std::string_view name);
 
+// True when a settings key's value would be the secret itself ("password", "accessKeySecret",
+// "db_passwd", "token", "privateKey"...), not where to find it ("password_env", "key_file").
+bool secret_field(std::string_view key);
+
 }  // namespace ferry::cloud
