@@ -1,11 +1,11 @@
 #include "maxcompute_engine.hpp"
 
 #include <chrono>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "ferry/cloud/service_error.hpp"
 #include "ferry/engine/codes.hpp"
 #include "ferry/engine/commands.hpp"
 #include "ferry/engine/ddl.hpp"
@@ -33,8 +33,8 @@ std::string sql_task_xml(const std::string& sql) {
            cdata + "]]></Query></SQL></Tasks><DAG><RunMode>Sequence</RunMode></DAG></Job></Instance>";
 }
 
-MaxComputeEngine::MaxComputeEngine(std::string instance, Settings settings)
-    : instance_(std::move(instance)), settings_(std::move(settings)) {}
+MaxComputeEngine::MaxComputeEngine(std::string instance, Settings settings, sdk::HostServices* host)
+    : instance_(std::move(instance)), settings_(std::move(settings)), host_(host) {}
 
 sdk::RewriteResponse MaxComputeEngine::rewrite(const sdk::RewriteRequest& request) {
     return engine::rewrite_code(request, Dialect::maxcompute);
@@ -112,26 +112,22 @@ sdk::FunctionResponse MaxComputeEngine::render_function(const sdk::FunctionReque
     return res;
 }
 
+// The client is made on first use: an instance whose objects only go to the catalog needs neither
+// the network nor the credentials.
 const RestClient* MaxComputeEngine::client(sdk::Diagnostics& diags) {
     if (client_) return client_.get();
-    Credentials c;
-    auto read = [&](const std::string& var, const char* key, std::string& out, bool required) {
-        if (var.empty()) return !required;
-        const char* v = std::getenv(var.c_str());
-        if (!v || !*v) {
-            diags.error(codes::kCredentials,
-                        "environment variable " + var + " (" + key + ") is not set for " + label(),
-                        "export it before the import; ferry never reads secrets from the config");
-            return false;
-        }
-        out = v;
-        return true;
-    };
-    if (!read(settings_.access_key_id_env, "access_key_id_env", c.access_key_id, true) ||
-        !read(settings_.access_key_secret_env, "access_key_secret_env", c.access_key_secret, true) ||
-        !read(settings_.sts_token_env, "sts_token_env", c.sts_token, false))
-        return nullptr;
-    client_ = std::make_unique<RestClient>(settings_.endpoint, std::move(c), settings_.http_timeout_s);
+    auto credentials = cloud::load_credentials(
+        {settings_.access_key_id_env, settings_.access_key_secret_env, settings_.sts_token_env, "", settings_.where},
+        diags);
+    std::string reason;
+    auto endpoint = parse_rest_endpoint(settings_.endpoint, reason);  // checked when the instance was made
+    if (!credentials || !endpoint) return nullptr;
+    cloud::TransportOptions transport{settings_.ca_file, std::chrono::seconds(settings_.http_timeout_s)};
+    cloud::RetryPolicy retry;
+    retry.retries = settings_.http_retries;
+    retry.host = host_;
+    client_ = std::make_unique<RestClient>(std::move(*endpoint), std::move(*credentials), std::move(transport),
+                                           std::move(retry));
     return client_.get();
 }
 
@@ -145,7 +141,7 @@ int MaxComputeEngine::probe(const std::string& method, const std::string& resour
                             sdk::Diagnostics& diags) {
     const RestClient* c = client(diags);
     if (!c) return -1;
-    HttpResponse r;
+    cloud::HttpResponse r;
     std::string error;
     if (!c->send(method, resource, {}, {}, "", r, error)) {
         diags.error(codes::kConnect, "cannot reach " + label() + " at " + c->endpoint() + ": " + error,
@@ -187,7 +183,7 @@ bool MaxComputeEngine::run_sql(const std::string& sql, const std::string& what, 
     const RestClient* c = client(diags);
     if (!c) return false;
     const std::string base = project_path(settings_.project) + "/instances";
-    HttpResponse r;
+    cloud::HttpResponse r;
     std::string error;
     auto unreachable = [&] {
         diags.error(codes::kConnect, what + ": cannot reach " + label() + " at " + c->endpoint() + ": " + error,
@@ -199,7 +195,7 @@ bool MaxComputeEngine::run_sql(const std::string& sql, const std::string& what, 
         diags.error(codes::kRemoteError, what + ": " + label() + " refused the SQL instance: " + parse_error(r).text(r.status));
         return false;
     }
-    const std::string location = r.header("location");
+    const std::string location = r.header("Location") ? *r.header("Location") : std::string();
     const std::string id = location.substr(location.rfind('/') + 1);
     if (id.empty()) {
         diags.error(codes::kRemoteError, what + ": " + label() + " created a SQL instance without a Location header");
@@ -212,9 +208,9 @@ bool MaxComputeEngine::run_sql(const std::string& sql, const std::string& what, 
             diags.error(codes::kRemoteError, what + ": polling instance " + id + ": " + parse_error(r).text(r.status));
             return false;
         }
-        if (xml_text(r.body, "/Instance/Status") == "Terminated") break;
+        if (cloud::xml_text(r.body, "/Instance/Status") == "Terminated") break;
         if (std::chrono::steady_clock::now() >= deadline) {
-            HttpResponse ignored;
+            cloud::HttpResponse ignored;
             c->send("PUT", base + "/" + id, {}, {{"Content-Type", "application/xml"}},
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Instance><Status>Terminated</Status></Instance>", ignored,
                     error);
@@ -225,11 +221,11 @@ bool MaxComputeEngine::run_sql(const std::string& sql, const std::string& what, 
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(settings_.poll_interval_ms));
     }
-    if (!c->send("GET", base + "/" + id, {{"taskstatus", ""}}, {}, "", r, error)) return unreachable();
-    const std::string status = xml_text(r.body, "/Instance/Tasks/Task/Status");
+    if (!c->send("GET", base + "/" + id, {{"taskstatus", std::nullopt}}, {}, "", r, error)) return unreachable();
+    const std::string status = cloud::xml_text(r.body, "/Instance/Tasks/Task/Status");
     if (status == "Success") return true;
     std::string result;
-    if (c->send("GET", base + "/" + id, {{"result", ""}}, {}, "", r, error)) result = xml_text(r.body, "/Instance/Tasks/Task/Result");
+    if (c->send("GET", base + "/" + id, {{"result", std::nullopt}}, {}, "", r, error)) result = cloud::xml_text(r.body, "/Instance/Tasks/Task/Result");
     diags.error(codes::kSqlFailed,
                 what + ": SQL instance " + id + " ended " + (status.empty() ? "without a task status" : status) +
                     " on " + label() + (result.empty() ? "" : ": " + result));
@@ -261,7 +257,7 @@ bool MaxComputeEngine::upload_resource(const sdk::ApplyRequest& req, sdk::Diagno
     if (found < 0) return false;
     const RestClient* c = client(diags);
     const std::string path = project_path(settings_.project) + "/resources" + (found ? "/" + name : "");
-    HttpResponse r;
+    cloud::HttpResponse r;
     std::string error;
     if (!c->send(found ? "PUT" : "POST", path, {},
                  {{"Content-Type", "application/octet-stream"},
@@ -315,6 +311,9 @@ std::unique_ptr<MaxComputeEngine> make_engine(const sdk::CreateContext& ctx, sdk
     s.sql_timeout_s = static_cast<int>(cfg.integer("sql_timeout_s", 600));
     s.poll_interval_ms = static_cast<int>(cfg.integer("poll_interval_ms", 500));
     s.http_timeout_s = static_cast<int>(cfg.integer("http_timeout_s", 30));
+    s.http_retries = static_cast<int>(cfg.integer("http_retries", 3));
+    s.ca_file = cfg.string("ca_file");
+    s.where = cfg.where;
     bool ok = true;
     auto fail = [&](const std::string& key, const std::string& summary, const std::string& detail = {}) {
         diags.error(codes::kConfig, "maxcompute: " + summary, detail, cfg.where_of(key));
@@ -323,15 +322,16 @@ std::unique_ptr<MaxComputeEngine> make_engine(const sdk::CreateContext& ctx, sdk
     engine::Quoted q = engine::quote_identifier(s.project, Dialect::maxcompute);
     if (!q.ok) fail("project", "'project' is not a MaxCompute project name: " + q.reason);
     std::string reason;
-    if (!valid_endpoint(s.endpoint, reason))
+    if (!parse_rest_endpoint(s.endpoint, reason))
         fail("endpoint", "'endpoint' is not usable: " + reason, "e.g. https://service.cn-hangzhou.maxcompute.aliyun.com/api");
     if (s.access_key_id_env.empty()) fail("access_key_id_env", "'access_key_id_env' is empty");
     if (s.access_key_secret_env.empty()) fail("access_key_secret_env", "'access_key_secret_env' is empty");
     if (s.sql_timeout_s < 1) fail("sql_timeout_s", "'sql_timeout_s' must be at least 1");
     if (s.poll_interval_ms < 10 || s.poll_interval_ms > 60000) fail("poll_interval_ms", "'poll_interval_ms' must be 10 to 60000");
     if (s.http_timeout_s < 1) fail("http_timeout_s", "'http_timeout_s' must be at least 1");
+    if (s.http_retries < 0 || s.http_retries > 20) fail("http_retries", "'http_retries' must be 0 to 20");
     if (!ok) return nullptr;
-    return std::make_unique<MaxComputeEngine>(ctx.instance_name, std::move(s));
+    return std::make_unique<MaxComputeEngine>(ctx.instance_name, std::move(s), ctx.host);
 }
 
 }  // namespace ferry::engines::maxcompute

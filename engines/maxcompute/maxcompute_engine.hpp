@@ -28,7 +28,12 @@ inline constexpr sdk::ConfigKey kSchema[] = {
     {"sts_token_env", sdk::ValueType::string, false, nullptr, "environment variable holding an STS token, if any"},
     {"sql_timeout_s", sdk::ValueType::integer, false, "600", "how long one SQL instance may run"},
     {"poll_interval_ms", sdk::ValueType::integer, false, "500", "pause between two polls of a SQL instance"},
-    {"http_timeout_s", sdk::ValueType::integer, false, "30", "timeout of one HTTP request"},
+    {"http_timeout_s", sdk::ValueType::integer, false, "30", "seconds to wait for a connection, a response or more of it"},
+    {"http_retries", sdk::ValueType::integer, false, "3",
+     "further attempts after a 429, a 5xx or a dropped connection (0-20); a POST is never sent twice once it may have "
+     "arrived"},
+    {"ca_file", sdk::ValueType::string, false, nullptr,
+     "PEM file of CA certificates trusted instead of the system's (HTTPS is always verified)"},
 };
 
 struct Settings {
@@ -40,11 +45,14 @@ struct Settings {
     int sql_timeout_s = 600;
     int poll_interval_ms = 500;
     int http_timeout_s = 30;
+    int http_retries = 3;
+    std::string ca_file;
+    std::string where;  // the instance's config location, for diagnostics
 };
 
 class MaxComputeEngine : public sdk::Engine {
   public:
-    MaxComputeEngine(std::string instance, Settings settings);
+    MaxComputeEngine(std::string instance, Settings settings, sdk::HostServices* host);
 
     std::string dialect() const override { return "maxcompute"; }
     sdk::RewriteResponse rewrite(const sdk::RewriteRequest& request) override;
@@ -65,6 +73,7 @@ class MaxComputeEngine : public sdk::Engine {
 
     std::string instance_;
     Settings settings_;
+    sdk::HostServices* host_;  // retry lines
     std::unique_ptr<RestClient> client_;
 };
 

@@ -1,58 +1,11 @@
 #include "rest_client.hpp"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/DOM/DOMParser.h>
-#include <Poco/DOM/Document.h>
-#include <Poco/DOM/Node.h>
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/DigestEngine.h>
-#include <Poco/Exception.h>
-#include <Poco/MD5Engine.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/SSLManager.h>
-#include <Poco/SAX/XMLReader.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/Timestamp.h>
-#include <Poco/URI.h>
+#include <ctime>
 
-#include <mutex>
-
-#include "signer.hpp"
+#include "ferry/cloud/service_error.hpp"
+#include "ferry/cloud/maxcompute_signer.hpp"
 
 namespace ferry::engines::maxcompute {
-
-namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    return s;
-}
-
-std::string encode(const std::string& s, const char* reserved) {
-    std::string out;
-    Poco::URI::encode(s, reserved, out);
-    return out;
-}
-
-Poco::Net::Context::Ptr tls_context() {
-    static std::once_flag once;
-    static Poco::Net::Context::Ptr ctx;
-    std::call_once(once, [] {
-        Poco::Net::initializeSSL();
-        // The system's CA store, certificate and host name checked.
-        ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9,
-                                     true);
-    });
-    return ctx;
-}
-
-}  // namespace
 
 std::string RemoteError::text(int status) const {
     std::string s = std::to_string(status);
@@ -62,114 +15,61 @@ std::string RemoteError::text(int status) const {
     return s;
 }
 
-std::string xml_text(const std::string& body, const std::string& path) {
-    if (body.empty()) return {};
-    try {
-        Poco::XML::DOMParser parser;
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-        Poco::AutoPtr<Poco::XML::Document> doc = parser.parseString(body);
-        Poco::XML::Node* n = doc->getNodeByPath(path);
-        return n ? n->innerText() : std::string();
-    } catch (const Poco::Exception&) {
-        return {};
-    }
-}
-
-RemoteError parse_error(const HttpResponse& r) {
-    RemoteError e;
-    e.code = xml_text(r.body, "/Error/Code");
-    e.message = xml_text(r.body, "/Error/Message");
-    e.request_id = xml_text(r.body, "/Error/RequestId");
-    if (e.request_id.empty()) e.request_id = r.header("x-odps-request-id");
+RemoteError parse_error(const cloud::HttpResponse& r) {
+    cloud::ServiceError parsed = cloud::parse_service_error(r.body);
+    RemoteError e{parsed.code, parsed.message, parsed.request_id};
+    if (e.request_id.empty())
+        if (const std::string* id = r.header("x-odps-request-id")) e.request_id = *id;
     if (e.code.empty() && e.message.empty() && !r.body.empty()) e.message = r.body.substr(0, 300);
     return e;
 }
 
-bool valid_endpoint(const std::string& endpoint, std::string& reason) {
-    try {
-        Poco::URI u(endpoint);
-        if (u.getScheme() != "http" && u.getScheme() != "https") {
-            reason = "the scheme must be http or https";
-            return false;
-        }
-        if (u.getHost().empty()) {
-            reason = "there is no host";
-            return false;
-        }
-        if (!u.getQuery().empty() || !u.getFragment().empty()) {
-            reason = "an endpoint has no query or fragment";
-            return false;
-        }
-        return true;
-    } catch (const Poco::Exception& e) {
-        reason = e.displayText();
-        return false;
+std::optional<cloud::HttpRequest> parse_rest_endpoint(const std::string& endpoint, std::string& reason) {
+    auto parsed = cloud::parse_http_url(endpoint, reason);
+    if (!parsed) return std::nullopt;
+    if (!parsed->query.empty() || endpoint.find('#') != std::string::npos) {
+        reason = "an endpoint has no query or fragment";
+        return std::nullopt;
     }
+    while (parsed->path.size() > 1 && parsed->path.back() == '/') parsed->path.pop_back();
+    if (parsed->path == "/") parsed->path.clear();
+    parsed->raw_target.clear();
+    return parsed;
 }
 
-RestClient::RestClient(std::string endpoint, Credentials credentials, int timeout_s)
-    : endpoint_(std::move(endpoint)), credentials_(std::move(credentials)), timeout_s_(timeout_s) {
-    while (!endpoint_.empty() && endpoint_.back() == '/') endpoint_.pop_back();
-}
+RestClient::RestClient(cloud::HttpRequest endpoint, cloud::Credentials credentials, cloud::TransportOptions transport,
+                       cloud::RetryPolicy retry)
+    : endpoint_(std::move(endpoint)),
+      credentials_(std::move(credentials)),
+      transport_(std::move(transport)),
+      retry_(std::move(retry)) {}
 
-bool RestClient::send(const std::string& method, const std::string& resource,
-                      const std::vector<std::pair<std::string, std::string>>& query,
-                      std::map<std::string, std::string> headers, const std::string& body, HttpResponse& out,
+bool RestClient::send(const std::string& method, const std::string& resource, const std::vector<cloud::QueryParam>& query,
+                      const std::vector<cloud::Header>& headers, const std::string& body, cloud::HttpResponse& out,
                       std::string& error) const {
-    try {
-        Poco::URI base(endpoint_);
-        std::string target = base.getPath() + encode(resource, "?#[]@!$&'()*+,;=");
-        for (std::size_t i = 0; i < query.size(); ++i) {
-            target += (i ? "&" : "?") + encode(query[i].first, "?#[]@!$&'()*+,;=/:");
-            if (!query[i].second.empty()) target += "=" + encode(query[i].second, "?#[]@!$&'()*+,;=/:");
-        }
+    cloud::HttpRequest request = endpoint_;
+    request.method = method;
+    request.path = endpoint_.path + resource;
+    for (const auto& p : query)
+        request.query.push_back({p.name, p.value && !p.value->empty() ? p.value : std::nullopt});
+    for (const auto& h : headers) request.set_header(h.name, h.value);
+    request.set_header("x-odps-user-agent", "ferry/0.2.0");
 
-        SignInput in;
-        in.method = method;
-        in.date = Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::HTTP_FORMAT);
-        if (!body.empty()) {
-            Poco::MD5Engine md5;
-            md5.update(body);
-            in.content_md5 = Poco::DigestEngine::digestToHex(md5.digest());
-        }
-        auto ct = headers.find("Content-Type");
-        if (ct != headers.end()) in.content_type = ct->second;
-        headers["x-odps-user-agent"] = "ferry/0.1.0";
-        in.headers = headers;
-        in.resource = resource;
-        in.query = query;
-
-        Poco::Net::HTTPRequest req(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-        for (const auto& [k, v] : headers) req.set(k, v);
-        req.set("Date", in.date);
-        if (!in.content_md5.empty()) req.set("Content-MD5", in.content_md5);
-        req.set("Authorization", authorization(credentials_.access_key_id, credentials_.access_key_secret, in));
-        if (!credentials_.sts_token.empty()) req.set("authorization-sts-token", credentials_.sts_token);
-        if (method == "POST" || method == "PUT" || !body.empty()) req.setContentLength(static_cast<std::streamsize>(body.size()));
-
-        std::unique_ptr<Poco::Net::HTTPClientSession> session;
-        if (base.getScheme() == "https")
-            session = std::make_unique<Poco::Net::HTTPSClientSession>(base.getHost(), base.getPort(), tls_context());
-        else
-            session = std::make_unique<Poco::Net::HTTPClientSession>(base.getHost(), base.getPort());
-        session->setTimeout(Poco::Timespan(timeout_s_, 0));
-        std::ostream& os = session->sendRequest(req);
-        os << body;
-        Poco::Net::HTTPResponse resp;
-        std::istream& is = session->receiveResponse(resp);
-        out = HttpResponse{};
-        out.status = static_cast<int>(resp.getStatus());
-        for (const auto& [k, v] : resp) out.headers[lower(k)] = v;
-        if (method != "HEAD") Poco::StreamCopier::copyToString(is, out.body);
-        return true;
-    } catch (const Poco::Exception& e) {
-        error = e.displayText();
-        return false;
-    } catch (const std::exception& e) {
-        error = e.what();
+    cloud::RetryPolicy retry = retry_;
+    retry.retry_no_answer = method != "POST";  // a POST creates (an instance, a resource): never twice
+    const std::string api_root = endpoint_.path;
+    const cloud::Credentials& credentials = credentials_;
+    auto sign = [&](cloud::HttpRequest& r, const std::string& b) {
+        cloud::sign_maxcompute(r, b, credentials, api_root, std::time(nullptr));
+    };
+    cloud::CallResult result = cloud::call(std::move(request), body, sign, transport_, retry);
+    if (!result.answered) {
+        error = result.error;
+        if (result.attempts > 1) error += " (after " + std::to_string(result.attempts) + " attempts)";
         return false;
     }
+    out = std::move(result.response);
+    return true;
 }
 
 }  // namespace ferry::engines::maxcompute

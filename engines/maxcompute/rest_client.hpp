@@ -1,30 +1,17 @@
-// A signed HTTP(S) client for MaxCompute's REST API (Poco Net / NetSSL). One request at a time;
-// a transport failure is an error string, an HTTP error status is an ordinary response.
+// MaxCompute's REST API over ferry::cloud: each request signed with the MaxCompute signer and sent by
+// the shared client (one TLS policy, timeouts), retried with backoff on 429, 5xx and dropped
+// connections (a POST only when it cannot have reached the service). A transport failure is an
+// error string; an HTTP error status is an ordinary response.
 #pragma once
 
-#include <map>
-#include <memory>
+#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "ferry/cloud/credentials.hpp"
+#include "ferry/cloud/http_client.hpp"
+
 namespace ferry::engines::maxcompute {
-
-struct Credentials {
-    std::string access_key_id;
-    std::string access_key_secret;
-    std::string sts_token;  // empty without STS
-};
-
-struct HttpResponse {
-    int status = 0;
-    std::map<std::string, std::string> headers;  // names lower-cased
-    std::string body;
-    std::string header(const std::string& lower_name) const {
-        auto it = headers.find(lower_name);
-        return it == headers.end() ? std::string() : it->second;
-    }
-};
 
 // <Error><Code/><Message/><RequestId/><HostId/></Error>, with x-odps-request-id as a fallback.
 struct RemoteError {
@@ -33,31 +20,30 @@ struct RemoteError {
     std::string request_id;
     std::string text(int status) const;  // "403 SignatureNotMatch: ... (request id ...)"
 };
-RemoteError parse_error(const HttpResponse& response);
-
-// The text of the first element at `path` ("/Instance/Status") in an XML body; empty if absent.
-std::string xml_text(const std::string& body, const std::string& path);
+RemoteError parse_error(const cloud::HttpResponse& response);
 
 class RestClient {
   public:
-    // endpoint: "https://service.cn-hangzhou.maxcompute.aliyun.com/api" (or http://127.0.0.1:N/api in tests)
-    RestClient(std::string endpoint, Credentials credentials, int timeout_s);
+    // `endpoint` from parse_rest_endpoint ("https://service.cn-hangzhou.maxcompute.aliyun.com/api").
+    RestClient(cloud::HttpRequest endpoint, cloud::Credentials credentials, cloud::TransportOptions transport,
+               cloud::RetryPolicy retry);
 
-    // `resource` is the decoded path after /api ("/projects/p/tables/t"); it is percent-encoded
-    // for the wire and signed decoded. False with `error` when no answer came.
-    bool send(const std::string& method, const std::string& resource,
-              const std::vector<std::pair<std::string, std::string>>& query, std::map<std::string, std::string> headers,
-              const std::string& body, HttpResponse& out, std::string& error) const;
+    // `resource` is the decoded path after the endpoint's path ("/projects/p/tables/t"); a query
+    // parameter without a value is sent and signed as a bare key. False with `error` when no answer came.
+    bool send(const std::string& method, const std::string& resource, const std::vector<cloud::QueryParam>& query,
+              const std::vector<cloud::Header>& headers, const std::string& body, cloud::HttpResponse& out,
+              std::string& error) const;
 
-    const std::string& endpoint() const { return endpoint_; }
+    std::string endpoint() const { return endpoint_.url(); }
 
   private:
-    std::string endpoint_;
-    Credentials credentials_;
-    int timeout_s_;
+    cloud::HttpRequest endpoint_;
+    cloud::Credentials credentials_;
+    cloud::TransportOptions transport_;
+    cloud::RetryPolicy retry_;
 };
 
-// Checks an endpoint without connecting: http or https, a host, a path. False with a reason.
-bool valid_endpoint(const std::string& endpoint, std::string& reason);
+// Reads an endpoint without connecting: http or https, a host, a path, no query. nullopt with a reason.
+std::optional<cloud::HttpRequest> parse_rest_endpoint(const std::string& endpoint, std::string& reason);
 
 }  // namespace ferry::engines::maxcompute

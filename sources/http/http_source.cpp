@@ -3,9 +3,9 @@
 #include <memory>
 #include <string>
 
+#include "ferry/cloud/redact.hpp"
 #include "ferry/sdk/sdk.hpp"
 #include "ferry/source/http_fetch.hpp"
-#include "ferry/cloud/redact.hpp"
 #include "ferry/source/source_config.hpp"
 
 namespace {
@@ -32,7 +32,7 @@ std::unique_ptr<HttpSource> make_http(const CreateContext& ctx, Diagnostics& dia
     const Config& config = *ctx.config;
     std::string url = config.string("url");
     std::string error;
-    auto request = src::parse_http_url(url, error);
+    auto request = cloud::parse_http_url(url, error);
     if (!request) {
         diags.error("FERRY-SRC-CONFIG", "url: " + cloud::redact_url(error), "give an http:// or https:// address",
                     config.where_of("url"));

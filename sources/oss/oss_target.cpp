@@ -3,9 +3,9 @@
 #include <ctime>
 #include <regex>
 
-#include "ferry/source/credentials.hpp"
-#include "ferry/source/oss_signer.hpp"
+#include "ferry/cloud/credentials.hpp"
 #include "ferry/cloud/redact.hpp"
+#include "ferry/cloud/oss_signer.hpp"
 #include "ferry/source/source_config.hpp"
 
 namespace ferry::source::oss {
@@ -44,7 +44,7 @@ std::optional<FetchOptions> make_target(const sdk::Config& config, sdk::Diagnost
             return std::nullopt;
         }
         std::string error;
-        auto request = parse_http_url(url, error);
+        auto request = cloud::parse_http_url(url, error);
         if (!request) {
             config_error(diags, "url: " + cloud::redact_url(error), kAddressHelp, config.where_of("url"));
             return std::nullopt;
@@ -63,7 +63,7 @@ std::optional<FetchOptions> make_target(const sdk::Config& config, sdk::Diagnost
                          config.where_of("url"));
             return std::nullopt;
         }
-        if (!split_bucket_url(url, "oss", bucket, key)) {
+        if (!cloud::split_bucket_url(url, "oss", bucket, key)) {
             config_error(diags, "url '" + url + "' is not of the form oss://bucket/key", kAddressHelp,
                          config.where_of("url"));
             return std::nullopt;
@@ -74,7 +74,7 @@ std::optional<FetchOptions> make_target(const sdk::Config& config, sdk::Diagnost
         return std::nullopt;
     }
     std::string error;
-    auto endpoint = parse_endpoint(config.string("endpoint"), error);
+    auto endpoint = cloud::parse_endpoint(config.string("endpoint"), error);
     if (!endpoint) {
         config_error(diags, error, "e.g. endpoint = \"oss-cn-hangzhou.aliyuncs.com\"", config.where_of("endpoint"));
         return std::nullopt;
@@ -99,9 +99,9 @@ std::optional<FetchOptions> make_target(const sdk::Config& config, sdk::Diagnost
     o.request = object_request(*endpoint, bucket, key, path_style);
     o.location = o.request.url();
 
-    CredentialSource cs{config.string("access_key_id_env"), config.string("access_key_secret_env"),
+    cloud::CredentialSource cs{config.string("access_key_id_env"), config.string("access_key_secret_env"),
                         config.string("sts_token_env"), config.string("credentials_file"), config.where};
-    auto credentials = load_credentials(cs, diags);
+    auto credentials = cloud::load_credentials(cs, diags);
     if (!credentials) return std::nullopt;
     if (credentials->empty()) return ok ? std::optional(o) : std::nullopt;  // public-read object
 
@@ -112,7 +112,7 @@ std::optional<FetchOptions> make_target(const sdk::Config& config, sdk::Diagnost
         return std::nullopt;
     }
     std::string region = config.string("region");
-    if (region.empty()) region = oss_region_from_endpoint(endpoint->host);
+    if (region.empty()) region = cloud::oss_region_from_endpoint(endpoint->host);
     if (version == "v4" && region.empty()) {
         config_error(diags, "cannot derive the region from the endpoint '" + endpoint->host + "'",
                      "set region (e.g. region = \"cn-hangzhou\"), which signature V4 needs", config.where_of("endpoint"));
@@ -122,12 +122,12 @@ std::optional<FetchOptions> make_target(const sdk::Config& config, sdk::Diagnost
         diags.warning("FERRY-SRC-INSECURE-TRANSPORT", "the STS token would travel unencrypted over http",
                       "use an https endpoint", config.where_of("endpoint"));
     o.secrets = credentials->secrets();
-    Credentials c = *credentials;
+    cloud::Credentials c = *credentials;
     if (version == "v1")
-        o.sign = [bucket, key, c](HttpRequest& r) { oss_v1_sign_header(r, bucket, key, c, std::time(nullptr)); };
+        o.sign = [bucket, key, c](cloud::HttpRequest& r) { cloud::oss_v1_sign_header(r, bucket, key, c, std::time(nullptr)); };
     else
-        o.sign = [bucket, key, c, region](HttpRequest& r) {
-            oss_v4_sign_header(r, bucket, key, c, region, std::time(nullptr));
+        o.sign = [bucket, key, c, region](cloud::HttpRequest& r) {
+            cloud::oss_v4_sign_header(r, bucket, key, c, region, std::time(nullptr));
         };
     if (!ok) return std::nullopt;
     return o;

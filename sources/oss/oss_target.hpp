@@ -10,7 +10,7 @@
 namespace ferry::source::oss {
 
 // Fetch options ready for open_http, or nullopt after adding errors (FERRY-SRC-CONFIG,
-// FERRY-SRC-CREDENTIALS) to `diags`. Credentials are read now, so `ferry check` reports them.
+// FERRY-CLOUD-CREDENTIALS) to `diags`. Credentials are read now, so `ferry check` reports them.
 std::optional<FetchOptions> make_target(const sdk::Config& config, sdk::Diagnostics& diags);
 
 }  // namespace ferry::source::oss

@@ -4,16 +4,17 @@
 #include <memory>
 #include <regex>
 
-#include "ferry/sdk/sdk.hpp"
-#include "ferry/source/aws_signer.hpp"
-#include "ferry/source/credentials.hpp"
-#include "ferry/source/http_fetch.hpp"
+#include "ferry/cloud/credentials.hpp"
 #include "ferry/cloud/redact.hpp"
+#include "ferry/cloud/aws_signer.hpp"
+#include "ferry/sdk/sdk.hpp"
+#include "ferry/source/http_fetch.hpp"
 #include "ferry/source/source_config.hpp"
 
 namespace {
 using namespace ferry::sdk;
 namespace src = ferry::source;
+namespace cloud = ferry::cloud;
 
 const ConfigKey kSchema[] = {
     {"url", ValueType::string, false, nullptr,
@@ -69,24 +70,24 @@ std::unique_ptr<S3Source> make_s3(const CreateContext& ctx, Diagnostics& diags) 
             return fail(diags, "url is an address fetched as given; endpoint, bucket, key and credentials do not apply",
                         "to sign, write url = \"s3://bucket/key\" with endpoint", config.where_of("url"));
         std::string error;
-        auto request = src::parse_http_url(url, error);
-        if (!request) return fail(diags, "url: " + ferry::cloud::redact_url(error), help, config.where_of("url"));
+        auto request = cloud::parse_http_url(url, error);
+        if (!request) return fail(diags, "url: " + cloud::redact_url(error), help, config.where_of("url"));
         o.request = *request;
-        o.location = ferry::cloud::redact_url(url);
-        o.secrets = ferry::cloud::url_secrets(url);
+        o.location = cloud::redact_url(url);
+        o.secrets = cloud::url_secrets(url);
         return std::make_unique<S3Source>(std::move(o));
     }
     if (!url.empty()) {
         if (config.has("bucket") || config.has("key"))
             return fail(diags, "url s3://... already names the bucket and key", "remove bucket and key",
                         config.where_of("url"));
-        if (!src::split_bucket_url(url, "s3", bucket, key))
+        if (!cloud::split_bucket_url(url, "s3", bucket, key))
             return fail(diags, "url '" + url + "' is not of the form s3://bucket/key", help, config.where_of("url"));
     }
     if (!config.has("endpoint") || bucket.empty() || key.empty())
         return fail(diags, "the S3 object is not fully named", help, config.where);
     std::string error;
-    auto endpoint = src::parse_endpoint(config.string("endpoint"), error);
+    auto endpoint = cloud::parse_endpoint(config.string("endpoint"), error);
     if (!endpoint) return fail(diags, error, "e.g. endpoint = \"s3.eu-west-1.amazonaws.com\"", config.where_of("endpoint"));
     if (!std::regex_match(bucket, std::regex("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")))
         return fail(diags, "'" + bucket + "' is not an S3 bucket name",
@@ -97,23 +98,23 @@ std::unique_ptr<S3Source> make_s3(const CreateContext& ctx, Diagnostics& diags) 
     o.request = src::object_request(*endpoint, bucket, key, path_style);
     o.location = o.request.url();
 
-    src::CredentialSource cs{config.string("access_key_id_env"), config.string("secret_access_key_env"),
+    cloud::CredentialSource cs{config.string("access_key_id_env"), config.string("secret_access_key_env"),
                              config.string("session_token_env"), config.string("credentials_file"), config.where};
-    auto credentials = src::load_credentials(cs, diags);
+    auto credentials = cloud::load_credentials(cs, diags);
     if (!credentials) return nullptr;
     if (credentials->empty()) return std::make_unique<S3Source>(std::move(o));
 
     std::string version = config.string("signature_version", "v4");
     std::string region = config.string("region", "us-east-1");
     o.secrets = credentials->secrets();
-    src::Credentials c = *credentials;
+    cloud::Credentials c = *credentials;
     // SigV2's resource is /bucket/key whatever the addressing style.
     if (version == "v2")
-        o.sign = [bucket, key, c](src::HttpRequest& r) { src::aws_v2_sign_header(r, bucket, key, c, std::time(nullptr)); };
+        o.sign = [bucket, key, c](cloud::HttpRequest& r) { cloud::aws_v2_sign_header(r, bucket, key, c, std::time(nullptr)); };
     else if (version == "v4")
-        o.sign = [c, region](src::HttpRequest& r) {
+        o.sign = [c, region](cloud::HttpRequest& r) {
             r.set_header("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
-            src::aws_v4_sign_header(r, c, region, "s3", std::time(nullptr));
+            cloud::aws_v4_sign_header(r, c, region, "s3", std::time(nullptr));
         };
     else
         return fail(diags, "signature_version must be \"v4\" or \"v2\", not \"" + version + "\"", {},

@@ -30,7 +30,7 @@ std::unique_ptr<Made> make(const std::string& project, const std::string& endpoi
     auto m = std::make_unique<Made>();
     m->config = make_config({{"project", project}, {"endpoint", endpoint}, {"access_key_id_env", ak_env},
                              {"access_key_secret_env", sk_env}},
-                            {{"sql_timeout_s", 30}, {"poll_interval_ms", 10}, {"http_timeout_s", 5}});
+                            {{"sql_timeout_s", 30}, {"poll_interval_ms", 10}, {"http_timeout_s", 5}, {"http_retries", 1}});
     sdk::CreateContext ctx{&m->config, &m->host, "odps_prod"};
     m->engine = make_engine(ctx, m->diags);
     return m;
@@ -68,7 +68,9 @@ INSTANTIATE_TEST_SUITE_P(
                     ConfigCase{"bad_project", "sales-prod", "http://127.0.0.1:1/api",
                                "maxcompute: 'project' is not a MaxCompute project name: MaxCompute and Hive names hold "
                                "letters, digits and '_' only, found '-'"},
-                    ConfigCase{"bad_scheme", "p", "ftp://x/api", "maxcompute: 'endpoint' is not usable: the scheme must be http or https"}),
+                    ConfigCase{"bad_scheme", "p", "ftp://x/api",
+                               "maxcompute: 'endpoint' is not usable: the scheme 'ftp' is not supported (expected http or https)"},
+                    ConfigCase{"query", "p", "https://x/api?a=1", "maxcompute: 'endpoint' is not usable: an endpoint has no query or fragment"}),
     [](const testing::TestParamInfo<ConfigCase>& i) { return std::string(i.param.name); });
 
 TEST(MaxComputeRender, RendersTheDdlForTheDestinationProject) {
@@ -166,12 +168,15 @@ TEST(MaxComputeEngine, RewritesProjectQualifiers) {
 
 TEST(MaxComputeEngine, MissingCredentialsAreNamed) {
     ::unsetenv("FERRY_TEST_MC_NO_AK");
+    ::unsetenv("FERRY_TEST_MC_NO_SK");
     auto m = make("sales_prod", "http://127.0.0.1:1/api", "FERRY_TEST_MC_NO_AK", "FERRY_TEST_MC_NO_SK");
     auto r = m->engine->exists({sdk::ObjectKind::table, "t"});
-    ASSERT_EQ(r.diagnostics.items().size(), 1u);
-    EXPECT_EQ(r.diagnostics.items()[0].code, "FERRY-ENGINE-CREDENTIALS");
+    EXPECT_EQ(codes_of(r.diagnostics), (std::vector<std::string>{"FERRY-CLOUD-CREDENTIALS", "FERRY-CLOUD-CREDENTIALS"}));
+    ASSERT_EQ(r.diagnostics.items().size(), 2u);
     EXPECT_EQ(r.diagnostics.items()[0].summary,
-              "environment variable FERRY_TEST_MC_NO_AK (access_key_id_env) is not set for MaxCompute project 'sales_prod'");
+              "the environment variable FERRY_TEST_MC_NO_AK (named for the AccessKey id) is not set");
+    EXPECT_EQ(r.diagnostics.items()[1].summary,
+              "the environment variable FERRY_TEST_MC_NO_SK (named for the AccessKey secret) is not set");
 }
 
 class MaxComputeServerTest : public testing::Test {
@@ -275,7 +280,10 @@ TEST(MaxComputeEngineDown, UnreachableEndpointFailsTheObject) {
     auto r = m->engine->exists({sdk::ObjectKind::table, "t"});
     ASSERT_EQ(r.diagnostics.items().size(), 1u);
     EXPECT_EQ(r.diagnostics.items()[0].code, "FERRY-ENGINE-CONNECT");
-    EXPECT_NE(r.diagnostics.items()[0].summary.find("Connection refused"), std::string::npos) << r.diagnostics.items()[0].summary;
+    EXPECT_EQ(r.diagnostics.items()[0].summary,
+              "cannot reach MaxCompute project 'sales_prod' at http://127.0.0.1:1/api: the connection to 127.0.0.1:1 was refused "
+              "(after 2 attempts)");
+    EXPECT_EQ(m->host.lines, (std::vector<std::string>{"the connection to 127.0.0.1:1 was refused; retrying in 500 ms (retry 1 of 1)"}));
 }
 
 }  // namespace

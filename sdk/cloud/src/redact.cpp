@@ -1,21 +1,16 @@
 #include "ferry/cloud/redact.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
-
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string_view>
+
+#include "ascii.hpp"
+#include "ferry/cloud/http_request.hpp"
 
 namespace ferry::cloud {
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
+std::string lower(std::string_view s) { return ascii::lower(std::string(s)); }
 
 }  // namespace
 
@@ -49,13 +44,8 @@ std::string redact_url(const std::string& url) {
     auto q = out.find('?');
     if (q == std::string::npos) return out;
     std::string result = out.substr(0, q + 1);
-    std::string_view query(out);
-    query.remove_prefix(q + 1);
     bool first = true;
-    while (!query.empty() || first) {
-        auto amp = query.find('&');
-        std::string_view item = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    for (std::string_view item : ascii::query_items(std::string_view(out).substr(q + 1))) {
         if (!first) result += '&';
         first = false;
         auto eq = item.find('=');
@@ -63,7 +53,6 @@ std::string redact_url(const std::string& url) {
             result += std::string(item.substr(0, eq)) + "=REDACTED";
         else
             result += item;
-        if (amp == std::string_view::npos) break;
     }
     return result;
 }
@@ -72,23 +61,13 @@ std::vector<std::string> url_secrets(const std::string& url) {
     std::vector<std::string> out;
     auto q = url.find('?');
     if (q == std::string::npos) return out;
-    std::string_view query(url);
-    query.remove_prefix(q + 1);
-    while (!query.empty()) {
-        auto amp = query.find('&');
-        std::string_view item = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    for (std::string_view item : ascii::query_items(std::string_view(url).substr(q + 1))) {
         auto eq = item.find('=');
         if (eq == std::string_view::npos || !sensitive_parameter(item.substr(0, eq))) continue;
         std::string raw(item.substr(eq + 1));
         out.push_back(raw);  // as written (percent-encoded) and decoded, since servers echo either
-        std::string decoded;
-        try {
-            Poco::URI::decode(raw, decoded);
-        } catch (const Poco::Exception&) {
-            continue;  // a malformed escape: the raw form is all a server could echo
-        }
-        if (decoded != raw) out.push_back(decoded);
+        // A malformed escape leaves the raw form, all a server could echo.
+        if (auto decoded = uri_decode(raw); decoded && *decoded != raw) out.push_back(*decoded);
     }
     return out;
 }

@@ -4,7 +4,7 @@
 
 #include <Poco/Net/ServerSocket.h>
 
-#include "ferry/source/crc64.hpp"
+#include "ferry/cloud/crc64.hpp"
 #include "ferry/source/http_fetch.hpp"
 #include "ferry/cloud/redact.hpp"
 #include "source_test_support.hpp"
@@ -25,12 +25,12 @@ class FetchFaults : public ::testing::Test {
     FetchOptions options(const std::string& base, const std::string& path) {
         url = base + path;
         std::string error;
-        auto req = parse_http_url(url, error);
+        auto req = cloud::parse_http_url(url, error);
         EXPECT_TRUE(req) << error;
         FetchOptions o;
         if (req) o.request = *req;
         o.location = cloud::redact_url(url);
-        o.timeout = 2000ms;
+        o.transport.timeout = 2000ms;
         o.retries = 3;
         o.backoff = 50ms;
         o.host = &host;
@@ -99,7 +99,7 @@ TEST_F(FetchFaults, ResumeFromAServerThatIgnoresRangeSkipsWhatItHas) {
 TEST_F(FetchFaults, SlowServerTimesOut) {
     FERRY_REQUIRE_ENV(base, "FERRY_TEST_HTTP_URL");
     auto o = options(base, "/files/" + nonce() + "/slow.bin?size=1000&fault=slow&delay=3");
-    o.timeout = 500ms;
+    o.transport.timeout = 500ms;
     o.retries = 1;
     auto r = open(std::move(o));
     ASSERT_TRUE(r.stream) << describe(r.diagnostics);  // the headers come at once; the body does not
@@ -117,7 +117,7 @@ TEST_F(FetchFaults, SlowServerTimesOut) {
 TEST_F(FetchFaults, SlowServerOnceIsRetried) {
     FERRY_REQUIRE_ENV(base, "FERRY_TEST_HTTP_URL");
     auto o = options(base, "/files/" + nonce() + "/slow.bin?size=1000&fault=slowx1&delay=2");
-    o.timeout = 500ms;
+    o.transport.timeout = 500ms;
     auto r = open(std::move(o));
     ASSERT_TRUE(r.stream) << describe(r.diagnostics);
     auto d = drain(*r.stream);
@@ -133,7 +133,7 @@ TEST_F(FetchFaults, WrongCrcFailsBeforeTheEnd) {
     ASSERT_TRUE(r.stream) << describe(r.diagnostics);
     auto d = drain(*r.stream);
     EXPECT_FALSE(d.ok);
-    Crc64 crc;
+    cloud::Crc64 crc;
     std::string bytes = generated_bytes(1000);
     crc.update(bytes.data(), bytes.size());
     ASSERT_EQ(d.diagnostics.items().size(), 1u) << describe(d.diagnostics);

@@ -16,13 +16,13 @@ using testing::nonce;
 
 FetchOptions tls_options(const std::string& url, const std::string& ca_file) {
     std::string error;
-    auto req = parse_http_url(url, error);
+    auto req = cloud::parse_http_url(url, error);
     EXPECT_TRUE(req) << error;
     FetchOptions o;
     if (req) o.request = *req;
     o.location = url;
-    o.ca_file = ca_file;
-    o.timeout = 3000ms;
+    o.transport.ca_file = ca_file;
+    o.transport.timeout = 3000ms;
     o.retries = 1;
     o.backoff = 50ms;
     return o;

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <regex>
 
-#include "ferry/source/oss_signer.hpp"
+#include "ferry/cloud/oss_signer.hpp"
 #include "plugin_harness.hpp"
 #include "source_test_support.hpp"
 
@@ -22,8 +22,8 @@ using testing::generated_bytes;
 using testing::nonce;
 using Cfg = std::map<std::string, std::string>;
 
-const Credentials kLongTerm{"ferry-test-ak", "ferry-test-sk", ""};
-const Credentials kSts{"STS.ferry-test-ak", "ferry-test-sts-sk", "ferry-test-sts-token"};
+const cloud::Credentials kLongTerm{"ferry-test-ak", "ferry-test-sk", ""};
+const cloud::Credentials kSts{"STS.ferry-test-ak", "ferry-test-sts-sk", "ferry-test-sts-token"};
 
 class OssSourceTest : public ::testing::Test {
   protected:
@@ -50,7 +50,7 @@ class OssSourceTest : public ::testing::Test {
                 {"retries", "1"}};
     }
 
-    std::string credentials_file(const Credentials& c) {
+    std::string credentials_file(const cloud::Credentials& c) {
         auto path = std::filesystem::temp_directory_path() / ("ferry-oss-creds-" + nonce());
         std::ofstream(path) << "access_key_id=" << c.access_key_id << "\naccess_key_secret=" << c.access_key_secret
                             << "\nsts_token=" << c.security_token << "\n";
@@ -94,7 +94,7 @@ TEST_F(OssSourceTest, PresignedV1Address) {
     FERRY_REQUIRE_ENV(base, "FERRY_TEST_HTTP_URL");
     std::string key = nonce() + "/size-3000/pkg.zip";
     std::string error;
-    auto req = parse_http_url(base + "/private-bucket/" + key, error);
+    auto req = cloud::parse_http_url(base + "/private-bucket/" + key, error);
     ASSERT_TRUE(req) << error;
     req->raw_target.clear();
     oss_v1_presign(*req, "private-bucket", key, kLongTerm, std::time(nullptr) + 600);
@@ -108,7 +108,7 @@ TEST_F(OssSourceTest, PresignedV1AddressWithStsTokenKeepsTheTokenSecret) {
     FERRY_REQUIRE_ENV(base, "FERRY_TEST_HTTP_URL");
     std::string key = nonce() + "/size-3000/pkg.zip";
     std::string error;
-    auto req = parse_http_url(base + "/private-bucket/" + key, error);
+    auto req = cloud::parse_http_url(base + "/private-bucket/" + key, error);
     ASSERT_TRUE(req) << error;
     req->raw_target.clear();
     oss_v1_presign(*req, "private-bucket", key, kSts, std::time(nullptr) + 600);
@@ -273,7 +273,7 @@ TEST_F(OssSourceTest, RefusesBadConfigs) {
     const std::vector<Case> cases = {
         {{{"endpoint", "oss-cn-hangzhou.aliyuncs.com"}, {"bucket", "b-1"}, {"key", "k"},
           {"access_key_id_env", "FERRY_T_OSS_AK"}, {"access_key_secret_env", "FERRY_T_UNSET"}},
-         "FERRY-SRC-CREDENTIALS", "the environment variable FERRY_T_UNSET (named for the AccessKey secret) is not set"},
+         "FERRY-CLOUD-CREDENTIALS", "the environment variable FERRY_T_UNSET (named for the AccessKey secret) is not set"},
         {{{"endpoint", "http://127.0.0.1:1"}, {"bucket", "b-1"}, {"key", "k"}, {"path_style", "true"},
           {"access_key_id_env", "FERRY_T_OSS_AK"}, {"access_key_secret_env", "FERRY_T_OSS_SK"}},
          "FERRY-SRC-CONFIG", "cannot derive the region from the endpoint '127.0.0.1'"},

@@ -2,14 +2,11 @@
 // which verifies SigV2 signatures and the key id of SigV4.
 #include <gtest/gtest.h>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-
 #include <cstdlib>
 #include <ctime>
 
-#include "ferry/source/aws_signer.hpp"
+#include "ferry/cloud/aws_signer.hpp"
+#include "ferry/cloud/http_client.hpp"
 #include "plugin_harness.hpp"
 #include "source_test_support.hpp"
 
@@ -22,25 +19,20 @@ using testing::generated_bytes;
 using testing::nonce;
 using Cfg = std::map<std::string, std::string>;
 
-const Credentials kS3rver{"S3RVER", "S3RVER", ""};
+const cloud::Credentials kS3rver{"S3RVER", "S3RVER", ""};
 
 // Stores `bytes` at testbucket/key with a SigV2-signed PUT (the signer's own round trip).
 int put_object(const std::string& endpoint, const std::string& key, const std::string& bytes) {
     std::string error;
-    auto req = parse_http_url(endpoint + "/testbucket/" + key, error);
+    auto req = cloud::parse_http_url(endpoint + "/testbucket/" + key, error);
     if (!req) return -1;
     req->raw_target.clear();
     req->method = "PUT";
     req->headers = {{"Content-Type", "application/octet-stream"}};
     aws_v2_sign_header(*req, "testbucket", key, kS3rver, std::time(nullptr));
-    Poco::Net::HTTPClientSession session(req->host, req->effective_port());
-    Poco::Net::HTTPRequest preq(req->method, req->target(), Poco::Net::HTTPMessage::HTTP_1_1);
-    for (const auto& h : req->headers) preq.set(h.name, h.value);
-    preq.setContentLength(static_cast<std::streamsize>(bytes.size()));
-    session.sendRequest(preq) << bytes;
-    Poco::Net::HTTPResponse response;
-    session.receiveResponse(response);
-    return static_cast<int>(response.getStatus());
+    cloud::HttpResponse response;
+    if (cloud::send_request(*req, bytes, {}, response).failure != cloud::SendFailure::none) return -1;
+    return response.status;
 }
 
 class S3SourceTest : public ::testing::Test {

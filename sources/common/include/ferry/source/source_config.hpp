@@ -6,7 +6,7 @@
 
 #include "ferry/sdk/config.hpp"
 #include "ferry/sdk/diagnostic.hpp"
-#include "ferry/source/endpoint.hpp"
+#include "ferry/cloud/endpoint.hpp"
 #include "ferry/source/http_fetch.hpp"
 
 namespace ferry::source {
@@ -26,8 +26,8 @@ namespace ferry::source {
 bool apply_transport_config(const sdk::Config& config, FetchOptions& options, sdk::Diagnostics& diags);
 
 // The GET for bucket/key on an endpoint: https://bucket.host/key, or host/bucket/key in path style.
-HttpRequest object_request(const Endpoint& endpoint, const std::string& bucket, const std::string& key,
-                           bool path_style);
+cloud::HttpRequest object_request(const cloud::Endpoint& endpoint, const std::string& bucket, const std::string& key,
+                                  bool path_style);
 
 bool is_loopback_host(const std::string& host);
 
