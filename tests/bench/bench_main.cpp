@@ -5,14 +5,24 @@
 //   ferry_bench import --work DIR [--nodes 1000,10000,100000] [--repeat N]
 //       import time at each node count beside the sqlite3 tool inserting the same rows (objects and
 //       journal) in one transaction, and a second, unchanged import of the same task (medians of N).
-// Every figure is printed with the command that produced it; nothing here is a pass/fail test.
+//   ferry_bench export --work DIR [--nodes 10000,100000] [--repeat N] [--max-rss-ratio R]
+//       `ferry export` of the workspace an import of the same packages made: to a zip, to a new
+//       folder, and to that folder again unchanged; time, peak RSS and its anonymous and file-backed
+//       parts, and the export's object counts checked against the catalog's. Exits 3 when the
+//       largest count's peak RSS is more than R (default 2) times the smallest's (issue 12: an export
+//       never holds the package in memory).
+// Every figure is printed with the command that produced it; nothing here is a unit test (none is
+// run by ctest), and only `export`'s memory bound changes the exit code.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
 #include "package_generator.hpp"
@@ -138,20 +148,27 @@ bool sqlite_floor(const fs::path& ws, const fs::path& catalog, double& seconds, 
     return r.exit_code == 0;
 }
 
+// The packages `import` and `export` use: N nodes, N/10 tables, 3N/100 functions, N/50 resources of
+// 4 KiB, 1 KiB of SQL per node.
+GeneratorOptions node_package(std::uint64_t n) {
+    GeneratorOptions o;
+    o.nodes = n;
+    o.tables = n / 10;
+    o.functions = n * 3 / 100;
+    o.resources = n / 50;
+    o.resource_bytes = 4096;
+    o.code_bytes = 1024;
+    if (n > 20000) o.nodes_per_document = 10;  // keeps 100k nodes under the 200,000-entry cap
+    return o;
+}
+
 int bench_import(const fs::path& work, const std::vector<std::string>& counts, int repeat) {
     std::printf("%8s %8s | %9s %9s %8s | %9s %9s %6s | %9s %6s\n", "nodes", "objects", "import s", "obj/s", "RSS MB",
                 "sqlite3 s", "rows", "ratio", "no-op s", "no-op%");
     for (const auto& count_text : counts) {
         std::uint64_t n = 0;
         if (!parse_size(count_text, n)) return 2;
-        GeneratorOptions o;
-        o.nodes = n;
-        o.tables = n / 10;
-        o.functions = n * 3 / 100;
-        o.resources = n / 50;
-        o.resource_bytes = 4096;
-        o.code_bytes = 1024;
-        if (n > 20000) o.nodes_per_document = 10;  // keeps 100k nodes under the 200,000-entry cap
+        const GeneratorOptions o = node_package(n);
         const fs::path ws = work / ("import_n" + count_text);
         fs::remove_all(ws);
         fs::create_directories(ws);
@@ -195,10 +212,180 @@ int bench_import(const fs::path& work, const std::vector<std::string>& counts, i
     return 0;
 }
 
+using Counts = std::map<std::string, std::uint64_t>;
+
+std::string counts_text(const Counts& counts) {
+    std::string out;
+    for (const auto& [kind, n] : counts) out += (out.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+    return out.empty() ? "none" : out;
+}
+
+// The workspace's objects per kind as the catalog holds them, read with the sqlite3 tool (not
+// through ferry, so an export that miscounts cannot agree with itself).
+bool catalog_counts(const fs::path& ws, const fs::path& catalog, Counts& out) {
+    const fs::path sql = ws / "counts.sql", text = ws / "counts.txt";
+    std::ofstream(sql) << "SELECT kind, count(*) FROM objects WHERE workspace = 'bench_prod' GROUP BY kind;\n";
+    if (run_child({"sqlite3", "-separator", " ", catalog.string()}, text.string(), (ws / "counts.err").string(),
+                  sql.string())
+            .exit_code != 0)
+        return false;
+    std::ifstream in(text);
+    std::string kind;
+    std::uint64_t n = 0;
+    while (in >> kind >> n) out[kind] = n;
+    return !out.empty();
+}
+
+// One export target measured over the rounds: median time, the largest peaks.
+struct ExportFigures {
+    std::vector<double> seconds;
+    long rss_kb = 0, anon_kb = 0, file_kb = 0;
+    std::uint64_t package_bytes = 0;  // as ferry reports it: the zip, or the folder's tar stream
+    std::string sha256;
+    void add(const ChildResult& r) {
+        seconds.push_back(r.seconds);
+        rss_kb = std::max(rss_kb, r.max_rss_kb);
+        anon_kb = std::max(anon_kb, r.peak_anon_kb);
+        file_kb = std::max(file_kb, r.peak_file_kb);
+    }
+};
+
+// One `ferry export --json` with its memory sampled; its printed counts must equal the catalog's.
+// False, saying why, when the export failed or they differ.
+bool measure_export(const std::string& catalog_uri, const std::string& output, const fs::path& ws,
+                    const std::string& label, const Counts& expected, ChildResult& r, nlohmann::json& doc) {
+    const fs::path out = ws / ("export_" + label + ".json"), err = ws / ("export_" + label + ".err");
+    r = run_child({g_ferry, "export", "--workspace", "bench_prod", "-o", output, "--catalog", catalog_uri, "--json"},
+                  out.string(), err.string(), "", true);
+    if (!expect_ok(r, "ferry export (" + label + ")", err)) return false;
+    doc = nlohmann::json::parse(std::ifstream(out), nullptr, false);
+    if (!doc.is_object() || doc.value("ok", false) != true || !doc.contains("objects")) {
+        std::fprintf(stderr, "ferry_bench: ferry export (%s) printed no successful result; see %s\n", label.c_str(),
+                     out.c_str());
+        return false;
+    }
+    Counts got;
+    for (const auto& [kind, n] : doc["objects"].items()) got[kind] = n.is_number_unsigned() ? n.get<std::uint64_t>() : 0;
+    if (got != expected) {
+        std::fprintf(stderr, "ferry_bench: ferry export (%s) wrote %s; the catalog holds %s\n", label.c_str(),
+                     counts_text(got).c_str(), counts_text(expected).c_str());
+        return false;
+    }
+    return true;
+}
+
+// Each count: a package as `import` makes it, imported once (catalog only), then per round an
+// export to a zip, to a new folder, and to the same folder again (an unchanged workspace: nothing
+// may be rewritten). Peak RSS should not grow with the object count: the exporter reads the
+// catalog a page at a time and writes each object's files as it goes.
+int bench_export(const fs::path& work, const std::vector<std::string>& counts, int repeat, double max_ratio) {
+    const char* targets[] = {"zip", "folder (new)", "folder (same)"};
+    struct Row {
+        std::uint64_t nodes = 0, objects = 0;
+        ExportFigures figures[3];
+    };
+    std::vector<Row> rows;
+    std::printf("%8s %8s  %-13s | %9s %9s %10s | %8s %8s %8s\n", "nodes", "objects", "export to", "export s", "obj/s",
+                "package MB", "RSS MB", "anon MB", "file MB");
+    for (const auto& count_text : counts) {
+        std::uint64_t n = 0;
+        if (!parse_size(count_text, n)) return 2;
+        const fs::path ws = work / ("export_n" + count_text);
+        fs::remove_all(ws);
+        fs::create_directories(ws);
+        const fs::path pkg = ws / "package.zip";
+        GeneratorStats stats;
+        if (!ensure_package(pkg, node_package(n), stats)) return 1;
+        write_task(ws / "task.toml", "bench_export", pkg);
+        const fs::path catalog = ws / "catalog.db";
+        const std::string cat = "sqlite:" + catalog.string();
+        auto imp = run_child({g_ferry, "import", (ws / "task.toml").string(), "--yes", "--catalog", cat},
+                             (ws / "import.out").string(), (ws / "import.err").string());
+        if (!expect_ok(imp, "ferry import", ws / "import.err")) return 1;
+        Counts expected;
+        if (!catalog_counts(ws, catalog, expected)) {
+            std::fprintf(stderr, "ferry_bench: cannot count the catalog's objects; see %s\n", (ws / "counts.err").c_str());
+            return 1;
+        }
+        Row row;
+        row.nodes = n;
+        for (const auto& [kind, k] : expected) row.objects += k;
+        const std::string zip = (ws / "export.zip").string(), folder = (ws / "export").string() + "/";
+        for (int round = 0; round < repeat; ++round) {
+            ChildResult r;
+            nlohmann::json doc;
+            fs::remove(zip);
+            if (!measure_export(cat, zip, ws, "zip", expected, r, doc)) return 1;
+            const std::string zip_sha = doc.value("sha256", "");
+            if (round > 0 && zip_sha != row.figures[0].sha256) {
+                std::fprintf(stderr, "ferry_bench: the same workspace exported to another zip (%s, then %s)\n",
+                             row.figures[0].sha256.c_str(), zip_sha.c_str());
+                return 1;
+            }
+            row.figures[0].add(r);
+            row.figures[0].sha256 = zip_sha;
+            row.figures[0].package_bytes = doc.value("size", std::uint64_t{0});
+
+            fs::remove_all(folder);
+            if (!measure_export(cat, folder, ws, "folder", expected, r, doc)) return 1;
+            row.figures[1].add(r);
+            row.figures[1].sha256 = doc.value("sha256", "");
+            row.figures[1].package_bytes = doc.value("size", std::uint64_t{0});
+
+            if (!measure_export(cat, folder, ws, "folder-again", expected, r, doc)) return 1;
+            const auto written = doc.value("files", nlohmann::json::object()).value("written", std::uint64_t{1});
+            if (written != 0 || doc.value("sha256", "") != row.figures[1].sha256) {
+                std::fprintf(stderr,
+                             "ferry_bench: exporting an unchanged workspace again rewrote %llu file(s) (sha256 %s, "
+                             "first %s)\n",
+                             static_cast<unsigned long long>(written), doc.value("sha256", "").c_str(),
+                             row.figures[1].sha256.c_str());
+                return 1;
+            }
+            row.figures[2].add(r);
+            row.figures[2].sha256 = row.figures[1].sha256;
+            row.figures[2].package_bytes = row.figures[1].package_bytes;
+        }
+        for (int t = 0; t < 3; ++t) {
+            const ExportFigures& f = row.figures[t];
+            const double s = median(f.seconds);
+            std::printf("%8llu %8llu  %-13s | %9.2f %9.0f %10.1f | %8.1f %8.1f %8.1f\n",
+                        static_cast<unsigned long long>(n), static_cast<unsigned long long>(row.objects), targets[t], s,
+                        static_cast<double>(row.objects) / s, static_cast<double>(f.package_bytes) / 1e6,
+                        static_cast<double>(f.rss_kb) / 1024, static_cast<double>(f.anon_kb) / 1024,
+                        static_cast<double>(f.file_kb) / 1024);
+        }
+        std::printf("%8s %8s  exported as the catalog holds: %s (import %.2f s, %.1f MB)\n", "", "",
+                    counts_text(expected).c_str(), imp.seconds, static_cast<double>(imp.max_rss_kb) / 1024);
+        std::fflush(stdout);
+        rows.push_back(std::move(row));
+    }
+    if (rows.size() < 2) return 0;
+    const auto [small, large] = std::minmax_element(
+        rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.nodes < b.nodes; });
+    std::printf("\npeak memory at %llu nodes against %llu nodes (%.1fx the objects; bound on RSS: %.2fx)\n",
+                static_cast<unsigned long long>(large->nodes), static_cast<unsigned long long>(small->nodes),
+                static_cast<double>(large->objects) / static_cast<double>(small->objects), max_ratio);
+    auto ratio = [](long a, long b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+    bool within = true;
+    for (int t = 0; t < 3; ++t) {
+        const ExportFigures &a = large->figures[t], &b = small->figures[t];
+        const double rss = ratio(a.rss_kb, b.rss_kb);
+        within = within && rss <= max_ratio;
+        std::printf("  %-13s  RSS %5.2fx  anon %5.2fx  file %5.2fx  %s\n", targets[t], rss, ratio(a.anon_kb, b.anon_kb),
+                    ratio(a.file_kb, b.file_kb), rss <= max_ratio ? "within" : "OVER THE BOUND");
+    }
+    return within ? 0 : 3;
+}
+
 int usage() {
     std::fprintf(stderr,
                  "usage: ferry_bench check  --work DIR [--sizes 50MB,200MB,1GB] [--nodes N] [--repeat N] [--ferry BIN]\n"
-                 "       ferry_bench import --work DIR [--nodes 1000,10000,100000] [--repeat N] [--ferry BIN]\n");
+                 "       ferry_bench import --work DIR [--nodes 1000,10000,100000] [--repeat N] [--ferry BIN]\n"
+                 "       ferry_bench export --work DIR [--nodes 10000,100000] [--repeat N] [--max-rss-ratio R] "
+                 "[--ferry BIN]\n"
+                 "exit 0 when measured, 1 when a command failed, 2 on bad usage; export: 3 when the largest\n"
+                 "count's peak RSS is over R (default 2) times the smallest's\n");
     return 2;
 }
 
@@ -208,14 +395,16 @@ int main(int argc, char** argv) {
     if (argc < 2) return usage();
     const std::string mode = argv[1];
     fs::path work;
-    std::string sizes = "50MB,200MB", nodes_list = "1000,10000";
+    std::string sizes = "50MB,200MB", nodes_list = mode == "export" ? "10000,100000" : "1000,10000";
     std::uint64_t nodes = 10000;
     int repeat = 3;
+    double max_rss_ratio = 2.0;
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string key = argv[i], value = argv[i + 1];
         if (key == "--work") work = value;
         else if (key == "--sizes") sizes = value;
-        else if (key == "--nodes" && mode == "import") nodes_list = value;
+        else if (key == "--nodes" && (mode == "import" || mode == "export")) nodes_list = value;
+        else if (key == "--max-rss-ratio" && mode == "export") max_rss_ratio = std::stod(value);
         else if (key == "--nodes") nodes = std::stoull(value);
         else if (key == "--repeat") repeat = std::stoi(value);
         else if (key == "--ferry") g_ferry = value;
@@ -225,5 +414,6 @@ int main(int argc, char** argv) {
     fs::create_directories(work);
     if (mode == "check") return bench_check(work, split(sizes), nodes, repeat);
     if (mode == "import") return bench_import(work, split(nodes_list), repeat);
+    if (mode == "export") return bench_export(work, split(nodes_list), repeat, max_rss_ratio);
     return usage();
 }

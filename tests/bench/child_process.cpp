@@ -6,11 +6,32 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
 
 namespace ferry::bench {
 
+namespace {
+
+// Adds /proc/PID/status's RssAnon and RssFile to the peaks (nothing when the process is gone).
+void sample_rss(pid_t pid, ChildResult& result) {
+    const std::string path = "/proc/" + std::to_string(pid) + "/status";
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) return;
+    char line[256];
+    long kb = 0;
+    while (std::fgets(line, sizeof line, f)) {
+        if (std::sscanf(line, "RssAnon: %ld kB", &kb) == 1 && kb > result.peak_anon_kb) result.peak_anon_kb = kb;
+        if (std::sscanf(line, "RssFile: %ld kB", &kb) == 1 && kb > result.peak_file_kb) result.peak_file_kb = kb;
+    }
+    std::fclose(f);
+}
+
+}  // namespace
+
 ChildResult run_child(const std::vector<std::string>& argv, const std::string& stdout_path,
-                      const std::string& stderr_path, const std::string& stdin_path) {
+                      const std::string& stderr_path, const std::string& stdin_path, bool sample_memory) {
     ChildResult result;
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -34,7 +55,14 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::string& s
     }
     int status = 0;
     rusage usage{};
-    ::wait4(pid, &status, 0, &usage);
+    if (sample_memory) {
+        while (::wait4(pid, &status, WNOHANG, &usage) == 0) {
+            sample_rss(pid, result);
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    } else {
+        ::wait4(pid, &status, 0, &usage);
+    }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     result.max_rss_kb = usage.ru_maxrss;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -1,5 +1,5 @@
 // Compiled by tests/sdk/plugin_kind_check.sh, never built into the tree: a plugin library whose
-// FERRY_PLUGIN kind is chosen by AS_ENGINE, AS_SOURCE or AS_COMMITTER while its factory makes an engine.
+// FERRY_PLUGIN kind is chosen by AS_ENGINE, AS_SOURCE or AS_DESTINATION while its factory makes an engine.
 #include <memory>
 
 #include "ferry/sdk/sdk.hpp"
@@ -24,6 +24,6 @@ std::unique_ptr<NullEngine> make(const ferry::sdk::CreateContext&, ferry::sdk::D
 FERRY_PLUGIN(engine, "kind_check", "0.1.0", "an engine factory", nullptr, nullptr, make)
 #elif defined(AS_SOURCE)
 FERRY_PLUGIN(source, "kind_check", "0.1.0", "an engine factory", nullptr, nullptr, make)
-#elif defined(AS_COMMITTER)
-FERRY_PLUGIN(committer, "kind_check", "0.1.0", "an engine factory", nullptr, nullptr, make)
+#elif defined(AS_DESTINATION)
+FERRY_PLUGIN(destination, "kind_check", "0.1.0", "an engine factory", nullptr, nullptr, make)
 #endif

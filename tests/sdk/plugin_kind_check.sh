@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # FERRY_PLUGIN must refuse, at compile time, a factory that makes another kind than the macro
-# declares: the same engine factory compiles as an engine and fails as a source and a committer.
+# declares: the same engine factory compiles as an engine and fails as a source and a destination.
 # Usage: plugin_kind_check.sh CXX SDK_INCLUDE_DIR WORK_DIR
 set -uo pipefail
 cxx=$1
@@ -14,7 +14,7 @@ compile() {
 if ! compile engine; then
   echo "FAIL: the engine factory declared as an engine does not compile"; cat "$work/engine.log"; exit 1
 fi
-for kind in source committer; do
+for kind in source destination; do
   if compile "$kind"; then
     echo "FAIL: FERRY_PLUGIN($kind, ...) with an engine factory compiled"; exit 1
   fi

@@ -298,16 +298,18 @@ bool Catalog::put_object(const std::string& workspace, sdk::ObjectRecord& record
         // object each get their own version.
         version = impl_->exec(
                            "INSERT INTO objects (workspace, kind, name, owner, resource_group, engine_instance, dry_run,"
-                           " version, sha256, content, document, path, revision, updated_at)"
-                           " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12, $13)"
+                           " version, sha256, content, document, path, revision, updated_at, remote_id, remote_version)"
+                           " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12, $13, $14, $15)"
                            " ON CONFLICT (workspace, kind, name) DO UPDATE SET owner = excluded.owner,"
                            " resource_group = excluded.resource_group, engine_instance = excluded.engine_instance,"
                            " dry_run = excluded.dry_run, version = objects.version + 1, sha256 = excluded.sha256,"
                            " content = excluded.content, document = excluded.document, path = excluded.path,"
-                           " revision = excluded.revision, updated_at = excluded.updated_at RETURNING version",
+                           " revision = excluded.revision, updated_at = excluded.updated_at,"
+                           " remote_id = excluded.remote_id, remote_version = excluded.remote_version RETURNING version",
                            {workspace, kind, record.name, record.owner, record.resource_group, record.engine_instance,
                             std::int64_t(record.dry_run ? 1 : 0), record.sha256, SqlParam::blob(record.content),
-                            record.document, record.path, std::int64_t(revision ? std::stoll(*revision) : 0), at},
+                            record.document, record.path, std::int64_t(revision ? std::stoll(*revision) : 0), at,
+                            record.remote_id, record.remote_version},
                            true)
                       .first;
     });
@@ -401,11 +403,12 @@ std::int64_t Catalog::workspace_revision(const std::string& workspace, sdk::Diag
 
 std::vector<ObjectStamp> Catalog::list_stamps(const std::string& workspace, sdk::Diagnostics& diags) {
     std::vector<ObjectStamp> out;
-    std::vector<std::string> kinds, names, hashes;
+    std::vector<std::string> kinds, names, hashes, remote_ids, remote_versions;
     std::vector<Poco::Int64> versions;
     bool ok = impl_->run(diags, "cannot list the objects of workspace " + workspace, [&](Session& s) {
-        s << "SELECT kind, name, version, sha256 FROM objects WHERE workspace = $1", into(kinds), into(names),
-            into(versions), into(hashes), bind(workspace), now;
+        s << "SELECT kind, name, version, sha256, remote_id, remote_version FROM objects WHERE workspace = $1",
+            into(kinds), into(names), into(versions), into(hashes), into(remote_ids), into(remote_versions),
+            bind(workspace), now;
     });
     if (!ok) return out;
     out.reserve(names.size());
@@ -415,6 +418,8 @@ std::vector<ObjectStamp> Catalog::list_stamps(const std::string& workspace, sdk:
         stamp.name = std::move(names[i]);
         stamp.version = versions[i];
         stamp.sha256 = std::move(hashes[i]);
+        stamp.remote_id = std::move(remote_ids[i]);
+        stamp.remote_version = std::move(remote_versions[i]);
         out.push_back(std::move(stamp));
     }
     return out;
@@ -565,15 +570,16 @@ bool Catalog::upsert_journal(JournalEntry& e, sdk::Diagnostics& diags) {
         diags, "cannot journal " + std::string(sdk::to_string(e.kind)) + " " + e.name + " of task " + e.task,
         [&](Session& s) {
             impl_->exec("INSERT INTO journal (task, kind, name, action, status, message, owner_before, owner_after,"
-                        " engine_instance, sha256, updated_at, changes)"
-                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                        " engine_instance, sha256, updated_at, changes, remote)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
                         " ON CONFLICT (task, kind, name) DO UPDATE SET action = excluded.action,"
                         " status = excluded.status, message = excluded.message,"
                         " owner_before = excluded.owner_before, owner_after = excluded.owner_after,"
                         " engine_instance = excluded.engine_instance, sha256 = excluded.sha256,"
-                        " updated_at = excluded.updated_at, changes = excluded.changes",
+                        " updated_at = excluded.updated_at, changes = excluded.changes, remote = excluded.remote",
                         {e.task, kind_text(e.kind), e.name, sdk::to_string(e.action), to_string(e.status), e.message,
-                         e.owner_before, e.owner_after, e.engine_instance, e.sha256, e.updated_at, e.changes});
+                         e.owner_before, e.owner_after, e.engine_instance, e.sha256, e.updated_at, e.changes,
+                         e.remote});
         });
 }
 

@@ -13,13 +13,14 @@
 namespace ferry::catalog::rows {
 
 inline constexpr const char* OBJECT_COLUMNS =
-    "kind, name, owner, resource_group, engine_instance, dry_run, version, sha256, content, document, path, revision";
+    "kind, name, owner, resource_group, engine_instance, dry_run, version, sha256, content, document, path, revision, "
+    "remote_id, remote_version";
 inline constexpr const char* TASK_COLUMNS =
     "name, workspace, state, remarks, settings, config_path, package_path, package_size, package_sha256, "
     "source_plugin, importer, created_by, created_at, started_at, finished_at, report, claimed_by, claimed_at, kind";
 inline constexpr const char* JOURNAL_COLUMNS =
     "task, kind, name, action, status, message, owner_before, owner_after, engine_instance, sha256, updated_at, "
-    "changes";
+    "changes, remote";
 
 // Walks the columns of one row in order.
 class Reader {
@@ -88,7 +89,7 @@ namespace Poco::Data {
 template <>
 class TypeHandler<ferry::sdk::ObjectRecord> {
   public:
-    static std::size_t size() { return 12; }
+    static std::size_t size() { return 14; }
     static void extract(std::size_t pos, ferry::sdk::ObjectRecord& o, const ferry::sdk::ObjectRecord&,
                         AbstractExtractor::Ptr ext) {
         ferry::catalog::rows::Reader r(pos, ext);
@@ -106,6 +107,8 @@ class TypeHandler<ferry::sdk::ObjectRecord> {
         r.text(o.document);
         r.text(o.path);
         r.int64(o.revision);
+        r.text(o.remote_id);
+        r.text(o.remote_version);
     }
     static void prepare(std::size_t pos, const ferry::sdk::ObjectRecord& o, AbstractPreparator::Ptr prep) {
         ferry::catalog::rows::Preparer p(pos, prep);
@@ -121,6 +124,8 @@ class TypeHandler<ferry::sdk::ObjectRecord> {
         p.text(o.document);
         p.text(o.path);
         p.int64();
+        p.text(o.remote_id);
+        p.text(o.remote_version);
     }
 };
 
@@ -155,7 +160,7 @@ class TypeHandler<ferry::catalog::Task> {
 template <>
 class TypeHandler<ferry::catalog::JournalEntry> {
   public:
-    static std::size_t size() { return 12; }
+    static std::size_t size() { return 13; }
     static void extract(std::size_t pos, ferry::catalog::JournalEntry& j, const ferry::catalog::JournalEntry&,
                         AbstractExtractor::Ptr ext) {
         ferry::catalog::rows::Reader r(pos, ext);
@@ -165,7 +170,7 @@ class TypeHandler<ferry::catalog::JournalEntry> {
         r.parsed(j.action, ferry::catalog::action_from_string, "action");
         r.parsed(j.status, ferry::catalog::journal_status_from_string, "journal status");
         for (std::string* f : {&j.message, &j.owner_before, &j.owner_after, &j.engine_instance, &j.sha256,
-                               &j.updated_at, &j.changes})
+                               &j.updated_at, &j.changes, &j.remote})
             r.text(*f);
     }
     static void prepare(std::size_t pos, const ferry::catalog::JournalEntry& j, AbstractPreparator::Ptr prep) {
@@ -176,7 +181,7 @@ class TypeHandler<ferry::catalog::JournalEntry> {
         p.other();
         p.other();
         for (const std::string* f : {&j.message, &j.owner_before, &j.owner_after, &j.engine_instance, &j.sha256,
-                                     &j.updated_at, &j.changes})
+                                     &j.updated_at, &j.changes, &j.remote})
             p.text(*f);
     }
 };

@@ -109,6 +109,14 @@ const std::vector<Migration> kMigrations = {
          "ALTER TABLE journal ADD COLUMN changes TEXT NOT NULL DEFAULT ''",
          "ALTER TABLE tasks ADD COLUMN kind TEXT NOT NULL DEFAULT 'import'",
      }},
+    {5,
+     "destinations: an object's id in a remote destination and the remote's change marker ferry saw "
+     "after writing it; each journal entry's remote id and deployment stages",
+     {
+         "ALTER TABLE objects ADD COLUMN remote_id TEXT NOT NULL DEFAULT ''",
+         "ALTER TABLE objects ADD COLUMN remote_version TEXT NOT NULL DEFAULT ''",
+         "ALTER TABLE journal ADD COLUMN remote TEXT NOT NULL DEFAULT ''",
+     }},
 };
 
 std::string for_backend(std::string sql, Backend b) {

@@ -249,6 +249,41 @@ TYPED_TEST(CatalogTest, PutBumpsTheVersionAndFindReadsEveryField) {
     EXPECT_FALSE(d.has_errors()) << all_diags(d);
 }
 
+// v5: a remote destination's id and change marker live with ferry's record, in the stamps the plan
+// reads, and each journal entry keeps what the destination said (id, deployment stages).
+TYPED_TEST(CatalogTest, RemoteIdsLiveWithTheRecordTheStampsAndTheJournal) {
+    Diagnostics d;
+    auto& cat = *this->catalog;
+    auto rec = node("ods_orders", "SELECT 1;");
+    rec.remote_id = "5570288288003766141";  // above 2^53: text, never a double
+    rec.remote_version = "1735787045000";
+    ASSERT_TRUE(cat.put_object("sales_prod", rec, d)) << all_diags(d);
+    auto found = cat.find_object("sales_prod", ObjectKind::node, "ods_orders", d);
+    ASSERT_TRUE(found) << all_diags(d);
+    EXPECT_EQ(found->remote_id, "5570288288003766141");
+    EXPECT_EQ(found->remote_version, "1735787045000");
+    const auto stamps = cat.list_stamps("sales_prod", d);
+    ASSERT_EQ(stamps.size(), 1u) << all_diags(d);
+    EXPECT_EQ(stamps[0].remote_id, "5570288288003766141");
+    EXPECT_EQ(stamps[0].remote_version, "1735787045000");
+
+    ferry::catalog::Task t;
+    t.name = "t1";
+    t.workspace = "sales_prod";
+    t.state = "EDITING";
+    ASSERT_TRUE(cat.create_task(t, d)) << all_diags(d);
+    ferry::catalog::JournalEntry e;
+    e.task = "t1";
+    e.kind = ObjectKind::node;
+    e.name = "ods_orders";
+    e.status = ferry::catalog::JournalStatus::succeeded;
+    e.remote = R"({"id":"5570288288003766141","stages":[{"code":"PROD","status":"Success"}]})";
+    ASSERT_TRUE(cat.upsert_journal(e, d)) << all_diags(d);
+    const auto journal = cat.list_journal("t1", d);
+    ASSERT_EQ(journal.size(), 1u) << all_diags(d);
+    EXPECT_EQ(journal[0].remote, e.remote);
+}
+
 TYPED_TEST(CatalogTest, ListsAndCountsByWorkspaceAndKind) {
     Diagnostics d;
     auto& cat = *this->catalog;

@@ -86,6 +86,11 @@ bool hash_folder(const PluginRegistry& registry, const std::string& folder, std:
 
 }  // namespace
 
+std::string default_export_task_name(const std::string& workspace) {
+    const std::string name = "export." + workspace + "." + compact_time();
+    return task_name_problem(name).empty() ? name : "export." + compact_time();
+}
+
 std::string export_settings_json(const ExportOptions& o) {
     return json{{"workspace", o.workspace},
                 {"output", o.output},
@@ -141,9 +146,24 @@ bool run_export(const PluginRegistry& registry, catalog::Catalog& catalog, const
         return false;
     }
 
+    // An export whose process died (killed, the server stopped) never ended its task: it ends now,
+    // as failed, so no task stays EXPORTING for ever.
+    for (auto& t : catalog.list_tasks(diags)) {
+        if (t.kind != "export" || t.state != catalog::task_state::exporting || importer_alive(catalog, t)) continue;
+        t.state = catalog::task_state::export_error;
+        t.finished_at = catalog::now_iso8601_utc();
+        t.report = json{{"kind", "export"}, {"task", t.name}, {"workspace", t.workspace}, {"state", t.state},
+                        {"path", t.package_path},
+                        {"diagnostics", json::array({{{"severity", "error"}, {"code", "FERRY-EXPORT-DIED"},
+                                                      {"message", "the process running this export stopped before it "
+                                                                  "ended; nothing was published"}}})}}
+                       .dump();
+        sdk::Diagnostics ignored;
+        catalog.update_task(t, ignored);
+    }
+
     catalog::Task row;
-    row.name = options.task_name.empty() ? "export." + options.workspace + "." + compact_time() : options.task_name;
-    if (!task_name_problem(row.name).empty()) row.name = "export." + compact_time();  // a workspace name with odd characters
+    row.name = options.task_name.empty() ? default_export_task_name(options.workspace) : options.task_name;
     row.kind = "export";
     row.workspace = options.workspace;
     row.state = catalog::task_state::exporting;
@@ -155,6 +175,7 @@ bool run_export(const PluginRegistry& registry, catalog::Catalog& catalog, const
     row.claimed_by = this_holder();
     if (!catalog.create_task(row, diags)) return false;
     result.task = row.name;
+    if (options.on_task_created) options.on_task_created(row.name);
 
     // One consistent workspace: no import writes it while it is read.
     const std::string holder = this_holder();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,8 +24,11 @@ struct ExportOptions {
     std::int64_t since_revision = 0;    // incremental: objects written after this workspace revision
     std::string since_time;             // incremental: objects written at or after this ISO-8601 time
     std::vector<std::string> objects;   // name globs, or KIND:GLOB ("node:ods_*"); empty: every object
-    std::string task_name;              // empty: export.<workspace>.<time>
+    std::string task_name;              // empty: default_export_task_name(workspace)
     std::string created_by;
+    // Called once the task's row exists, before any object is read: `ferry serve` answers the
+    // request then and lets the export run on in the background.
+    std::function<void(const std::string& task)> on_task_created;
 };
 
 struct ExportResult {
@@ -47,6 +51,10 @@ bool check_export_options(const ExportOptions& options, sdk::Diagnostics& diags)
 // the output's name).
 bool run_export(const PluginRegistry& registry, catalog::Catalog& catalog, const ExportOptions& options,
                 ExportResult& result, sdk::Diagnostics& diags);
+
+// export.<workspace>.<time to the millisecond>, or export.<time> when the workspace's name has
+// characters a task name may not hold.
+std::string default_export_task_name(const std::string& workspace);
 
 // The settings of an export task, as stored with it and shown.
 std::string export_settings_json(const ExportOptions& options);

@@ -4,8 +4,10 @@
 #include <set>
 
 #include "ferry/sdk/committer.hpp"
+#include "ferry/sdk/destination.hpp"
 #include "ferry/sdk/source.hpp"
 #include "package/package_reader.hpp"
+#include "plugin/guarded_call.hpp"
 #include "task/object_lander.hpp"
 #include "task/run_finisher.hpp"
 #include "task/workspace_lock.hpp"
@@ -104,18 +106,20 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
                 pending.emplace(e.kind, e.name);
         }
 
-    // One committer per kind, found by what it owns.
-    std::map<sdk::ObjectKind, std::shared_ptr<sdk::Committer>> committers;
-    for (const auto& p : registry_.plugins()) {
-        if (p.kind != sdk::PluginKind::committer) continue;
+    // One committer per kind, from the task's destination.
+    std::map<sdk::ObjectKind, sdk::Committer*> committers;
+    if (plan.destination)
         for (auto kind : sdk::kAllObjectKinds) {
-            if (!p.owns_value("kind", sdk::to_string(kind)) || committers.count(kind)) continue;
-            sdk::Config empty;
-            sdk::Diagnostics d;
-            if (auto c = registry_.create_as<sdk::Committer>(p, empty, "", d)) committers[kind] = c;
-            else diags.append(d);
+            struct Found {
+                sdk::Committer* committer = nullptr;
+                sdk::Diagnostics diagnostics;
+            };
+            auto found = guarded_call<Found>(
+                "destination '" + task_.destination + "' giving its committer for " + sdk::to_string(kind) + "s",
+                task_.destination, [&] { return Found{plan.destination->committer(kind), {}}; });
+            diags.append(found.diagnostics);
+            committers[kind] = found.committer;
         }
-    }
 
     std::size_t failed = 0, landed = 0;
     if (progress) progress->begin(plan.objects.size());
@@ -124,7 +128,7 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
         else ++landed;
         if (progress) progress->step(*item.object, to_string(item.entry.status));
     };
-    ObjectLander lander(catalog_, task_.workspace, package, plan, std::move(committers), done_item);
+    ObjectLander lander(catalog_, task_.workspace, package, plan, committers, done_item);
     const std::string blocked_reason = [&] {
         for (const auto& d : plan.diagnostics.items())
             if (d.severity == sdk::Severity::error) return d.summary;
@@ -161,6 +165,13 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
             item.action = sdk::Action::create;
             entry.action = item.action;
             entry.message = "resumed: created on " + o.record.engine_instance + " by this task's interrupted run";
+        } else if (item.action == sdk::Action::conflict && o.remote && !o.remote_id.empty() &&
+                   pending.count({o.kind, o.name})) {
+            // Our own earlier attempt landed it in the destination, then died before recording it:
+            // it is this task's object, written again over its id.
+            item.action = sdk::Action::update;
+            entry.action = item.action;
+            entry.message = "resumed: landed by this task's interrupted run (id " + o.remote_id + ")";
         }
         if (plan.blocked()) {
             entry.status = JournalStatus::failed;

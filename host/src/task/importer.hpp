@@ -1,5 +1,6 @@
-// Runs an import task: reads the package, plans, then commits object by object through the
-// committer plugins in the order resources, functions, tables, nodes, data sources
+// Runs an import task: reads the package, plans, then commits object by object through the task
+// destination's committers in the order resources, functions, tables, components, nodes,
+// workflows, quality rules, services, data sources
 // (object_lander.hpp), and ends the run in one transaction (run_finisher.hpp). Each object's
 // catalog write and its journal entry land in one transaction, so a killed import resumes with no
 // object doubled or lost; one object's failure does not stop the others.

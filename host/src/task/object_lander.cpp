@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "package/package_reader.hpp"
 #include "plugin/guarded_call.hpp"
 #include "task/importer.hpp"
@@ -64,6 +66,14 @@ bool materialize_resource(const PlannedObject& o, const LoadedPackage& package, 
     return write_content(o.content, req.content_path, diags);
 }
 
+// What a remote destination said, for the journal and the report: {id, version, stages}.
+std::string remote_text(const sdk::CommitResponse& resp) {
+    nlohmann::json stages = nlohmann::json::array();
+    for (const auto& st : resp.stages)
+        stages.push_back({{"code", st.code}, {"name", st.name}, {"status", st.status}, {"message", st.message}});
+    return nlohmann::json{{"id", resp.remote_id}, {"version", resp.remote_version}, {"stages", stages}}.dump();
+}
+
 void fail(LandingItem& item, std::string message) {
     item.entry.status = JournalStatus::failed;
     item.entry.message = std::move(message);
@@ -72,7 +82,7 @@ void fail(LandingItem& item, std::string message) {
 }  // namespace
 
 ObjectLander::ObjectLander(catalog::Catalog& catalog, std::string workspace, const LoadedPackage& package,
-                           const Plan& plan, std::map<sdk::ObjectKind, std::shared_ptr<sdk::Committer>> committers,
+                           const Plan& plan, std::map<sdk::ObjectKind, sdk::Committer*> committers,
                            std::function<void(const LandingItem&)> done)
     : catalog_(catalog),
       workspace_(std::move(workspace)),
@@ -83,6 +93,8 @@ ObjectLander::ObjectLander(catalog::Catalog& catalog, std::string workspace, con
     if (const char* b = std::getenv("FERRY_COMMIT_BATCH"); b && std::atol(b) > 0)
         batch_limit_ = static_cast<std::size_t>(std::atol(b));
     if (const char* k = std::getenv("FERRY_FAULT_KILL_AFTER_COMMITS"); k && *k) kill_after_ = std::atol(k);
+    if (const char* at = std::getenv("FERRY_FAULT_KILL_AT"); at && std::string(at) == "after-land")
+        kill_after_land_ = true;
 }
 
 void ObjectLander::count_commits(std::size_t n) {
@@ -95,8 +107,8 @@ void ObjectLander::count_commits(std::size_t n) {
 bool ObjectLander::commit_one(LandingItem& item, sdk::Diagnostics& d) {
     const PlannedObject& o = *item.object;
     auto committer = committers_.find(o.kind);
-    if (committer == committers_.end()) {
-        fail(item, std::string("no committer plugin owns kind:") + sdk::to_string(o.kind));
+    if (committer == committers_.end() || !committer->second) {
+        fail(item, "the destination takes no " + std::string(sdk::to_string(o.kind)) + "s");
         return false;
     }
     CatalogWorkspace workspace(catalog_, workspace_);
@@ -111,6 +123,8 @@ bool ObjectLander::commit_one(LandingItem& item, sdk::Diagnostics& d) {
     req.statements = o.statements;
     req.resource_type = o.resource_type;
     req.workspace = &workspace;
+    req.known_remote_id = o.remote_id;
+    req.deploy = o.deploy;
     if (o.kind == sdk::ObjectKind::resource && !materialize_resource(o, package_, req, d)) {
         fail(item, first_message(d, "the resource's bytes could not be read"));
         return false;
@@ -131,6 +145,10 @@ bool ObjectLander::commit_one(LandingItem& item, sdk::Diagnostics& d) {
         resp.message = "the " + std::string(sdk::to_string(o.kind)) +
                        " committer reported success without storing the object in the workspace";
     }
+    if (o.remote) item.entry.remote = remote_text(resp);
+    // The crash tests' hook for the narrowest window: the object is on its engine or remote
+    // destination, its record and journal entry not yet committed (FERRY_FAULT_KILL_AT=after-land).
+    if (ok && kill_after_land_) ::raise(SIGKILL);
     if (ok) {
         item.entry.status = JournalStatus::succeeded;
         if (!resp.message.empty()) item.entry.message = resp.message + item.notes;
@@ -147,9 +165,9 @@ bool ObjectLander::commit_one(LandingItem& item, sdk::Diagnostics& d) {
 void ObjectLander::run_alone(LandingItem& item) {
     sdk::Diagnostics d;
     if (item.commit) {
-        if (item.object->commit_to_engine) {
-            // Pending before any side effect on the engine, so a run killed in between knows on
-            // resume that the engine's object is its own.
+        if (item.object->commit_to_engine || item.object->remote) {
+            // Pending before any side effect on the engine or the remote destination, so a run
+            // killed in between knows on resume that the object there is its own.
             catalog::JournalEntry mark = item.entry;
             mark.status = JournalStatus::pending;
             catalog_.upsert_journal(mark, d);
@@ -166,7 +184,7 @@ void ObjectLander::run_alone(LandingItem& item) {
 }
 
 void ObjectLander::add(LandingItem item) {
-    if (item.commit && item.object->commit_to_engine) {
+    if (item.commit && (item.object->commit_to_engine || item.object->remote)) {
         flush();
         run_alone(item);
         return;

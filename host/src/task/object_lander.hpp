@@ -7,7 +7,8 @@
 // journaled "pending" first (so a resumed run knows an engine object is its own), then the
 // committer does its engine work with no catalog transaction open (a slow engine never holds the
 // catalog's write lock), and its workspace write opens the transaction that also takes the journal
-// entry.
+// entry. An object bound for a remote destination (a DataWorks workspace) runs alone the same way:
+// pending first, then the committer's remote calls, then the record and the journal entry.
 #pragma once
 
 #include <cstddef>
@@ -38,7 +39,7 @@ class ObjectLander {
   public:
     // `done(item)` is called once per object when its outcome is final.
     ObjectLander(catalog::Catalog& catalog, std::string workspace, const LoadedPackage& package, const Plan& plan,
-                 std::map<sdk::ObjectKind, std::shared_ptr<sdk::Committer>> committers,
+                 std::map<sdk::ObjectKind, sdk::Committer*> committers,
                  std::function<void(const LandingItem&)> done);
 
     // Queues or lands one object (engine objects land at once, after flushing the batch).
@@ -55,7 +56,7 @@ class ObjectLander {
     std::string workspace_;
     const LoadedPackage& package_;
     const Plan& plan_;
-    std::map<sdk::ObjectKind, std::shared_ptr<sdk::Committer>> committers_;
+    std::map<sdk::ObjectKind, sdk::Committer*> committers_;  // the destination's, which the plan keeps alive
     std::function<void(const LandingItem&)> done_;
     std::vector<LandingItem> batch_;
     std::size_t batch_limit_ = 500;
@@ -63,6 +64,7 @@ class ObjectLander {
     // transaction holding the Nth is still open (FERRY_FAULT_KILL_AFTER_COMMITS=N).
     long kill_after_ = -1;
     long committed_ = 0;
+    bool kill_after_land_ = false;  // FERRY_FAULT_KILL_AT=after-land: die before the first landed object's commit
 };
 
 }  // namespace ferry::host

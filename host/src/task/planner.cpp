@@ -77,6 +77,7 @@ class PlanBuilder {
 
     void run() {
         index_instance_projects();
+        create_destination();
         create_engines();
         find_default_mappings();
         index_inner_nodes();
@@ -98,10 +99,55 @@ class PlanBuilder {
             plan_.diagnostics.append(d);
             for (auto& o : plan_.objects) fail(o, "the catalog could not be asked what the workspace holds");
         }
+        if (!list_destination())
+            for (auto& o : plan_.objects) fail(o, "the destination could not be asked what it holds");
         for (auto& o : plan_.objects) decide(o);
     }
 
   private:
+    // The task's destination plugin, created with its settings (no connection yet).
+    void create_destination() {
+        const PluginInfo* info = reg_.find(sdk::PluginKind::destination, task_.destination);
+        if (!info) return;  // the config loader already refused it
+        sdk::Diagnostics d;
+        plan_.destination = reg_.create_as<sdk::Destination>(*info, task_.destination_config, task_.workspace, d);
+        plan_.diagnostics.append(d);
+        if (plan_.destination)
+            for (auto kind : sdk::kAllObjectKinds)
+                if (plan_.destination->holds(kind)) held_.insert(kind);
+    }
+
+    // A remote destination's objects of every kind the plan holds, to compare with ferry's records.
+    bool list_destination() {
+        if (held_.empty()) return true;
+        class Into : public sdk::RemoteListing {
+          public:
+            explicit Into(std::map<std::pair<sdk::ObjectKind, std::string>, sdk::RemoteObject>& m) : m_(m) {}
+            void add(const sdk::RemoteObject& o) override { m_[{o.kind, o.name}] = o; }
+
+          private:
+            std::map<std::pair<sdk::ObjectKind, std::string>, sdk::RemoteObject>& m_;
+        } into(remote_);
+        std::set<sdk::ObjectKind> kinds;
+        for (const auto& o : plan_.objects)
+            if (held_.count(o.kind)) kinds.insert(o.kind);
+        for (auto kind : kinds) {
+            struct Listed {
+                sdk::Diagnostics diagnostics;
+                bool ok = false;
+            };
+            auto listed = guarded_call<Listed>(
+                "destination '" + task_.destination + "' listing its " + sdk::to_string(kind) + "s", task_.destination,
+                [&] {
+                    Listed l;
+                    l.ok = plan_.destination->list(kind, into, l.diagnostics);
+                    return l;
+                });
+            plan_.diagnostics.append(listed.diagnostics);
+            if (!listed.ok || listed.diagnostics.has_errors()) return false;
+        }
+        return true;
+    }
     void create_engines() {
         for (const auto& inst : task_.engines) {
             const PluginInfo* info = reg_.find(sdk::PluginKind::engine, inst.type);
@@ -812,11 +858,62 @@ class PlanBuilder {
         }
     }
 
+    // What a remote destination holds against what ferry recorded when it last wrote there. True
+    // when the decision is made here; false when ferry's record alone decides (the remote object is
+    // the one ferry wrote, untouched since).
+    bool decide_remote(PlannedObject& o, const catalog::ObjectStamp* existing) {
+        o.remote = true;
+        switch (o.kind) {
+            case sdk::ObjectKind::node:
+            case sdk::ObjectKind::workflow: o.deploy = task_.commit.nodes; break;
+            case sdk::ObjectKind::resource: o.deploy = task_.commit.resources; break;
+            case sdk::ObjectKind::function: o.deploy = task_.commit.functions; break;
+            default: break;
+        }
+        auto it = remote_.find({o.kind, o.name});
+        const sdk::RemoteObject* there = it == remote_.end() ? nullptr : &it->second;
+        const bool overwrite = task_.commit.on_conflict == "overwrite";
+        const std::string kind = sdk::to_string(o.kind);
+        const std::string dest = plan_.destination->describe();
+        if (there) o.remote_id = there->remote_id;
+        if (existing && there && existing->remote_id == there->remote_id &&
+            existing->remote_version == there->remote_version)
+            return false;
+        if (existing && !there) {
+            o.action = sdk::Action::create;
+            o.reason = "ferry wrote it before (version " + std::to_string(existing->version) + "), but " + dest +
+                       " no longer holds it: created again";
+            return true;
+        }
+        if (!there) {
+            o.action = sdk::Action::create;
+            o.reason = "new in " + dest;
+            return true;
+        }
+        // There, and not as ferry left it: someone changed it, or ferry never wrote it.
+        const std::string why =
+            existing ? "changed in " + dest + " since ferry wrote it (id " + there->remote_id + ", modified " +
+                           there->remote_version + "; ferry recorded " +
+                           (existing->remote_version.empty() ? std::string("nothing") : existing->remote_version) + ")"
+                     : "a " + kind + " of this name is in " + dest + " (id " + there->remote_id +
+                           "), not written by ferry";
+        if (overwrite) {
+            o.action = sdk::Action::update;
+            o.reason = why + "; replaced (on_conflict = overwrite)";
+        } else {
+            o.action = sdk::Action::conflict;
+            o.reason = why + "; not committed (on_conflict = skip)";
+        }
+        if (existing) describe_differences(o);
+        return true;
+    }
+
     void decide(PlannedObject& o) {
         o.record.sha256 = fingerprint(o.record, o.content_sha256);
         if (o.action == sdk::Action::fail) return;
         auto found = existing_.find({o.kind, o.name});
         const catalog::ObjectStamp* existing = found == existing_.end() ? nullptr : &found->second;
+        if (held_.count(o.kind) && decide_remote(o, existing)) return;
         const bool overwrite = task_.commit.on_conflict == "overwrite";
         const std::string kind = sdk::to_string(o.kind);
         if (existing) {
@@ -906,6 +1003,8 @@ class PlanBuilder {
     std::map<std::string, std::vector<std::string>> missing_type_;
     std::map<std::string, const EngineMapping*> default_mapping_;
     std::map<std::pair<sdk::ObjectKind, std::string>, catalog::ObjectStamp> existing_;
+    std::set<sdk::ObjectKind> held_;  // the kinds the destination holds itself (listed and compared)
+    std::map<std::pair<sdk::ObjectKind, std::string>, sdk::RemoteObject> remote_;  // a remote destination's objects
     std::set<std::string> warned_owners_, warned_groups_;
     std::map<std::string, std::string> project_instance_;  // a data source's project -> its instance name
     // The inner nodes of each container: (in a workflow, container index) -> indices in model_.nodes.

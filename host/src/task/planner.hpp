@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ferry/catalog/catalog.hpp"
+#include "ferry/sdk/destination.hpp"
 #include "ferry/sdk/engine.hpp"
 #include "package/model.hpp"
 #include "plugin/plugin_registry.hpp"
@@ -38,19 +39,25 @@ struct PlannedObject {
     std::vector<FieldChange> changes;
     // An update or a conflict: how the planned object differs from the workspace's version.
     std::vector<FieldChange> differences;
+    // Remote destinations: every commit goes there (one object at a time, journaled pending first);
+    // the object's id there when it is known; whether its kind's commission rule deploys it.
+    bool remote = false;
+    std::string remote_id;
+    bool deploy = false;
 };
 
 struct Plan {
     std::vector<PlannedObject> objects;   // in apply order: resources, functions, tables, nodes, data sources
     sdk::Diagnostics diagnostics;         // task-level: mapping failures (errors), fallbacks (warnings)
     std::map<std::string, std::shared_ptr<sdk::Engine>> engines;  // destination instances by name
+    std::shared_ptr<sdk::Destination> destination;                // the task's destination plugin
     bool blocked() const { return diagnostics.has_errors(); }
     std::size_t count(sdk::Action a) const;
 };
 
-// Creates the destination engine instances (no connection), routes and maps every object, renders
-// DDL and asks the catalog (and the engines, for tables and functions that will be committed) what
-// already exists.
+// Creates the destination and its engine instances (no connection), routes and maps every object,
+// renders DDL and asks the catalog (and a remote destination, and the engines for tables and
+// functions that will be committed) what already exists.
 Plan make_plan(const PluginRegistry& registry, const TaskConfig& task, const PackageModel& model,
                catalog::Catalog& catalog);
 

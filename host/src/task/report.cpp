@@ -125,6 +125,11 @@ json details_json(const std::vector<catalog::JournalEntry>& journal) {
                            {"owner_after", e.owner_after},
                            {"engine_instance", e.engine_instance},
                            {"changes", std::move(changes)}});
+        // A remote destination's answer: the object's id there, and its deployment's stages.
+        if (!e.remote.empty()) {
+            json remote = json::parse(e.remote, nullptr, false);
+            if (remote.is_object()) details.back()["remote"] = std::move(remote);
+        }
     }
     return details;
 }
@@ -246,6 +251,14 @@ std::string render_report_text(const json& r) {
             for (const auto& c : d["changes"])
                 out << "\n      changed " << str(c, "path") << ": " << (str(c, "before").empty() ? "(none)" : str(c, "before"))
                     << " -> " << (str(c, "after").empty() ? "(removed)" : str(c, "after"));
+        if (d.contains("remote") && d["remote"].is_object()) {
+            const json& remote = d["remote"];
+            if (!str(remote, "id").empty()) out << "\n      remote id " << str(remote, "id");
+            if (remote.contains("stages"))
+                for (const auto& st : remote["stages"])
+                    out << "\n      stage " << str(st, "code") << ": " << str(st, "status")
+                        << (str(st, "message").empty() ? "" : " (" + str(st, "message") + ")");
+        }
         out << "\n";
     }
     if (!r["warnings"].empty()) {
@@ -336,6 +349,17 @@ std::string render_report_html(const json& r) {
                 out << "<li><code>" << html_escape(str(c, "path")) << "</code> " << html_escape(str(c, "before"))
                     << " \u2192 " << html_escape(str(c, "after")) << "</li>";
             out << "</ul>";
+        }
+        if (d.contains("remote") && d["remote"].is_object()) {
+            const json& remote = d["remote"];
+            out << "<div class=\"remote\">";
+            if (!str(remote, "id").empty()) out << "remote id <code>" << html_escape(str(remote, "id")) << "</code>";
+            if (remote.contains("stages"))
+                for (const auto& st : remote["stages"])
+                    out << " \u00b7 " << html_escape(str(st, "code")) << " <span class=\"badge "
+                        << (str(st, "status") == "Success" ? "succeeded" : "failed") << "\">"
+                        << html_escape(str(st, "status")) << "</span>";
+            out << "</div>";
         }
         out << "</td></tr>\n";
     }

@@ -176,6 +176,45 @@ bool load_task_config(const std::string& path, const PluginRegistry& registry, T
     return parse_task_config(read_whole(path), fs::absolute(path).lexically_normal().string(), registry, out, diags);
 }
 
+namespace {
+
+// [workspace] destination = "NAME" and its settings, [workspace.NAME], checked against the
+// destination plugin's schema (credentials come from the environment, never from the file).
+void read_destination(const TomlValue& ws, const PluginRegistry& registry, TaskConfig& out, sdk::Diagnostics& diags) {
+    const TomlValue* name = ws.get("destination");
+    const PluginInfo* plugin = registry.find(sdk::PluginKind::destination, out.destination);
+    if (!plugin) {
+        std::string known;
+        for (const auto& p : registry.plugins())
+            if (p.kind == sdk::PluginKind::destination) known += (known.empty() ? "" : ", ") + p.name;
+        diags.error("FERRY-CONFIG-PLUGIN", "no destination plugin '" + out.destination + "' is loaded",
+                    "destinations loaded: " + (known.empty() ? std::string("none") : known) +
+                        "; run `ferry plugins` to see them",
+                    name ? name->where : ws.where);
+        return;
+    }
+    // A destination without settings reads none ("catalog", whose name is also the key of the
+    // catalog's URI in [workspace]).
+    if (plugin->schema.empty()) return;
+    const TomlValue* settings = ws.get(out.destination);
+    if (settings && settings->type != TomlValue::Type::table) {
+        diags.error("FERRY-CONFIG-TYPE", "[workspace] " + out.destination + " must be a table ([workspace." +
+                                             out.destination + "])",
+                    "", settings->where);
+        return;
+    }
+    static const TomlValue empty_table = [] {
+        TomlValue t;
+        t.type = TomlValue::Type::table;
+        return t;
+    }();
+    validate_table(settings ? *settings : empty_table, plugin->schema, {},
+                   "[workspace." + out.destination + "] (destination " + out.destination + ")", out.destination_config,
+                   diags);
+}
+
+}  // namespace
+
 bool parse_task_config(const std::string& text, const std::string& path, const PluginRegistry& registry,
                        TaskConfig& out, sdk::Diagnostics& diags) {
     const std::size_t errors_before = count_errors(diags);
@@ -236,8 +275,10 @@ bool parse_task_config(const std::string& text, const std::string& path, const P
 
     // [commit] first: whether engines need their connection settings depends on it.
     if (const TomlValue* commit = get_table(doc, "commit", "the task file", diags)) {
-        unknown_keys(*commit, {"resources", "tables", "functions", "change_owner", "on_conflict"}, "[commit]", diags);
+        unknown_keys(*commit, {"resources", "tables", "functions", "nodes", "change_owner", "on_conflict"}, "[commit]",
+                     diags);
         get_bool(*commit, "resources", out.commit.resources, "[commit]", diags);
+        get_bool(*commit, "nodes", out.commit.nodes, "[commit]", diags);
         get_bool(*commit, "tables", out.commit.tables, "[commit]", diags);
         get_bool(*commit, "functions", out.commit.functions, "[commit]", diags);
         get_bool(*commit, "change_owner", out.commit.change_owner, "[commit]", diags);
@@ -251,7 +292,10 @@ bool parse_task_config(const std::string& text, const std::string& path, const P
 
     // [workspace] and its engine instances
     if (const TomlValue* ws = get_table(doc, "workspace", "the task file", diags)) {
-        unknown_keys(*ws, {"name", "catalog", "importer", "engines"}, "[workspace]", diags);
+        get_string(*ws, "destination", out.destination, "[workspace]", diags);
+        unknown_keys(*ws, {"name", "catalog", "importer", "engines", "destination", out.destination}, "[workspace]",
+                     diags);
+        read_destination(*ws, registry, out, diags);
         if (get_string(*ws, "name", out.workspace, "[workspace]", diags, true) && ws->get("name") &&
             out.workspace.empty())
             diags.error("FERRY-CONFIG-VALUE", "[workspace] name is empty", "name the destination workspace",

@@ -34,6 +34,9 @@ struct CommitRules {
     bool functions = true;
     bool change_owner = false;
     std::string on_conflict = "skip";  // skip | overwrite
+    // Remote destinations: deploy nodes and workflows to the destination's scheduler (resources
+    // and functions follow `resources` and `functions`).
+    bool nodes = false;
     bool any_engine_commit() const { return resources || tables || functions; }
 };
 
@@ -54,6 +57,8 @@ struct TaskConfig {
     std::string catalog;  // empty: --catalog, FERRY_CATALOG, else the embedded default
     std::string importer;
     std::vector<EngineInstance> engines;
+    std::string destination = "catalog";  // the destination plugin
+    sdk::Config destination_config;       // its [workspace.<destination>] table
 
     std::vector<EngineMapping> engine_map;
     std::map<std::string, std::string> resource_groups;

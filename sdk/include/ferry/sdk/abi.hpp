@@ -13,9 +13,9 @@
 // plugin newer than the host) before comparing toolchains.
 #pragma once
 
-#define FERRY_SDK_ABI_MAJOR 2
+#define FERRY_SDK_ABI_MAJOR 3
 #define FERRY_SDK_ABI_MINOR 0
-#define FERRY_SDK_VERSION "0.2.0"
+#define FERRY_SDK_VERSION "0.3.0"
 
 #define FERRY_SDK_STR2(x) #x
 #define FERRY_SDK_STR(x) FERRY_SDK_STR2(x)

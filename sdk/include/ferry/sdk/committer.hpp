@@ -1,6 +1,7 @@
-// Committer plugins: one per object kind (node, resource, table, function). Given the planned action
-// for one object, a committer lands it: on the engine when the commission rules say so, and in the
-// destination workspace. Committing the same object twice must leave one object, not two.
+// Committers land one object each: on its engine when the commission rules say so, in the
+// destination (a remote system, or ferry's catalog), then as ferry's record of it in the host's
+// workspace. A destination plugin (destination.hpp) hands out one per object kind. Committing the
+// same object twice must leave one object, not two, also after a reply that was lost.
 #pragma once
 
 #include <string>
@@ -13,7 +14,7 @@
 
 namespace ferry::sdk {
 
-// The destination workspace, provided by the host (backed by the catalog).
+// ferry's record of the destination workspace, provided by the host (backed by the catalog).
 class FERRY_SDK_EXPORT Workspace {
   public:
     virtual ~Workspace() = default;
@@ -33,12 +34,29 @@ struct CommitRequest {
     std::string content_path;             // resources: a local file holding the bytes
     std::string resource_type;            // resources: file | jar | py | archive
     Workspace* workspace = nullptr;       // never null
+    // Remote destinations: the id ferry recorded for this object when it last landed it (empty
+    // when it never did), and whether the commission rule for its kind asks for it to be deployed
+    // (published to the destination's scheduler), not only saved.
+    std::string known_remote_id;
+    bool deploy = false;
+};
+
+// One stage of a deployment (DataWorks: a pipeline run's stages, in order).
+struct DeployStage {
+    std::string code;     // "BUILD_PACKAGE", "PROD_CHECK", "PROD"...
+    std::string name;
+    std::string status;   // as the destination says it: "Success", "Fail"...
+    std::string message;
 };
 
 struct CommitResponse {
     bool ok = false;
     std::string message;  // one line for the report
     Diagnostics diagnostics;
+    // Remote destinations: where the object now is, and the deployment's stages when it ran one.
+    std::string remote_id;
+    std::string remote_version;
+    std::vector<DeployStage> stages;
 };
 
 class FERRY_SDK_EXPORT Committer : public PluginObject {

@@ -77,6 +77,10 @@ struct ObjectRecord {
     std::string sha256;           // of the stored form: every field above
     std::int64_t version = 0;     // set by the catalog: this object's own counter
     std::int64_t revision = 0;    // set by the catalog: the workspace's change counter when it was written
+    // Remote destinations: the object's id there and the remote's change marker as it stood right
+    // after ferry wrote it (a later difference means someone changed it there). Not fingerprinted.
+    std::string remote_id;
+    std::string remote_version;
 };
 
 }  // namespace ferry::sdk

@@ -27,13 +27,14 @@
 
 namespace ferry::sdk {
 
-enum class PluginKind : std::uint32_t { source = 1, engine = 2, committer = 3 };
+// 3 was "committer" (SDK 0.1 and 0.2): committers now come from a destination.
+enum class PluginKind : std::uint32_t { source = 1, engine = 2, destination = 4 };
 
 inline const char* to_string(PluginKind k) {
     switch (k) {
         case PluginKind::source: return "source";
         case PluginKind::engine: return "engine";
-        case PluginKind::committer: return "committer";
+        case PluginKind::destination: return "destination";
     }
     return "unknown";
 }
@@ -76,7 +77,7 @@ struct PluginDescriptor {
     FactoryFn create;
     // What the plugin takes charge of, readable before anything is created, as "what:value"
     // strings: "command:ODPS_SQL", "datasource:odps", "table:MaxCompute", "resource:ODPS_JAR",
-    // "function:ODPS_FUNCTION" for engines; "kind:node" for committers. May be empty.
+    // "function:ODPS_FUNCTION" for engines; "kind:node" (the kinds it takes) for destinations. May be empty.
     const char* const* owns;
     std::uint32_t owns_size;
 };
@@ -85,7 +86,7 @@ using EntryFn = const PluginDescriptor* (*)();
 
 class Source;
 class Engine;
-class Committer;
+class Destination;
 
 namespace detail {
 // The interface a plugin of each kind implements: FERRY_PLUGIN checks the factory against it.
@@ -100,8 +101,8 @@ struct interface_of<PluginKind::engine> {
     using type = Engine;
 };
 template <>
-struct interface_of<PluginKind::committer> {
-    using type = Committer;
+struct interface_of<PluginKind::destination> {
+    using type = Destination;
 };
 // What a factory makes: T of the std::unique_ptr<T> it returns.
 template <typename Fn>
@@ -134,7 +135,7 @@ PluginObject* guarded_create(Fn&& fn, const CreateContext& ctx, Diagnostics& dia
 
 // Writes the library's one entry. FACTORY is a callable
 //   std::unique_ptr<T> (const ferry::sdk::CreateContext&, ferry::sdk::Diagnostics&)
-// with T derived from the interface of KIND (Source, Engine, Committer), checked at compile time:
+// with T derived from the interface of KIND (Source, Engine, Destination), checked at compile time:
 // the host casts what the factory returns to that interface, so a mismatch would be undefined
 // behaviour at run time. SCHEMA is a static array of ConfigKey (or nullptr); OWNS a static array
 // of const char* (or nullptr).

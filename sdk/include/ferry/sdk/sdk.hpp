@@ -4,6 +4,7 @@
 #include "ferry/sdk/abi.hpp"
 #include "ferry/sdk/committer.hpp"
 #include "ferry/sdk/config.hpp"
+#include "ferry/sdk/destination.hpp"
 #include "ferry/sdk/diagnostic.hpp"
 #include "ferry/sdk/engine.hpp"
 #include "ferry/sdk/object.hpp"

@@ -117,6 +117,7 @@ struct JournalEntry {
     std::string sha256;
     std::string updated_at;  // set by upsert_journal
     std::string changes;     // JSON array of {path, before, after}: what the task's mappings changed (v4)
+    std::string remote;      // JSON {id, version, stages: [{code, name, status, message}]}: remote destinations (v5)
 };
 
 // How many journal entries of a task have a kind and a status: a report's results without its rows.
@@ -132,6 +133,8 @@ struct ObjectStamp {
     std::string name;
     std::int64_t version = 0;
     std::string sha256;
+    std::string remote_id;       // v5: remote destinations only
+    std::string remote_version;
 };
 
 // Which objects list_objects_page returns: a kind, what changed after a workspace revision or since

@@ -1,7 +1,10 @@
-// The one step every committer takes: land the object on its engine when the commission rules say
-// so, then store it in the destination workspace. Engine statements are idempotent by
-// construction (IF NOT EXISTS, or DROP and CREATE for overwrite), so a step repeated after a crash
-// leaves one object, not two.
+// The steps every destination's committers share.
+//
+// engine_step lands an object on its engine when the commission rules say so: statements for tables
+// and functions, an upload for resources. Engine statements are idempotent by construction (IF NOT
+// EXISTS, or DROP and CREATE for overwrite), so a step repeated after a crash leaves one object,
+// not two. The ferry catalog destination then only records the object (Lander); a remote
+// destination lands it remotely first.
 #pragma once
 
 #include <string>
@@ -12,9 +15,9 @@ namespace ferry::committer {
 
 enum class EngineStep { none, statements, upload };
 
-inline sdk::CommitResponse land(const sdk::CommitRequest& req, EngineStep step) {
-    sdk::CommitResponse resp;
-    std::string where = "saved in workspace " + req.workspace->name();
+// Runs the engine step of `req`; false (with `resp` saying why) when the engine refused. `where`
+// gains what happened on the engine, for the report's one line.
+inline bool engine_step(const sdk::CommitRequest& req, EngineStep step, sdk::CommitResponse& resp, std::string& where) {
     if (step != EngineStep::none && req.commit_to_engine && req.engine) {
         sdk::ApplyRequest apply;
         apply.kind = req.object.kind;
@@ -28,27 +31,47 @@ inline sdk::CommitResponse land(const sdk::CommitRequest& req, EngineStep step) 
         if (!applied.applied || applied.diagnostics.has_errors()) {
             resp.diagnostics = applied.diagnostics;
             resp.message = "the engine instance " + req.object.engine_instance + " refused it";
-            return resp;
+            return false;
         }
         where = (req.action == sdk::Action::update ? "replaced on " : "created on ") + req.object.engine_instance +
-                " and " + where;
+                (where.empty() ? "" : " and " + where);
     } else if (step != EngineStep::none && !req.object.engine_instance.empty()) {
         where += " (not committed to " + req.object.engine_instance + ": commission rule off)";
     }
-    if (!req.workspace->put(req.object, resp.diagnostics)) {
-        resp.message = "the workspace could not store it";
-        return resp;
-    }
+    return true;
+}
+
+// Stores ferry's record of the object (the host verifies it afterwards).
+inline bool record(const sdk::CommitRequest& req, const sdk::ObjectRecord& object, sdk::CommitResponse& resp) {
+    if (req.workspace->put(object, resp.diagnostics)) return true;
+    resp.message = "the workspace could not store it";
+    return false;
+}
+
+// The ferry catalog as the destination: the engine step, then the record is the object.
+inline sdk::CommitResponse land(const sdk::CommitRequest& req, EngineStep step) {
+    sdk::CommitResponse resp;
+    std::string where = "saved in workspace " + req.workspace->name();
+    if (!engine_step(req, step, resp, where) || !record(req, req.object, resp)) return resp;
     resp.ok = true;
     resp.message = where;
     return resp;
 }
 
-// A committer is this step with a kind and what its engine does.
 template <EngineStep Step>
 class Lander : public sdk::Committer {
   public:
     sdk::CommitResponse commit(const sdk::CommitRequest& request) override { return land(request, Step); }
 };
+
+// What each kind does on its engine.
+inline EngineStep engine_step_of(sdk::ObjectKind kind) {
+    switch (kind) {
+        case sdk::ObjectKind::table:
+        case sdk::ObjectKind::function: return EngineStep::statements;
+        case sdk::ObjectKind::resource: return EngineStep::upload;
+        default: return EngineStep::none;
+    }
+}
 
 }  // namespace ferry::committer
