@@ -1,5 +1,5 @@
-// ferry's Import Tasks console: plain DOM, no framework, no CDN. Text is always set with
-// textContent (never innerHTML), so names from packages cannot inject markup.
+// ferry's Import Tasks and Export Tasks console: plain DOM, no framework, no CDN. Text is always
+// set with textContent (never innerHTML), so names from packages cannot inject markup.
 'use strict';
 
 const state = { user: null, role: null, cap: 30 * 1024 * 1024 };
@@ -50,7 +50,8 @@ async function api(method, path, body) {
 const isAdmin = () => state.role === 'admin';
 const fmtSize = (n) => n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : n >= 1024 ? (n / 1024).toFixed(1) + ' KB' : n + ' B';
 const fmtTime = (t) => t ? t.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '-';
-const stateLabel = { EDITING: 'Editing', IMPORTING: 'Importing', QUEUED: 'Queued', IMPORT_SUCCESS: 'Finished', PARTIAL_SUCCESS: 'Partially succeeded', IMPORT_ERROR: 'Import failed', REVOKED: 'Revoked' };
+const stateLabel = { EDITING: 'Editing', IMPORTING: 'Importing', QUEUED: 'Queued', IMPORT_SUCCESS: 'Finished', PARTIAL_SUCCESS: 'Partially succeeded', IMPORT_ERROR: 'Import failed', REVOKED: 'Revoked',
+  EXPORTING: 'Exporting', EXPORT_SUCCESS: 'Exported', EXPORT_ERROR: 'Export failed' };
 const stateBadge = (s) => h('span', { class: 'state state-' + s, text: stateLabel[s] || s });
 const errorText = (e) => (e.code ? '[' + e.code + '] ' : '') + e.message;
 
@@ -64,7 +65,7 @@ function diagList(diags) {
 // ---- sign-in ------------------------------------------------------------------------------------
 function showSignIn(message) {
   state.user = null; state.role = null;
-  $('#who').hidden = true;
+  $('#who').hidden = true; $('#nav').hidden = true;
   const status = h('div', { class: 'status err', role: 'status' }, message || '');
   const token = h('input', { type: 'password', id: 'token', name: 'token', autocomplete: 'current-password', required: true });
   const form = h('form', { class: 'signin', id: 'signin-form', onsubmit: async (ev) => {
@@ -76,7 +77,7 @@ function showSignIn(message) {
       location.hash = '#/';
       start();
     } catch (e) { status.textContent = errorText(e); }
-  } }, h('h1', { text: 'Sign in to ferry' }), h('p', { class: 'muted', text: 'Import tasks for DataWorks workspaces. Ask an administrator for an access token.' }),
+  } }, h('h1', { text: 'Sign in to ferry' }), h('p', { class: 'muted', text: 'Import and export tasks for DataWorks workspaces. Ask an administrator for an access token.' }),
   h('label', {}, 'Access token', token), status, h('div', { class: 'buttons' }, h('button', { class: 'primary', type: 'submit', id: 'signin-submit' }, 'Sign in')));
   show(form);
   token.focus();
@@ -91,6 +92,7 @@ async function viewList() {
     h('td', {}, h('b', { text: t.name }), t.remarks ? h('div', { class: 'hint', text: t.remarks }) : null),
     h('td', {}, stateBadge(t.state)),
     h('td', { text: t.workspace }),
+    h('td', { class: 'dest', text: t.destination || '-' }),
     h('td', { class: 'pkg' }, h('code', { title: t.package, text: packageLabel(t) })),
     h('td', { text: t.creator || '-' }),
     h('td', { text: fmtTime(t.created_at) }),
@@ -99,8 +101,8 @@ async function viewList() {
   const create = isAdmin() ? h('button', { class: 'primary', id: 'create-task', onclick: openCreate }, 'Create Import Task') : null;
   show(
     h('div', { class: 'bar' }, h('h1', { text: 'Import Tasks' }), h('div', { class: 'actions' }, h('button', { onclick: route }, 'Refresh'), create)),
-    h('table', { id: 'task-table' }, h('thead', {}, h('tr', {}, ['Name', 'Status', 'Workspace', 'Package', 'Creator', 'Created', 'Finished', 'Actions'].map((c) => h('th', { text: c })))),
-      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 8, class: 'empty', text: 'No import tasks yet.' })))));
+    h('table', { id: 'task-table' }, h('thead', {}, h('tr', {}, ['Name', 'Status', 'Workspace', 'Destination', 'Package', 'Creator', 'Created', 'Finished', 'Actions'].map((c) => h('th', { text: c })))),
+      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 9, class: 'empty', text: 'No import tasks yet.' })))));
 }
 
 // Uploads are stored as <task>.<tag>.<file name>: show the name the user uploaded.
@@ -231,7 +233,8 @@ async function viewPreview(name) {
 
 // ---- settings -----------------------------------------------------------------------------------
 async function viewSettings(name) {
-  const [t, p, eng] = await Promise.all([api('GET', '/api/tasks/' + name), api('GET', '/api/tasks/' + name + '/preview'), api('GET', '/api/engines')]);
+  const [t, p, eng, dst] = await Promise.all([api('GET', '/api/tasks/' + name), api('GET', '/api/tasks/' + name + '/preview'), api('GET', '/api/engines'),
+    api('GET', '/api/destinations')]);
   if (!t.settings) throw new ApiError(422, { error: t.settings_error });
   const s = t.settings;
   const editable = t.state === 'EDITING' && isAdmin();
@@ -310,6 +313,9 @@ async function viewSettings(name) {
   // Commission Rules.
   const c = s.commit;
   const check = (id, label, on) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', id, checked: on, disabled: dis }), label);
+  // Remote destinations only: the catalog has no scheduler to deploy to.
+  const deployNodes = h('div', { id: 'deploy-nodes' }, check('commit-nodes', 'Deploy nodes and workflows', c.nodes),
+    h('span', { class: 'hint', text: 'publish each node and workflow to the destination\'s scheduler (resources and functions follow their own rules); the report shows every deployment stage' }));
   const commitEl = h('div', { id: 'commit-rules' },
     h('div', {}, check('commit-resources', 'Commit resources', c.resources), check('commit-tables', 'Commit tables', c.tables), check('commit-functions', 'Commit functions', c.functions)),
     h('div', {}, 'Change Owner: ', h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'change-owner', value: 'yes', checked: c.change_owner, disabled: dis }), 'Yes'),
@@ -317,7 +323,58 @@ async function viewSettings(name) {
     h('p', { class: 'hint', text: 'No: an object without an owner gets you (the importer) as its owner. Yes: every imported object gets the importer as owner.' }),
     h('label', {}, 'When the destination already has an object of the same name', h('select', { id: 'on-conflict', disabled: dis },
       h('option', { value: 'skip', selected: c.on_conflict === 'skip' }, 'Do not commit it (the product\'s rule)'),
-      h('option', { value: 'overwrite', selected: c.on_conflict === 'overwrite' }, 'Overwrite it'))));
+      h('option', { value: 'overwrite', selected: c.on_conflict === 'overwrite' }, 'Overwrite it'))),
+    deployNodes);
+
+  // Destination: where the objects land. Its fields are the destination plugin's schema, so a new
+  // destination needs no change here. Credentials are never asked for: the server reads them from
+  // its own environment, from the variables its *_env keys name.
+  const destinations = dst.destinations;
+  const destFields = h('div', { id: 'destination-fields' });
+  const destEnv = h('p', { class: 'hint', id: 'destination-env' });
+  const typed = { [s.destination]: s.destination_settings || {} };  // kept while the select moves
+  const destSelect = h('select', { id: 'destination', disabled: dis, onchange: () => { typed[shown] = readDestination(); renderDestination(); } },
+    destinations.map((d) => h('option', { value: d.name, selected: d.name === s.destination, text: d.summary ? `${d.name}: ${d.summary}` : d.name })));
+  let shown = destSelect.value;
+  const destOf = (n) => destinations.find((d) => d.name === n) || { name: n, keys: [] };
+  const fieldOf = (key) => destFields.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  function fieldInput(k, v) {
+    const attrs = { id: 'dest-' + k.name, 'data-key': k.name, disabled: dis, required: k.required && k.type !== 'boolean' };
+    if (k.type === 'boolean') return h('input', { ...attrs, type: 'checkbox', checked: v === undefined ? k.default === 'true' : !!v });
+    const text = v === undefined || v === null ? '' : Array.isArray(v) ? v.join(', ') : String(v);
+    const envName = k.name.endsWith('_env');
+    return h('input', { ...attrs, type: k.type === 'integer' ? 'number' : 'text', step: k.type === 'integer' ? 1 : null, value: text,
+      placeholder: k.default || '', oninput: envName ? () => showEnv(destOf(shown)) : null });
+  }
+  function showEnv(d) {
+    const vars = d.keys.filter((k) => k.name.endsWith('_env')).map((k) => (fieldOf(k.name) && fieldOf(k.name).value.trim()) || k.default).filter((v) => v);
+    destEnv.textContent = vars.length ? `Credentials are never entered here: the server reads them from its own environment, ${vars.join(', ')}.` : '';
+    destEnv.hidden = !vars.length;
+  }
+  function renderDestination() {
+    shown = destSelect.value;
+    const d = destOf(shown), values = typed[shown] || {};
+    destFields.replaceChildren(...d.keys.map((k) => k.type === 'boolean'
+      ? h('label', { class: 'dest-field', title: k.description }, fieldInput(k, values[k.name]), h('code', { text: k.name }), h('span', { class: 'hint', text: ' ' + k.description }))
+      : h('label', { class: 'dest-field' }, h('code', { text: k.name }), k.required ? h('span', { class: 'req', text: ' required' }) : null,
+        fieldInput(k, values[k.name]), h('span', { class: 'hint', text: k.description }))));
+    showEnv(d);
+    deployNodes.hidden = shown === 'catalog';
+  }
+  // The fields' values, typed by the schema; a field left empty is left out (its default applies).
+  function readDestination() {
+    const out = {}, before = typed[shown] || {};
+    for (const k of destOf(shown).keys) {
+      const el = fieldOf(k.name);
+      if (!el) continue;
+      const v = el.value.trim();
+      if (k.type === 'boolean') { if (el.checked !== (k.default === 'true') || k.name in before) out[k.name] = el.checked; }
+      else if (k.type === 'integer') { if (v !== '') out[k.name] = Number(v); }
+      else if (k.type === 'string list') { const items = v.split(',').map((x) => x.trim()).filter((x) => x); if (items.length) out[k.name] = items; }
+      else if (v !== '') out[k.name] = v;
+    }
+    return out;
+  }
 
   const workspace = h('input', { id: 'dest-workspace', value: s.workspace, disabled: dis });
   const remarks = h('textarea', { id: 'remarks', rows: 2, disabled: dis }, s.remarks);
@@ -335,8 +392,11 @@ async function viewSettings(name) {
       engine_mapping: mapSelects.map((sel) => ({ source: sel.dataset.source, instance: sel.value, cross_engine: !!(sel.selectedOptions[0] && sel.selectedOptions[0].dataset.cross) })),
       resource_groups: groups.read(), workspaces: spaces.read(), dry_run: [...dry],
       commit: { resources: $('#commit-resources').checked, tables: $('#commit-tables').checked, functions: $('#commit-functions').checked,
+        nodes: deployNodes.querySelector('input').checked,
         change_owner: document.querySelector('input[name=change-owner]:checked').value === 'yes', on_conflict: $('#on-conflict').value },
+      destination: destSelect.value,
     };
+    if (destOf(shown).keys.length) out.destination_settings = readDestination();
     if (!eng.fixed) out.engines = readEngineRows();
     return out;
   }
@@ -347,6 +407,8 @@ async function viewSettings(name) {
     status,
     !editable ? notice(t.state === 'EDITING' ? 'You may view these settings; only administrators change them.' : 'This task is ' + (stateLabel[t.state] || t.state) + ': its settings can no longer change.') : null,
     h('section', { class: 'card' }, h('h2', { text: 'Basic Information' }), h('label', {}, 'Destination workspace', workspace), h('label', {}, 'Remarks', remarks)),
+    h('section', { class: 'card', id: 'destination-card' }, h('h2', {}, 'Destination', h('span', { class: 'opt', text: 'where the objects land; ferry keeps its records in its catalog either way' })),
+      h('label', {}, 'Destination', destSelect), destFields, destEnv),
     engineEditor,
     h('section', { class: 'card', id: 'engine-mapping' }, h('h2', {}, 'Engine Instance Mapping', h('span', { class: 'opt', text: 'required' })),
       p.engine_sources.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Compute engine instance in the package', 'Type', 'Used by', 'Compute engine instance of the target workspace'].map((x) => h('th', { text: x })))), mapBody)
@@ -357,6 +419,7 @@ async function viewSettings(name) {
       h('table', {}, h('thead', {}, h('tr', {}, ['', 'Node', 'Workflow', 'Type', 'Trigger', 'Run', 'Actions'].map((x) => h('th', { text: x })))), dryBody),
       editable ? h('div', { class: 'row-tools' }, h('button', { type: 'button', id: 'batch-configure', onclick: () => { for (const cb of dryBody.querySelectorAll('.dry-pick:checked')) dry.add(cb.value); renderDry(); } }, 'Batch Configure')) : null),
     h('section', { class: 'card' }, h('h2', {}, 'Commission Rules', h('span', { class: 'opt', text: 'optional' })), commitEl));
+  renderDestination();
   refreshMappingOptions();
 }
 
@@ -448,37 +511,187 @@ async function viewReport(name) {
   const st = r.settings;
   const kinds = Object.keys(r.results).filter((k) => k !== 'total');
   const statuses = ['succeeded', 'failed', 'conflict', 'unchanged'];
+  const remote = r.details.some((d) => d.remote);
   show(
     h('div', { class: 'bar' }, h('h1', {}, 'Import Report: ', name), h('div', { class: 'actions' },
       h('a', { href: '/api/tasks/' + name + '/report?format=html', target: '_blank', rel: 'noopener' }, h('button', {}, 'Open as HTML')),
       h('button', { onclick: () => { location.hash = '#/'; } }, 'Back'))),
     h('section', { class: 'card', id: 'report-basic' }, h('h2', { text: 'Basic Information' }), dl([
-      ['Name', b.name], ['Status', stateBadge(b.status)], ['Workspace', b.workspace], ['Package', b.package.path], ['Format', b.package.format],
+      ['Name', b.name], ['Status', stateBadge(b.status)], ['Workspace', b.workspace], ['Destination', t.destination || '-'], ['Package', b.package.path], ['Format', b.package.format],
       ['Size', fmtSize(b.package.size)], ['SHA-256', h('code', { text: b.package.sha256 })], ['Importer', b.importer], ['Start', fmtTime(b.start)], ['End', fmtTime(b.end)], ['Remarks', b.remarks]])),
     h('section', { class: 'card', id: 'report-settings' }, h('h2', { text: 'Import Settings' }), dl([
       ['Engine Instance Mapping', Object.entries(st.engine_mapping).map(([k, v]) => `${k} → ${v.instance}${v.cross_engine ? ' (cross-engine)' : ''}`).join(', ')],
       ['Resource Group Mapping', Object.entries(st.resource_groups).map(([k, v]) => `${k} → ${v}`).join(', ')],
       ['Dependency Mapping', Object.entries(st.workspaces).map(([k, v]) => `${k} → ${v}`).join(', ')],
       ['Dry-run', st.dry_run.join(', ')],
-      ['Commission Rules', `resources ${st.commit.resources ? 'yes' : 'no'}, tables ${st.commit.tables ? 'yes' : 'no'}, functions ${st.commit.functions ? 'yes' : 'no'}; change owner ${st.commit.change_owner ? 'yes' : 'no'}; same name: ${st.commit.on_conflict}`]])),
+      ['Commission Rules', `resources ${st.commit.resources ? 'yes' : 'no'}, tables ${st.commit.tables ? 'yes' : 'no'}, functions ${st.commit.functions ? 'yes' : 'no'}${st.commit.nodes === undefined ? '' : `, deploy nodes ${st.commit.nodes ? 'yes' : 'no'}`}; change owner ${st.commit.change_owner ? 'yes' : 'no'}; same name: ${st.commit.on_conflict}`]])),
     h('section', { class: 'card', id: 'report-results' }, h('h2', { text: 'Import results' }),
       h('table', {}, h('thead', {}, h('tr', {}, h('th', { text: 'Kind' }), statuses.map((s) => h('th', { text: s })))),
         h('tbody', {}, kinds.map((k) => h('tr', {}, h('td', { text: k }), statuses.map((s) => h('td', { text: (r.results[k] || {})[s] ?? 0 }))))))),
     h('section', { class: 'card', id: 'report-details' }, h('h2', { text: 'Details' }),
-      h('table', {}, h('thead', {}, h('tr', {}, ['Kind', 'Name', 'Action', 'Status', 'Owner', 'Engine instance', 'Message'].map((x) => h('th', { text: x })))),
-        h('tbody', {}, r.details.map((d) => h('tr', {}, h('td', { text: d.kind }), h('td', { text: d.name }), h('td', { text: d.action }),
+      h('table', {}, h('thead', {}, h('tr', {}, ['Kind', 'Name', 'Action', 'Status', 'Owner', 'Engine instance', remote ? 'Remote id and deployment' : null, 'Message']
+        .filter((x) => x).map((x) => h('th', { text: x })))),
+        h('tbody', {}, r.details.map((d) => h('tr', { 'data-kind': d.kind, 'data-name': d.name }, h('td', { text: d.kind }), h('td', { text: d.name }), h('td', { text: d.action }),
           h('td', { class: d.status === 'failed' ? 'err' : d.status === 'succeeded' ? 'ok' : '', text: d.status }),
           h('td', { text: d.owner_before && d.owner_before !== d.owner_after ? `${d.owner_before} → ${d.owner_after}` : d.owner_after || '-' }),
-          h('td', { text: d.engine_instance || '-' }), h('td', { text: d.message || '' })))))),
+          h('td', { text: d.engine_instance || '-' }), remote ? remoteCell(d.remote) : null, h('td', { text: d.message || '' })))))),
     r.warnings && r.warnings.length ? h('section', { class: 'card' }, h('h2', { text: 'Warnings' }), diagList(r.warnings)) : null);
+}
+
+// A remote destination's answer for one object: its id there and each deployment stage, in order.
+// Everything in it came from the destination's server: text only.
+const stageTone = (status) => status === 'Success' ? 'ok' : ['Fail', 'Termination', 'Cancel'].includes(status) ? 'failed' : 'waiting';
+function remoteCell(x) {
+  if (!x) return h('td', { class: 'remote', text: '-' });
+  return h('td', { class: 'remote' }, x.id ? h('code', { class: 'remote-id', title: x.version ? 'version ' + x.version : null, text: x.id }) : '-',
+    x.stages && x.stages.length ? h('ol', { class: 'stages' }, x.stages.map((st) => h('li', { 'data-stage': st.code, title: st.name || null },
+      h('code', { text: st.code }), ' ', h('span', { class: 'stage stage-' + stageTone(st.status), text: st.status }),
+      st.message ? h('span', { class: 'hint', text: ' ' + st.message }) : null))) : null);
+}
+
+// ---- export tasks -------------------------------------------------------------------------------
+const exportHash = (name) => '#/exports/' + name;
+const countsText = (counts) => Object.entries(counts || {}).map(([k, v]) => `${k} ${v}`).join(', ');
+
+function exportActions(x) {
+  const out = [];
+  for (const a of x.actions) {
+    if (a === 'view') out.push(h('button', { class: 'link', 'data-action': 'view', onclick: () => { location.hash = exportHash(x.name); } }, 'View'));
+    if (a === 'download') out.push(h('a', { class: 'link', 'data-action': 'download', href: x.download, download: true }, 'Download'));
+    if (a === 'delete') out.push(h('button', { class: 'link danger', 'data-action': 'delete', onclick: () => removeExport(x.name) }, 'Delete'));
+  }
+  return out;
+}
+
+function exportRows(exports) {
+  if (!exports.length) return [h('tr', {}, h('td', { colspan: 8, class: 'empty', text: 'No export tasks yet.' }))];
+  return exports.map((x) => h('tr', { 'data-export': x.name, 'data-state': x.state },
+    h('td', {}, h('b', { text: x.name }), x.creator ? h('div', { class: 'hint', text: 'by ' + x.creator }) : null),
+    h('td', { text: x.workspace }),
+    h('td', {}, x.mode === 'incremental' ? 'incremental since ' + x.since : 'full'),
+    h('td', {}, stateBadge(x.state)),
+    h('td', { title: countsText(x.counts) }, x.state === 'EXPORT_SUCCESS' ? String(x.total) : '-',
+      x.filter.length ? h('div', { class: 'hint', text: x.filter.join(' ') }) : null),
+    h('td', { text: x.state === 'EXPORT_SUCCESS' ? (x.folder ? 'folder' : fmtSize(x.size)) : '-' }),
+    h('td', { text: fmtTime(x.finished_at) }),
+    h('td', { class: 'actions' }, exportActions(x),
+      x.package_problem ? h('div', { class: 'hint', text: x.package_problem }) : null)));
+}
+
+// Refreshes the table (never the form) while an export runs.
+async function pollExports(tbody) {
+  while (location.hash === '#/exports' && tbody.isConnected) {
+    await new Promise((r) => setTimeout(r, 700));
+    if (location.hash !== '#/exports' || !tbody.isConnected) return;
+    let exports;
+    try { ({ exports } = await api('GET', '/api/exports')); } catch (e) { return; }
+    tbody.replaceChildren(...exportRows(exports));
+    if (!exports.some((x) => x.running)) return;
+  }
+}
+
+function exportForm(workspaces, defaultWorkspace, onStarted) {
+  const status = h('div', { id: 'export-status', class: 'status', role: 'status' });
+  const problems = h('div', { id: 'export-problems' });
+  const workspace = h('input', { id: 'export-workspace', list: 'export-workspaces', required: true, value: defaultWorkspace || '' });
+  const since = h('input', { id: 'export-since', disabled: true, placeholder: 'a revision (e.g. 12) or a time (2026-11-30T00:00:00Z)' });
+  const objects = h('input', { id: 'export-objects', placeholder: 'node:ods_* dwd_orders (empty: every object)' });
+  const name = h('input', { id: 'export-name', maxlength: 128, placeholder: 'export.<workspace>.<time>' });
+  const mode = (v, label, checked) => h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'export-mode', value: v, checked,
+    onchange: () => { since.disabled = v !== 'incremental'; } }), label);
+  const submit = h('button', { class: 'primary', type: 'submit', id: 'export-submit' }, 'Export');
+  const form = h('form', { id: 'export-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const body = { workspace: workspace.value.trim(), mode: form.querySelector('input[name=export-mode]:checked').value };
+    if (body.mode === 'incremental' && since.value.trim()) body.since = since.value.trim();
+    const globs = objects.value.split(/[\s,]+/).filter((g) => g);
+    if (globs.length) body.objects = globs;
+    if (name.value.trim()) body.name = name.value.trim();
+    submit.disabled = true;
+    status.textContent = 'Starting…'; status.className = 'status'; problems.replaceChildren();
+    try {
+      const x = await api('POST', '/api/exports', body);
+      status.textContent = `Export task ${x.name} started.`; status.className = 'status ok';
+      name.value = '';
+      onStarted(x);
+    } catch (e) {
+      status.textContent = errorText(e); status.className = 'status err';
+      if (e.details && e.details.length) problems.replaceChildren(diagList(e.details));
+    } finally { submit.disabled = false; }
+  } },
+  h('div', { class: 'form-grid' },
+    h('label', {}, 'Workspace', workspace, h('datalist', { id: 'export-workspaces' }, workspaces.map((w) => h('option', { value: w })))),
+    h('label', {}, 'Task name', h('span', { class: 'opt', text: ' optional' }), name)),
+  h('fieldset', {}, h('legend', { text: 'Mode' }), mode('full', 'Full: every object', true), mode('incremental', 'Incremental: what changed since', false)),
+  h('label', {}, 'Since', since),
+  h('label', {}, 'Objects', objects),
+  h('p', { class: 'hint', text: 'Name globs separated by spaces or commas; KIND:GLOB for one kind (node, workflow, resource, table, function, datasource, component, quality, service). The package is written on the server and downloaded from the list.' }),
+  status, problems, h('div', { class: 'buttons' }, submit));
+  return h('section', { class: 'card', id: 'export-create' }, h('h2', { text: 'Create Export Task' }), form);
+}
+
+async function viewExports() {
+  const [{ exports }, extra] = await Promise.all([api('GET', '/api/exports'),
+    isAdmin() ? Promise.all([api('GET', '/api/engines'), api('GET', '/api/tasks')]) : null]);
+  const tbody = h('tbody', {}, exportRows(exports));
+  let create = null;
+  if (extra) {
+    const [eng, { tasks }] = extra;
+    const spaces = [...new Set([eng.workspace, ...tasks.map((t) => t.workspace), ...exports.map((x) => x.workspace)].filter((w) => w))];
+    create = exportForm(spaces, eng.workspace, async () => {
+      const { exports: now } = await api('GET', '/api/exports');
+      tbody.replaceChildren(...exportRows(now));
+      pollExports(tbody);
+    });
+  }
+  show(
+    h('div', { class: 'bar' }, h('h1', { text: 'Export Tasks' }), h('div', { class: 'actions' }, h('button', { onclick: route }, 'Refresh'))),
+    create,
+    h('table', { id: 'export-table' }, h('thead', {}, h('tr', {}, ['Name', 'Workspace', 'Mode', 'Status', 'Objects', 'Size', 'Finished', 'Actions'].map((c) => h('th', { text: c })))), tbody));
+  if (exports.some((x) => x.running)) pollExports(tbody);
+}
+
+async function removeExport(name) {
+  if (!await confirmDialog(h('p', {}, 'Delete the export task ', h('b', { text: name }), '? A package the server wrote goes too.'))) return;
+  try { await api('DELETE', '/api/exports/' + name); } catch (e) { alertError(e); return; }
+  route();
+}
+
+async function viewExport(name) {
+  const x = await api('GET', '/api/exports/' + name);
+  const r = x.report || {};
+  const dl = (pairs) => h('dl', { class: 'grid' }, pairs.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', {}, v instanceof Node ? v : String(v === '' || v === undefined || v === null ? '-' : v))]));
+  const files = r.files || {};
+  show(
+    h('div', { class: 'bar' }, h('h1', {}, 'Export Task: ', name), h('div', { class: 'actions' },
+      x.download ? h('a', { href: x.download, download: true, 'data-action': 'download' }, h('button', { class: 'primary' }, 'Download')) : null,
+      x.report ? h('a', { href: '/api/tasks/' + name + '/report?format=html', target: '_blank', rel: 'noopener' }, h('button', {}, 'Open as HTML')) : null,
+      h('button', { onclick: () => { location.hash = '#/exports'; } }, 'Back'))),
+    x.running ? notice('The export is running; this page refreshes until it ends.') : null,
+    x.package_problem ? notice(x.package_problem, 'error') : null,
+    h('section', { class: 'card', id: 'export-basic' }, h('h2', { text: 'Basic Information' }), dl([
+      ['Name', x.name], ['Status', stateBadge(x.state)], ['Workspace', x.workspace],
+      ['Mode', x.mode === 'incremental' ? 'incremental, since ' + x.since : 'full'], ['Objects filter', x.filter.join(' ') || 'every object'],
+      ['Creator', x.creator], ['Start', fmtTime(x.started_at)], ['End', fmtTime(x.finished_at)],
+      ['Package', x.path], ['Size', x.state === 'EXPORT_SUCCESS' ? fmtSize(x.size) : '-'], ['SHA-256', h('code', { text: x.sha256 || '-' })],
+      ['Revision', x.revision ? `${x.revision} (an incremental export since ${x.revision} takes what changed after this one)` : '-']])),
+    h('section', { class: 'card', id: 'export-objects' }, h('h2', { text: 'Objects exported' }),
+      Object.keys(x.counts).length ? h('div', { class: 'counts' }, Object.entries(x.counts).map(([k, v]) => h('div', {}, h('b', { text: v }), k)))
+        : h('p', { class: 'muted', text: x.running ? 'Counting…' : 'No object was exported.' }),
+      x.folder ? h('p', { class: 'muted', text: `files written ${files.written ?? 0}, unchanged ${files.unchanged ?? 0}, removed ${files.removed ?? 0}` }) : null),
+    r.diagnostics && r.diagnostics.length ? h('section', { class: 'card', id: 'export-diagnostics' }, h('h2', { text: 'Diagnostics' }), diagList(r.diagnostics)) : null);
+  if (x.running) setTimeout(() => { if (location.hash === exportHash(name)) route(); }, 700);
 }
 
 // ---- routing ------------------------------------------------------------------------------------
 async function route() {
   if (!state.user) return;
   const m = location.hash.match(/^#\/tasks\/([A-Za-z0-9_.]+)\/(settings|preview|report)$/);
+  const ex = location.hash.match(/^#\/exports(?:\/([A-Za-z0-9_.]+))?$/);
+  for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.id === (ex ? 'nav-exports' : 'nav-imports'));
   try {
-    if (!m) await viewList();
+    if (ex) await (ex[1] ? viewExport(ex[1]) : viewExports());
+    else if (!m) await viewList();
     else if (m[2] === 'settings') await viewSettings(m[1]);
     else if (m[2] === 'preview') await viewPreview(m[1]);
     else await viewReport(m[1]);
@@ -494,6 +707,7 @@ async function start() {
     state.user = s.user; state.role = s.role; state.cap = s.max_upload || state.cap;
   } catch (e) { return showSignIn(); }
   $('#who').hidden = false; $('#who-name').textContent = state.user; $('#who-role').textContent = state.role;
+  $('#nav').hidden = false;
   route();
 }
 

@@ -26,11 +26,6 @@ namespace {
 constexpr const char* kUsage = "FERRY-EXPORT-USAGE";
 constexpr std::size_t kNamedSkips = 10;
 
-bool is_folder_output(const std::string& output) {
-    std::error_code ec;
-    return (!output.empty() && output.back() == '/') || fs::is_directory(output, ec);
-}
-
 // "name*" matches every kind; "kind:glob" one kind.
 bool selected(const sdk::ObjectRecord& o, const std::vector<std::string>& patterns) {
     if (patterns.empty()) return true;
@@ -54,6 +49,14 @@ std::string compact_time() {
     return out.substr(0, 8) + "_" + out.substr(8, 6) + "_" + out.substr(14);
 }
 
+}  // namespace
+
+bool is_folder_output(const std::string& output) {
+    std::error_code ec;
+    return (!output.empty() && output.back() == '/') || fs::is_directory(output, ec);
+}
+
+namespace {
 bool hash_file(const fs::path& file, std::string& hex, std::uint64_t& size) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return false;
@@ -85,6 +88,11 @@ bool hash_folder(const PluginRegistry& registry, const std::string& folder, std:
 }
 
 }  // namespace
+
+bool hash_output(const PluginRegistry& registry, const std::string& output, bool folder, std::string& sha256,
+                 std::uint64_t& size, sdk::Diagnostics& diags) {
+    return folder ? hash_folder(registry, output, sha256, size, diags) : hash_file(output, sha256, size);
+}
 
 std::string default_export_task_name(const std::string& workspace) {
     const std::string name = "export." + workspace + "." + compact_time();
@@ -243,9 +251,7 @@ bool run_export(const PluginRegistry& registry, catalog::Catalog& catalog, const
         result.files_removed = writer->removed;
     }
     writer.reset();
-    if (ok)
-        ok = result.folder ? hash_folder(registry, options.output, result.sha256, result.size, diags)
-                           : hash_file(options.output, result.sha256, result.size);
+    if (ok) ok = hash_output(registry, options.output, result.folder, result.sha256, result.size, diags);
 
     if (lock) lock->stop_heartbeat();
     json counts = json::object();

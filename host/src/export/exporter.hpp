@@ -56,6 +56,13 @@ bool run_export(const PluginRegistry& registry, catalog::Catalog& catalog, const
 // characters a task name may not hold.
 std::string default_export_task_name(const std::string& workspace);
 
+// Whether an output names a folder (a trailing '/', or a folder that exists) rather than a zip.
+bool is_folder_output(const std::string& output);
+// The SHA-256 and size of a written package as `ferry check` of it reports them (a folder through
+// the local source, as a package).
+bool hash_output(const PluginRegistry& registry, const std::string& output, bool folder, std::string& sha256,
+                 std::uint64_t& size, sdk::Diagnostics& diags);
+
 // The settings of an export task, as stored with it and shown.
 std::string export_settings_json(const ExportOptions& options);
 

@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,6 +39,7 @@ constexpr std::uint64_t kListenToken = 0;
 constexpr std::uint64_t kWakeToken = 1;
 constexpr std::size_t kReadChunk = 64 << 10;
 constexpr std::size_t kReadPerWakeup = 1 << 20;  // so one fast client cannot starve the others
+constexpr std::size_t kFilePerWakeup = 4 << 20;  // the same, for a file body going out
 
 const char* const kBadRequest = "FERRY-WEB-BAD-REQUEST";
 const char* const kTimeout = "FERRY-WEB-TIMEOUT";
@@ -59,6 +61,8 @@ struct Connection {
     std::string in;              // read and not yet consumed: the head, bytes of a next request
     std::string out;             // queued for the client
     std::size_t out_sent = 0;
+    std::shared_ptr<FileBody> file;  // a file body, sent after `out`; reset once all of it is out
+    std::uint64_t file_sent = 0;
     Clock::time_point deadline = Clock::time_point::max();
     Clock::time_point phase_start;
     Clock::time_point request_start;
@@ -183,6 +187,7 @@ struct HttpFront::Impl {
         if (c.fd < 0) return;
         ::close(c.fd);  // also leaves the epoll set
         c.fd = -1;
+        c.file.reset();
         c.request.reset();
         c.body.reset();
         c.deadline = Clock::time_point::max();
@@ -193,7 +198,7 @@ struct HttpFront::Impl {
         std::uint32_t want = 0;
         const bool reading = c.phase == Phase::head || c.phase == Phase::body || c.phase == Phase::lingering;
         if (reading && !c.peer_done) want |= EPOLLIN;
-        if (c.out_sent < c.out.size()) want |= EPOLLOUT;
+        if (c.out_sent < c.out.size() || c.file) want |= EPOLLOUT;
         if (want == c.interest) return;
         epoll_event ev{};
         ev.events = want;
@@ -253,13 +258,19 @@ struct HttpFront::Impl {
         resp.setDate(Poco::Timestamp());
         const int status = resp.getStatus();
         const bool bodiless = status < 200 || status == 204 || status == 304;
-        if (!bodiless) resp.setContentLength64(static_cast<Poco::Int64>(resp.body.size()));
+        const std::uint64_t length = resp.file ? resp.file->size() : resp.body.size();
+        if (!bodiless) resp.setContentLength64(static_cast<Poco::Int64>(length));
         std::ostringstream head;
         resp.write(head);
         c.out.erase(0, c.out_sent);  // an interim 100 Continue may still be going out
         c.out_sent = 0;
         c.out += head.str();
-        if (!head_only && !bodiless) c.out += resp.body;
+        c.file.reset();
+        c.file_sent = 0;
+        if (!head_only && !bodiless) {
+            if (resp.file) c.file = resp.file;
+            else c.out += resp.body;
+        }
         c.phase = Phase::writing;
         c.close_after = close;
         c.phase_start = Clock::now();
@@ -454,6 +465,34 @@ struct HttpFront::Impl {
         }
     }
 
+    // Sends a piece of the file body once the head is out; false when the connection is gone.
+    // A file that ends before the length the head announced cannot be answered honestly: the
+    // connection closes, so the client sees a short body, never another response's bytes.
+    bool send_file(Connection& c) {
+        std::size_t sent_now = 0;
+        while (c.file && c.out_sent == c.out.size() && sent_now < kFilePerWakeup) {
+            const std::uint64_t left = c.file->size() - c.file_sent;
+            if (left == 0) {
+                c.file.reset();
+                break;
+            }
+            off_t offset = static_cast<off_t>(c.file_sent);
+            const std::size_t piece = static_cast<std::size_t>(std::min<std::uint64_t>(left, kFilePerWakeup - sent_now));
+            const ssize_t n = ::sendfile(c.fd, c.file->fd(), &offset, piece);
+            if (n > 0) {
+                c.file_sent += static_cast<std::uint64_t>(n);
+                sent_now += static_cast<std::size_t>(n);
+                c.moved += static_cast<std::uint64_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+            close_conn(c);  // n == 0: the file shrank; or the socket failed
+            return false;
+        }
+        return true;
+    }
+
     // Writes what is queued; false when the connection is gone.
     bool flush(Connection& c) {
         while (c.out_sent < c.out.size()) {
@@ -468,6 +507,7 @@ struct HttpFront::Impl {
             close_conn(c);
             return false;
         }
+        if (!send_file(c)) return false;
         if (c.phase == Phase::writing) c.deadline = c.phase_start + limits.body_timeout + allowance(c.moved);
         if (c.out_sent == c.out.size()) {
             c.out.clear();
@@ -481,8 +521,8 @@ struct HttpFront::Impl {
         while (c.fd >= 0) {
             advance(c);
             if (c.fd < 0) return;
-            if (!c.out.empty() && !flush(c)) return;
-            if (c.phase != Phase::writing || !c.out.empty()) break;
+            if ((!c.out.empty() || c.file) && !flush(c)) return;
+            if (c.phase != Phase::writing || !c.out.empty() || c.file) break;
             // The answer is out.
             if (c.close_after) {
                 begin_linger(c);

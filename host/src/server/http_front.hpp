@@ -1,7 +1,8 @@
 // The HTTP/1.1 transport of `ferry serve`: one event-loop thread owns the listening socket and
 // every connection, and reads each request (head within a total deadline, body at a minimum rate)
-// before a pool of workers sees it; workers hand back a whole response, which the loop writes
-// without blocking. So a client that is slow, stalled or idle holds a socket, never a worker.
+// before a pool of workers sees it; workers hand back a whole response (or a head and an open
+// file, sent in pieces with sendfile), which the loop writes without blocking. So a client that
+// is slow, stalled or idle holds a socket, never a worker, and a download never fills memory.
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,7 @@
 // What the transport (http_front) hands a route and what the route hands back. Poco's message
 // types carry method, URI, headers and cookies; the request adds its body, complete before any
-// route runs, and the response its body, which the transport writes without blocking a worker.
+// route runs, and the response its body (text, or an open file), which the transport writes
+// without blocking a worker.
 #pragma once
 
 #include <istream>
@@ -10,6 +11,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 
+#include "server/file_body.hpp"
 #include "server/request_body.hpp"
 
 namespace ferry::host::web {
@@ -35,6 +37,9 @@ class HttpResponse : public Poco::Net::HTTPResponse {
     HttpResponse() : Poco::Net::HTTPResponse(Poco::Net::HTTPMessage::HTTP_1_1, HTTP_OK) {}
     // Sent as is, with its Content-Length; a HEAD request gets the headers only.
     std::string body;
+    // When set, the body is this file instead (`body` is ignored): written in pieces, never read
+    // into memory.
+    std::shared_ptr<FileBody> file;
 };
 
 }  // namespace ferry::host::web

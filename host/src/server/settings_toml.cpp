@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "ferry/cloud/redact.hpp"
+
 namespace ferry::host::web {
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -75,6 +77,100 @@ bool engines_from_json(const json& list, toml::array& out, sdk::Diagnostics& dia
     return true;
 }
 
+// The destination plugins loaded, for messages: "catalog, dataworks".
+std::string destination_names(const PluginRegistry& registry) {
+    std::string out;
+    for (const auto& p : registry.plugins())
+        if (p.kind == sdk::PluginKind::destination) out += (out.empty() ? "" : ", ") + p.name;
+    return out.empty() ? "(none)" : out;
+}
+
+bool unknown_destination(const PluginRegistry& registry, const std::string& name, sdk::Diagnostics& diags) {
+    diags.error(kCode, "unknown destination '" + name + "'; the destinations are " + destination_names(registry), "",
+                "destination");
+    return false;
+}
+
+bool in_schema(const PluginInfo& plugin, const std::string& key) {
+    for (const auto& k : plugin.schema)
+        if (key == k.name) return true;
+    return false;
+}
+
+// [workspace] destination and the destination's own table, [workspace.<destination>], whose keys
+// are the plugin's schema: a new destination plugin needs no change here.
+bool write_destination(const json& settings, const PluginRegistry& registry, toml::table& ws, sdk::Diagnostics& diags) {
+    std::string current = ws["destination"].value_or(std::string("catalog"));
+    // "catalog" is also [workspace]'s catalog URI, a string: only a table is a destination's settings.
+    auto drop_table = [&](const std::string& name) {
+        if (ws[name].is_table()) ws.erase(name);
+    };
+    if (settings.contains("destination")) {
+        const json& d = settings["destination"];
+        if (!d.is_string()) {
+            diags.error(kCode, "'destination' must be a string, one of " + destination_names(registry), "",
+                        "destination");
+            return false;
+        }
+        const std::string name = d.get<std::string>();
+        if (!registry.find(sdk::PluginKind::destination, name)) return unknown_destination(registry, name, diags);
+        if (name != current) drop_table(current);  // its keys belong to the other destination
+        current = name;
+        if (name == "catalog") ws.erase("destination");  // the default
+        else ws.insert_or_assign("destination", name);
+    }
+    if (!settings.contains("destination_settings")) return true;
+    const json& given = settings["destination_settings"];
+    if (!given.is_object()) {
+        diags.error(kCode, "'destination_settings' must be an object of the destination's keys", "",
+                    "destination_settings");
+        return false;
+    }
+    const PluginInfo* plugin = registry.find(sdk::PluginKind::destination, current);
+    if (!plugin) return unknown_destination(registry, current, diags);
+    toml::table table;
+    for (const auto& [key, value] : given.items()) {
+        const bool filled = !value.is_null() && !(value.is_string() && value.get<std::string>().empty());
+        if (plugin->schema.empty() && filled) {
+            diags.error(kCode, "destination '" + current + "' takes no settings, not '" + key + "'", "",
+                        "destination_settings");
+            return false;
+        }
+        // A key named like a secret, given a value, is left to the task file's rule
+        // (FERRY-CONFIG-SECRET), which says where a secret goes instead and never repeats it.
+        const bool secret = cloud::secret_field(key) && value.is_string() && filled;
+        if (!in_schema(*plugin, key) && !secret) {
+            std::string keys;
+            for (const auto& k : plugin->schema) keys += (keys.empty() ? "" : ", ") + std::string(k.name);
+            diags.error(kCode,
+                        "unknown destination_settings key '" + key + "' for destination '" + current +
+                            "'; its keys are " + keys,
+                        "", "destination_settings");
+            return false;
+        }
+        if (!filled) continue;  // a field the form left empty: the default applies
+        if (value.is_array()) {
+            toml::array list;
+            for (const auto& item : value) {
+                if (!item.is_string()) {
+                    diags.error(kCode, "destination_settings." + key + " must be a list of strings", "",
+                                "destination_settings");
+                    return false;
+                }
+                list.push_back(item.get<std::string>());
+            }
+            table.insert_or_assign(key, std::move(list));
+        } else if (!put_scalar(table, key, value)) {
+            diags.error(kCode, "destination_settings." + key + " must be a string, number, boolean or list of strings",
+                        "", "destination_settings");
+            return false;
+        }
+    }
+    if (table.empty()) drop_table(current);
+    else ws.insert_or_assign(current, std::move(table));
+    return true;
+}
+
 }  // namespace
 
 bool load_engines_file(const std::string& path, EnginesFile& out, sdk::Diagnostics& diags) {
@@ -126,7 +222,7 @@ bool load_engines_file(const std::string& path, EnginesFile& out, sdk::Diagnosti
 }
 
 bool write_task_toml(const std::string& base_toml, const json& settings, const EnginesFile* engines,
-                     std::string& out, sdk::Diagnostics& diags) {
+                     const PluginRegistry& registry, std::string& out, sdk::Diagnostics& diags) {
     if (!settings.is_object()) {
         diags.error(kCode, "the settings must be a JSON object", "", "");
         return false;
@@ -134,7 +230,8 @@ bool write_task_toml(const std::string& base_toml, const json& settings, const E
     // A key this form does not know would be dropped without a word: refuse it, naming it.
     static const char* const kKnown[] = {"name",     "remarks",        "source",          "workspace",
                                          "importer", "engines",        "engine_mapping",  "resource_groups",
-                                         "workspaces", "owners",       "dry_run",         "commit"};
+                                         "workspaces", "owners",       "dry_run",         "commit",
+                                         "destination", "destination_settings"};
     for (const auto& [key, value] : settings.items()) {
         bool known = false;
         for (const char* k : kKnown) known = known || key == k;
@@ -208,6 +305,7 @@ bool write_task_toml(const std::string& base_toml, const json& settings, const E
         if (list.empty()) ws.erase("engines");
         else ws.insert_or_assign("engines", std::move(list));
     }
+    if (!write_destination(settings, registry, ws, diags)) return false;
     doc.insert("workspace", std::move(ws));
 
     // [mapping.*]

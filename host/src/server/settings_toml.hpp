@@ -8,6 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "ferry/sdk/diagnostic.hpp"
+#include "plugin/plugin_registry.hpp"
 
 namespace ferry::host::web {
 
@@ -23,11 +24,13 @@ bool load_engines_file(const std::string& path, EnginesFile& out, sdk::Diagnosti
 // Writes the task TOML: starts from `base_toml` (the stored settings, empty for a new task),
 // keeps its [task] name, [source] and [workspace] catalog, and replaces everything the settings
 // page edits with `settings` (keys: name, remarks, source, workspace, importer, engines,
-// engine_mapping, resource_groups, workspaces, owners, dry_run, commit). With `engines` given, the
-// destination instances are the server's and `settings.engines` must be absent.
-// False with FERRY-WEB-SETTINGS diagnostics on a shape error; full validation is
-// parse_task_config's job.
+// engine_mapping, resource_groups, workspaces, owners, dry_run, commit, destination,
+// destination_settings). With `engines` given, the destination instances are the server's and
+// `settings.engines` must be absent. `destination` must name a destination plugin of `registry`,
+// and `destination_settings` hold only keys of its schema.
+// False with FERRY-WEB-SETTINGS diagnostics on a shape error; full validation (types, required
+// keys, secrets) is parse_task_config's job.
 bool write_task_toml(const std::string& base_toml, const nlohmann::json& settings, const EnginesFile* engines,
-                     std::string& out, sdk::Diagnostics& diags);
+                     const PluginRegistry& registry, std::string& out, sdk::Diagnostics& diags);
 
 }  // namespace ferry::host::web

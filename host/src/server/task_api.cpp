@@ -26,12 +26,14 @@ using nlohmann::json;
 namespace state = catalog::task_state;
 
 int status_for(const std::string& code) {
-    if (code == catalog::codes::task_not_found) return 404;
+    if (code == catalog::codes::task_not_found || code == "FERRY-TASK-KIND" || code == "FERRY-EXPORT-WORKSPACE")
+        return 404;
     if (code == catalog::codes::task_exists || code == catalog::codes::task_state_mismatch ||
         code == "FERRY-TASK-STATE" || code == "FERRY-TASK-EXISTS" || code == "FERRY-WEB-BUSY")
         return 409;
     if (code == "FERRY-TASK-NAME" || code == "FERRY-TASK-MAPPING" || code.rfind("FERRY-CONFIG", 0) == 0 ||
-        code.rfind("FERRY-WEB-SETTINGS", 0) == 0 || code == "FERRY-WEB-FORM" || code == "FERRY-WEB-ENGINES-FIXED")
+        code.rfind("FERRY-WEB-SETTINGS", 0) == 0 || code == "FERRY-WEB-FORM" || code == "FERRY-WEB-ENGINES-FIXED" ||
+        code == "FERRY-EXPORT-USAGE")
         return 400;
     if (code.rfind("FERRY-CATALOG", 0) == 0 || code == "FERRY-INTERNAL" || code == "FERRY-WEB-STORAGE") return 500;
     return 422;  // the package, the source or the plan refused
@@ -97,6 +99,22 @@ json engines_json(const TaskConfig& t) {
     return arr;
 }
 
+// A destination's settings as the task gives them (defaults left out: the page shows the schema's),
+// typed as JSON. No secret can be among them: a task that writes one is refused when parsed.
+json destination_settings_json(const sdk::Config& config) {
+    json out = json::object();
+    for (const auto& [key, v] : config.values) {
+        if (v.where == "default") continue;
+        switch (v.type) {
+            case sdk::ValueType::integer: out[key] = v.integer; break;
+            case sdk::ValueType::boolean: out[key] = v.boolean; break;
+            case sdk::ValueType::string_list: out[key] = v.list; break;
+            default: out[key] = v.text; break;  // string, and a size as written ("30MB")
+        }
+    }
+    return out;
+}
+
 // What the settings page edits, from the parsed task. Engine configs are left out: they may hold
 // passwords, and nothing secret reaches a page.
 json settings_form(const TaskConfig& t) {
@@ -113,10 +131,13 @@ json settings_form(const TaskConfig& t) {
             {"workspaces", t.workspaces},
             {"owners", t.owners},
             {"dry_run", t.dry_run},
+            {"destination", t.destination},
+            {"destination_settings", destination_settings_json(t.destination_config)},
             {"commit",
              {{"resources", t.commit.resources},
               {"tables", t.commit.tables},
               {"functions", t.commit.functions},
+              {"nodes", t.commit.nodes},
               {"change_owner", t.commit.change_owner},
               {"on_conflict", t.commit.on_conflict}}}};
 }
@@ -145,6 +166,7 @@ struct TaskApi::Impl {
         const bool running = jobs.running(row.name);
         return {{"name", row.name},
                 {"workspace", row.workspace},
+                {"destination", parsed ? json(parsed->destination) : json(nullptr)},
                 {"state", row.state},
                 {"remarks", row.remarks},
                 {"package", package},
@@ -222,7 +244,7 @@ bool TaskApi::prepare(sdk::Diagnostics& diags) {
         if (!write_task_toml("", json{{"name", "engines_check"},
                                       {"source", {{"plugin", "local"}, {"path", "/dev/null"}}},
                                       {"workspace", impl_->default_workspace}},
-                             impl_->engines.get(), text, diags))
+                             impl_->engines.get(), impl_->registry, text, diags))
             return false;
         TaskConfig probe;
         if (!parse_task_config(text, impl_->engines->path, impl_->registry, probe, diags)) return false;
@@ -238,10 +260,10 @@ ApiResult TaskApi::list(const User& user) {
     if (diags.has_errors()) return ApiResult::from_diagnostics(diags);
     json arr = json::array();
     for (const auto& row : rows) {
+        if (!row.kind.empty() && row.kind != "import") continue;  // export tasks: /api/exports
         TaskConfig parsed;
         sdk::Diagnostics ignore;  // a task whose settings no longer parse is still listed
-        const bool ok = row.package_path.empty() && parse_task_config(row.settings, row.config_path, impl_->registry,
-                                                                      parsed, ignore);
+        const bool ok = parse_task_config(row.settings, row.config_path, impl_->registry, parsed, ignore);
         arr.push_back(impl_->task_json(row, user.role, ok ? &parsed : nullptr));
     }
     return ApiResult::ok({{"tasks", arr}});
@@ -317,7 +339,8 @@ ApiResult TaskApi::create(const User& user, std::istream& body, const std::strin
     json settings = {{"name", name}, {"remarks", upload.fields["remarks"]}, {"source", source},
                      {"workspace", impl_->default_workspace}, {"importer", user.name}};
     std::string text;
-    if (!write_task_toml("", settings, impl_->engines.get(), text, diags)) return ApiResult::from_diagnostics(diags);
+    if (!write_task_toml("", settings, impl_->engines.get(), impl_->registry, text, diags))
+        return ApiResult::from_diagnostics(diags);
     const fs::path config = impl_->tasks_dir() / (name + ".task.toml");
     TaskConfig task;
     if (!parse_task_config(text, config.string(), impl_->registry, task, diags))
@@ -373,7 +396,7 @@ ApiResult TaskApi::put_settings(const User& user, const std::string& name, const
         return ApiResult::error(409, "FERRY-TASK-STATE",
                                 "task '" + name + "' is " + row->state + "; only EDITING tasks can be edited");
     std::string text;
-    if (!write_task_toml(row->settings, settings, impl_->engines.get(), text, diags))
+    if (!write_task_toml(row->settings, settings, impl_->engines.get(), impl_->registry, text, diags))
         return ApiResult::from_diagnostics(diags);
     TaskConfig task;
     if (!parse_task_config(text, row->config_path, impl_->registry, task, diags) ||
@@ -505,6 +528,10 @@ ApiResult TaskApi::remove(const std::string& name) {
     if (!cat) return ApiResult::from_diagnostics(diags);
     auto row = require_task(*cat, name, diags);
     if (!row) return ApiResult::from_diagnostics(diags);
+    if (!row->kind.empty() && row->kind != "import")  // its package is removed by DELETE /api/exports/NAME
+        return ApiResult::error(404, "FERRY-TASK-KIND",
+                                "task '" + name + "' is an " + row->kind + " task, not an import (see /api/exports/" +
+                                    name + ")");
     TaskConfig task;
     sdk::Diagnostics ignore;
     const bool parsed = parse_task_config(row->settings, row->config_path, impl_->registry, task, ignore);
@@ -553,7 +580,7 @@ ApiResult TaskApi::engines() {
         TaskConfig probe;
         if (write_task_toml("", json{{"name", "engines"}, {"source", {{"plugin", "local"}, {"path", "/dev/null"}}},
                                      {"workspace", impl_->default_workspace}},
-                            impl_->engines.get(), text, diags) &&
+                            impl_->engines.get(), impl_->registry, text, diags) &&
             parse_task_config(text, impl_->engines->path, impl_->registry, probe, diags))
             out["engines"] = engines_json(probe);
     }
@@ -562,6 +589,22 @@ ApiResult TaskApi::engines() {
         if (p.kind == sdk::PluginKind::engine) types.push_back(p.name);
     out["engine_types"] = types;
     return ApiResult::ok(out);
+}
+
+ApiResult TaskApi::destinations() {
+    json list = json::array();
+    for (const auto& p : impl_->registry.plugins()) {
+        if (p.kind != sdk::PluginKind::destination) continue;
+        json keys = json::array();
+        for (const auto& k : p.schema)
+            keys.push_back({{"name", k.name},
+                            {"type", sdk::to_string(k.type)},
+                            {"required", k.required},
+                            {"default", k.default_value ? json(k.default_value) : json(nullptr)},
+                            {"description", k.description ? k.description : ""}});
+        list.push_back({{"name", p.name}, {"summary", p.summary}, {"keys", std::move(keys)}});
+    }
+    return ApiResult::ok({{"destinations", std::move(list)}});
 }
 
 }  // namespace ferry::host::web

@@ -37,6 +37,8 @@ class TaskApi {
     ApiResult report(const std::string& name, bool html);
     ApiResult progress(const std::string& name);
     ApiResult engines();
+    // The destination plugins loaded, each with its settings' schema (the settings page's fields).
+    ApiResult destinations();
 
   private:
     struct Impl;

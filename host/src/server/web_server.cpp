@@ -12,6 +12,7 @@
 #include <Poco/URI.h>
 
 #include "server/access_log.hpp"
+#include "server/export_api.hpp"
 #include "server/http_front.hpp"
 #include "server/request_target.hpp"
 #include "server/task_api.hpp"
@@ -92,16 +93,28 @@ struct WebServer::Impl : HttpHandler {
     ServeOptions options;
     UserTable users;
     std::unique_ptr<TaskApi> api;
+    std::unique_ptr<ExportApi> exports;
     std::unique_ptr<HttpFront> front;
     unsigned short port = 0;
     AccessLog access_log{std::cerr};
 
     Impl(const PluginRegistry& r, ServeOptions o, std::unique_ptr<EnginesFile> e)
-        : registry(r), options(std::move(o)), api(std::make_unique<TaskApi>(r, options, std::move(e))) {}
+        : registry(r),
+          options(std::move(o)),
+          api(std::make_unique<TaskApi>(r, options, std::move(e))),
+          exports(std::make_unique<ExportApi>(r, options)) {}
 
     void send_json(HttpResponse& resp, const ApiResult& r) {
         resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
         if (!r.keep_alive) resp.setKeepAlive(false);
+        if (r.file) {
+            // A download: the transport sends the open file in pieces, never from memory.
+            resp.set("Content-Security-Policy", "default-src 'none'");
+            resp.setContentType(r.content_type);
+            resp.set("Content-Disposition", "attachment; filename=\"" + r.attachment + "\"");
+            resp.file = r.file;
+            return;
+        }
         if (!r.html.empty()) {
             // The report page is self-contained: inline styles only, no scripts.
             resp.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
@@ -222,6 +235,9 @@ struct WebServer::Impl : HttpHandler {
             return ApiResult::error(405, "FERRY-WEB-METHOD", method + " is not allowed on " + path);
         };
         if (parts.size() == 2 && parts[1] == "engines") return method == "GET" ? api->engines() : not_allowed();
+        if (parts.size() == 2 && parts[1] == "destinations")
+            return method == "GET" ? api->destinations() : not_allowed();
+        if (parts.size() >= 2 && parts[1] == "exports") return route_exports(req, *user, path, parts);
         if (parts.size() < 2 || parts[1] != "tasks")
             return ApiResult::error(404, "FERRY-WEB-NOT-FOUND", "no API route " + path);
         if (parts.size() == 2) {
@@ -262,6 +278,33 @@ struct WebServer::Impl : HttpHandler {
                 }
             return api->report(name, html);
         }
+        return ApiResult::error(404, "FERRY-WEB-NOT-FOUND", "no API route " + path);
+    }
+
+    // /api/exports, /api/exports/NAME, /api/exports/NAME/package (roles and CSRF checked by route).
+    ApiResult route_exports(HttpRequest& req, const User& user, const std::string& path,
+                            const std::vector<std::string>& parts) {
+        const std::string& method = req.getMethod();
+        auto not_allowed = [&] {
+            return ApiResult::error(405, "FERRY-WEB-METHOD", method + " is not allowed on " + path);
+        };
+        if (parts.size() == 2) {
+            if (method == "GET") return exports->list(user);
+            if (method == "POST") {
+                std::string body;
+                if (!read_body(req.stream(), body, kMaxJsonBody))
+                    return ApiResult::error(413, "FERRY-WEB-TOO-LARGE", "the request body is over 1 MB");
+                return exports->create(user, body);
+            }
+            return not_allowed();
+        }
+        const std::string& name = parts[2];
+        if (parts.size() == 3) {
+            if (method == "GET") return exports->get(user, name);
+            if (method == "DELETE") return exports->remove(name);
+            return not_allowed();
+        }
+        if (parts.size() == 4 && parts[3] == "package") return method == "GET" ? exports->package(name) : not_allowed();
         return ApiResult::error(404, "FERRY-WEB-NOT-FOUND", "no API route " + path);
     }
 
@@ -339,6 +382,7 @@ struct WebServer::Impl : HttpHandler {
             status = 500;
             resp.clear();
             resp.body.clear();
+            resp.file.reset();
             security_headers(resp);
             send_json(resp, ApiResult::error(500, "FERRY-INTERNAL", "the server failed while answering"));
         }
@@ -366,7 +410,7 @@ WebServer::~WebServer() { stop(); }
 
 bool WebServer::start(sdk::Diagnostics& diags) {
     if (!impl_->users.load(impl_->options.users_file, diags)) return false;
-    if (!impl_->api->prepare(diags)) return false;
+    if (!impl_->api->prepare(diags) || !impl_->exports->prepare(diags)) return false;
     FrontLimits limits;
     limits.threads = impl_->options.threads;
     limits.spool_dir = (std::filesystem::path(impl_->options.data_dir) / "uploads").string();
@@ -394,7 +438,8 @@ void WebServer::stop() {
         impl_->front->stop();  // answers the requests workers hold, then joins them
         impl_->front.reset();
     }
-    impl_->api.reset();  // joins running imports
+    impl_->api.reset();      // joins running imports
+    impl_->exports.reset();  // and exports
 }
 
 }  // namespace ferry::host::web

@@ -19,7 +19,7 @@ class WebServer {
     // Loads the users, prepares the data dir and catalog, binds and starts serving.
     bool start(sdk::Diagnostics& diags);
     unsigned short port() const;
-    // Stops accepting, finishes open requests, waits for running imports.
+    // Stops accepting, finishes open requests, waits for running imports and exports.
     void stop();
 
     struct Impl;  // opaque: defined in web_server.cpp only

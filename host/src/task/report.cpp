@@ -53,6 +53,7 @@ json settings_json(const TaskConfig& c) {
     for (const auto& m : c.engine_map)
         engine_map[m.source] = {{"instance", m.target}, {"cross_engine", m.cross_engine}};
     return {{"workspace", c.workspace},
+            {"destination", c.destination},
             {"engines", engines},
             {"engine_mapping", engine_map},
             {"resource_groups", c.resource_groups},
@@ -63,6 +64,7 @@ json settings_json(const TaskConfig& c) {
              {{"resources", c.commit.resources},
               {"tables", c.commit.tables},
               {"functions", c.commit.functions},
+              {"nodes", c.commit.nodes},
               {"change_owner", c.commit.change_owner},
               {"on_conflict", c.commit.on_conflict}}}};
 }
