@@ -187,6 +187,38 @@ TEST_F(DataWorks, ThePlanReadsTheWorkspaceAndTheImportLandsEveryObjectOnce) {
     EXPECT_EQ(read_file(dir_ + "/catalog.db").find(kSecret), std::string::npos);
 }
 
+// The bundled example (examples/sales_dw: a workflow's nodes, a resource, tables, a function, a data
+// source) lands in DataWorks, its tables rehearsed on the SQLite engine as the example's task says.
+TEST_F(DataWorks, TheBundledExampleLandsInDataWorks) {
+    TaskFile t = task();
+    t.package = FERRY_TEST_SOURCE_DIR "/examples/sales_dw";
+    t.commit = "resources = true\ntables = true\nfunctions = false\nnodes = true\non_conflict = \"skip\"";
+    const auto r = dw("import --yes --json " + write_dw_task(t));
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const json out = json::parse(r.out);
+    EXPECT_EQ(out["state"], "IMPORT_SUCCESS") << out.dump(2);
+    const json st = state();
+    EXPECT_EQ(count(st, "resources"), 1u);
+    EXPECT_EQ(count(st, "functions"), 1u);
+    EXPECT_EQ(count(st, "data_sources"), 1u);
+    std::size_t deployed = 0, standalone = 0;
+    for (const auto& n : project(st)["nodes"]) {
+        standalone += n["container_id"].is_null();
+        deployed += n["deployed"].get<bool>();
+    }
+    EXPECT_EQ(standalone, 6u) << st.dump(2);
+    EXPECT_EQ(deployed, 6u);
+    // The tables went to their engine, not to DataWorks: four rehearsed on SQLite.
+    std::size_t tables = 0;
+    for (const auto& d : out["report"]["details"])
+        if (d["kind"] == "table") {
+            ++tables;
+            EXPECT_EQ(d["status"], "succeeded") << d.dump();
+            EXPECT_FALSE(d.contains("remote")) << d.dump();
+        }
+    EXPECT_EQ(tables, 4u);
+}
+
 TEST_F(DataWorks, ASecondImportOfTheSamePackageMakesNoCreateOrUpdateCall) {
     const std::string t = write_dw_task(task());
     ASSERT_EQ(dw("import --yes " + t).exit_code, 0);
