@@ -1,4 +1,4 @@
-# ferry_add_plugin(NAME KIND source|engine|destination SOURCES file...)
+# ferry_add_plugin(NAME KIND source|engine|destination|reader SOURCES file...)
 #
 # Builds a plugin as a loadable module named ferry_<kind>_<name>.so with hidden visibility (only the
 # entry FERRY_PLUGIN writes is exported). Inside the ferry tree it lands in build/lib/ferry/plugins/
@@ -6,8 +6,8 @@
 # to lib/ferry/plugins under the plugin project's prefix. Returns the target as ferry_<kind>_<name>.
 function(ferry_add_plugin name)
   cmake_parse_arguments(ARG "" "KIND" "SOURCES" ${ARGN})
-  if(NOT ARG_KIND MATCHES "^(source|engine|destination)$")
-    message(FATAL_ERROR "ferry_add_plugin(${name}): KIND must be source, engine or destination")
+  if(NOT ARG_KIND MATCHES "^(source|engine|destination|reader)$")
+    message(FATAL_ERROR "ferry_add_plugin(${name}): KIND must be source, engine, destination or reader")
   endif()
   set(target ferry_${ARG_KIND}_${name})
   add_library(${target} MODULE ${ARG_SOURCES})

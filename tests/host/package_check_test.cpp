@@ -110,9 +110,15 @@ std::vector<BadCase> bad_cases() {
          "FERRY-PKG-CODE-MISSING",
          "node 'n1' has no code: neither inline content nor a code file beside n1.schedule.json (script path 'Business Flow/wf/MaxCompute/Data Analytics/n1')",
          "DataStudio/Business Flow/wf/MaxCompute/Data Analytics/n1/n1.schedule.json"},
-        {"dwma_package", Format::zip, {{"project.xml", "<project/>"}, {"src/tables/t.xml", "<table/>"}},
+        // Issue 14: formats no reader reads are named, never called empty.
+        {"oozie_application", Format::zip,
+         {{"workflow.xml", R"(<workflow-app name="x" xmlns="uri:oozie:workflow:0.5"><start to="a"/></workflow-app>)"}},
+         "FERRY-PKG-FORMAT-UNSUPPORTED", "this is an Apache Oozie application (workflow.xml), which ferry does not read yet",
+         "workflow.xml"},
+        {"airflow_dags", Format::zip, {{"dags/x.py", "from airflow import DAG\nwith DAG(\"x\") as d:\n    pass\n"}},
          "FERRY-PKG-FORMAT-UNSUPPORTED",
-         "this is a DataWorks model (DWMA, project.xml) package, which ferry does not read yet", "project.xml"},
+         "this is an Airflow DAG folder (dags/x.py imports airflow and makes a DAG), which ferry does not read yet",
+         "dags/x.py"},
         // Issue 11 §1: a table's DDL is one CREATE TABLE of that table, read by the engines' parser.
         {"ddl_second_statement", Format::zip,
          {{"t.json", table_spec("c", "PostgreSQL", "CREATE TABLE c (a int); DROP TABLE canary;")}}, "FERRY-PKG-DDL-STATEMENTS",

@@ -74,7 +74,7 @@ TEST(PluginLoading, UnknownKind) {
     const auto r = refusal_of(fixture("fixture_bad_kind"));
     EXPECT_EQ(r.code, "FERRY-PLUGIN-KIND");
     EXPECT_EQ(r.message, "plugin 'fixture_bad_kind' (" + fixture("fixture_bad_kind") +
-                             ") declares kind 7; this host accepts source (1), engine (2) and destination (4)");
+                             ") declares kind 7; this host accepts source (1), engine (2), destination (4) and reader (5)");
 }
 
 TEST(PluginLoading, DuplicateNameNamesBothPaths) {

@@ -59,6 +59,7 @@ ReadResult check_file(const std::string& path, host::ReadOptions options) {
     host::config_from_pairs({{"path", path}}, local->schema, "local", config, result.diags);
     auto source = reg.create_as<sdk::Source>(*local, config, "", result.diags);
     if (!source) return result;
+    if (!options.registry) options.registry = &reg;
     result.read_ok = host::read_package(*source, "local", options, result.model, result.diags);
     if (result.read_ok) host::check_package_with(reg, result.model, result.diags);
     return result;

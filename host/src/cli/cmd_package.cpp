@@ -1,4 +1,5 @@
 // `ferry check` and `ferry preview`: the product's Check and Preview of a package.
+#include <filesystem>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -6,10 +7,12 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "export/converter.hpp"
 #include "package/package_check.hpp"
 #include "task/engine_routing.hpp"
 #include "package/preview_json.hpp"
 #include "util/size_text.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ferry::host {
 namespace po = boost::program_options;
@@ -22,11 +25,16 @@ struct PackageArgs {
     std::string max_size = "30MB";
     std::string endpoint;
     bool as_json = false;
+    std::string output;  // convert only
 };
 
 // Parses the options check and preview share; returns -1 to go on, else an exit code.
-int parse_package_args(const char* usage, const char* about, const Args& args, PackageArgs& out) {
+int parse_package_args(const char* usage, const char* about, const Args& args, PackageArgs& out,
+                       bool with_output = false) {
     po::options_description opts(usage);
+    if (with_output)
+        opts.add_options()("output,o", po::value<std::string>(&out.output),
+                           "the SPEC package to write: OUT.zip, or a folder DIR/");
     opts.add_options()("json", "print one JSON document on stdout")(
         "max-size", po::value<std::string>(&out.max_size)->default_value("30MB"),
         "refuse packages larger than this (e.g. 30MB, 2GB; 0 = no limit)")(
@@ -50,11 +58,16 @@ int parse_package_args(const char* usage, const char* about, const Args& args, P
         std::cerr << "error[FERRY-USAGE]: give the package: a file path, http(s)://..., or oss://bucket/key\n";
         return kExitUsage;
     }
+    if (with_output && out.output.empty()) {
+        std::cerr << "error[FERRY-USAGE]: give the output with -o OUT.zip, or -o DIR/ for a folder\n";
+        return kExitUsage;
+    }
     return -1;
 }
 
 // Reads and checks the package; false when it could not be read at all.
-bool load_and_check(App& app, const PackageArgs& a, PackageModel& model, sdk::Diagnostics& diags, int& exit_code) {
+bool load_and_check(App& app, const PackageArgs& a, PackageModel& model, sdk::Diagnostics& diags, int& exit_code,
+                    const std::filesystem::path* spool_dir = nullptr) {
     const auto max = parse_size(a.max_size);
     if (!max) {
         std::cerr << "error[FERRY-USAGE]: --max-size '" << a.max_size << "' is not a size (write it like 30MB or 2GB)\n";
@@ -72,6 +85,8 @@ bool load_and_check(App& app, const PackageArgs& a, PackageModel& model, sdk::Di
     }
     ReadOptions options;
     options.max_size = *max;
+    options.registry = &app.registry();
+    options.spool_dir = spool_dir;
     const bool read_ok = read_package(*source, plugin, options, model, diags);
     if (read_ok) check_package_with(app.registry(), model, diags);
     exit_code = diags.has_errors() ? kExitFailed : kExitOk;
@@ -228,6 +243,66 @@ int cmd_preview(App& app, const Args& args) {
     section("Quality rules", model.quality_rules, {"NAME", "TABLE", "SCHEDULER NODE"},
             [&](const QualityRule& q) { return Row{q.name, dash(q.table), dash(q.scheduler_node)}; });
     section("Data services", model.services, {"NAME"}, [&](const Service& v) { return Row{v.name}; });
+    return rc;
+}
+
+int cmd_convert(App& app, const Args& args) {
+    PackageArgs a;
+    if (int rc = parse_package_args(
+            "ferry convert PACKAGE -o OUT.zip|DIR/ [--json] [--max-size SIZE] [--endpoint HOST]",
+            "Writes a package of any format ferry reads (DolphinScheduler, DWMA, Azkaban, or DataWorks' own)\n"
+            "as a SPEC package, with no workspace and no task. The package is read and checked as\n"
+            "`ferry check` does; one with errors is not written.\n"
+            "Exit 0 when the package is written, 1 when it could not be, 2 on bad usage.",
+            args, a, true);
+        rc >= 0)
+        return rc;
+    PackageModel model;
+    sdk::Diagnostics diags;
+    int rc = kExitOk;
+    TempDir spool("ferry-convert-");
+    const std::filesystem::path spool_dir = spool.path();
+    const bool read = load_and_check(app, a, model, diags, rc, &spool_dir);
+    if (rc == kExitUsage && !read) {
+        print_diagnostics(std::cerr, diags);
+        return rc;
+    }
+    ConvertResult result;
+    const bool written = read && write_converted(app.registry(), model, a.output, result, diags);
+    if (!written && !diags.has_errors())
+        diags.error("FERRY-CONVERT-FAILED", "the package could not be converted", "", a.output);
+    for (const auto& d : diags.items())
+        if (d.code == "FERRY-CONVERT-USAGE") rc = kExitUsage;
+    if (rc != kExitUsage) rc = written ? kExitOk : kExitFailed;
+    json counts = json::object();
+    std::size_t total = 0;
+    for (const auto& [kind, n] : result.counts) {
+        counts[kind] = n;
+        total += n;
+    }
+    if (a.as_json) {
+        std::cout << json{{"ok", written},
+                          {"format", model.info.format},
+                          {"package", package_json(model)},
+                          {"output", {{"path", result.path}, {"folder", result.folder}, {"sha256", result.sha256},
+                                      {"size", result.size}}},
+                          {"objects", counts},
+                          {"diagnostics", diagnostics_json(diags)}}
+                         .dump(2)
+                  << "\n";
+        return rc;
+    }
+    print_diagnostics(std::cerr, diags);
+    if (!written) {
+        std::cout << "Nothing was written: fix the errors above (on stderr).\n";
+        return rc;
+    }
+    std::cout << "Converted " << printable(model.info.location) << " (" << model.info.format << ") to "
+              << printable(result.path) << (result.folder ? " (a folder)" : "") << "\n  SHA-256     " << result.sha256
+              << "\n  size        " << format_size(result.size) << " (" << result.size << " bytes)\n";
+    for (const auto& [kind, n] : result.counts)
+        std::cout << "  " << kind << "s" << std::string(kind.size() < 11 ? 11 - kind.size() : 1, ' ') << n << "\n";
+    std::cout << "  objects     " << total << "\n";
     return rc;
 }
 

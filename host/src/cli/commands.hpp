@@ -12,6 +12,7 @@ using Args = std::vector<std::string>;
 
 int cmd_plugins(App& app, const Args& args);
 int cmd_check(App& app, const Args& args);
+int cmd_convert(App& app, const Args& args);
 int cmd_preview(App& app, const Args& args);
 int cmd_plan(App& app, const Args& args);
 int cmd_import(App& app, const Args& args);

@@ -23,6 +23,7 @@ const std::map<std::string, Command>& commands() {
     static const std::map<std::string, Command> table = {
         {"plugins", {cmd_plugins, "list loaded plugins and refused libraries; `plugins describe NAME`"}},
         {"check", {cmd_check, "check that a package is sound"}},
+        {"convert", {cmd_convert, "write a package of any format ferry reads as a SPEC package"}},
         {"preview", {cmd_preview, "show the objects a package holds"}},
         {"plan", {cmd_plan, "show what an import task would do to each object; changes nothing"}},
         {"import", {cmd_import, "run an import task from its TASK.toml"}},

@@ -276,7 +276,8 @@ bool looks_like_json(const std::vector<char>& head) {
     for (; i < head.size(); ++i) {
         const char c = head[i];
         if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-        return c == '{';
+        // An object (FlowSpec), or an array (a DolphinScheduler 2.x/3.x export of workflows).
+        return c == '{' || c == '[';
     }
     return false;
 }

@@ -15,6 +15,7 @@
 
 #include "package/document_pipeline.hpp"
 #include "package/flowspec_parser.hpp"
+#include "package/reader_stage.hpp"
 #include "plugin/guarded_call.hpp"
 #include "util/sha256.hpp"
 
@@ -168,8 +169,9 @@ class Collector {
         else model_.info.format = lone_document ? "flowspec-json" : "flowspec-archive";
         if (dwma_ && model_.object_count() == 0) {
             diags_.error("FERRY-PKG-FORMAT-UNSUPPORTED",
-                         "this is a DataWorks model (DWMA, project.xml) package, which ferry does not read yet",
-                         "export the workspace as a SPEC package (FlowSpec) and import that", "project.xml");
+                         "this is a DataWorks model (DWMA, project.xml) package, and no loaded reader plugin reads it",
+                         "the dwma reader plugin does: check `ferry plugins` (FERRY_PLUGIN_PATH, --plugin-dir)",
+                         "project.xml");
         }
         attach_code();
         attach_resource_files();
@@ -480,12 +482,15 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
     if (!opened) return false;
     MeteredStream stream(*opened, options.max_size, out.info.location);
     Collector collector(options, out, diags);
+    ReaderStage readers(options.registry,
+                        [&](const EntryInfo& info, EntryReader& reader) { return collector.on_entry(info, reader); },
+                        diags);
     WalkStats stats;
     std::string display = out.info.location;
     if (auto p = display.find_last_of('/'); p != std::string::npos) display = display.substr(p + 1);
     bool ok = walk_package(
         stream, display, options.limits,
-        [&](const EntryInfo& info, EntryReader& reader) { return collector.on_entry(info, reader); }, stats, diags);
+        [&](const EntryInfo& info, EntryReader& reader) { return readers.on_entry(info, reader); }, stats, diags);
     // Hash the whole package even where the archive format stopped short of its end.
     if (ok) ok = stream.drain(diags);
     out.info.size = stream.bytes();
@@ -493,7 +498,9 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
     out.info.uncompressed = stats.uncompressed;
     if (ok && !stream.failed()) out.info.sha256 = stream.sha256_hex();
     if (!ok) return false;
-    collector.finish(stats.lone_document);
+    if (!readers.finish()) return false;
+    collector.finish(stats.lone_document && readers.passthrough());
+    if (!readers.passthrough()) out.info.format = readers.format();
     // A document that could not be read is an error, but the package is still read whole, so the
     // check can say everything else that is wrong with it too.
     return collector.close_spool();

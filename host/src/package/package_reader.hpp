@@ -14,12 +14,16 @@
 
 namespace ferry::host {
 
+class PluginRegistry;
+
 struct ReadOptions {
     std::uint64_t max_size = 30ull << 20;  // the product's default cap; 0 = none
     PackageLimits limits;
     // When set, non-document entries are copied here (private temporary folder) so an import can
     // read code and resource bytes after the stream is gone.
     const std::filesystem::path* spool_dir = nullptr;
+    // The reader plugins to choose from (package formats); null: DataWorks' own formats only.
+    const PluginRegistry* registry = nullptr;
 };
 
 // Opens the source, streams and reads the package. Returns false when the package cannot be used

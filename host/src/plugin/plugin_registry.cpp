@@ -146,9 +146,9 @@ bool PluginRegistry::load(const fs::path& file) {
                                                    "library and SDK as the host");
     }
     if (d->kind != sdk::PluginKind::source && d->kind != sdk::PluginKind::engine &&
-        d->kind != sdk::PluginKind::destination) {
+        d->kind != sdk::PluginKind::destination && d->kind != sdk::PluginKind::reader) {
         return refuse("FERRY-PLUGIN-KIND", who + " declares kind " + std::to_string(static_cast<unsigned>(d->kind)) +
-                                               "; this host accepts source (1), engine (2) and destination (4)");
+                                               "; this host accepts source (1), engine (2), destination (4) and reader (5)");
     }
     if (!valid_plugin_name(d->name)) {
         return refuse("FERRY-PLUGIN-DESCRIPTOR",

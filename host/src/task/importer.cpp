@@ -32,6 +32,7 @@ bool load_task_package(const PluginRegistry& registry, const TaskConfig& task, L
     if (!source) return false;
     out.spool = std::make_unique<TempDir>("ferry-import-");
     ReadOptions options;
+    options.registry = &registry;
     options.max_size = task.max_size;
     const std::filesystem::path spool_dir = out.spool->path();
     options.spool_dir = &spool_dir;

@@ -28,13 +28,14 @@
 namespace ferry::sdk {
 
 // 3 was "committer" (SDK 0.1 and 0.2): committers now come from a destination.
-enum class PluginKind : std::uint32_t { source = 1, engine = 2, destination = 4 };
+enum class PluginKind : std::uint32_t { source = 1, engine = 2, destination = 4, reader = 5 };
 
 inline const char* to_string(PluginKind k) {
     switch (k) {
         case PluginKind::source: return "source";
         case PluginKind::engine: return "engine";
         case PluginKind::destination: return "destination";
+        case PluginKind::reader: return "reader";
     }
     return "unknown";
 }
@@ -87,6 +88,7 @@ using EntryFn = const PluginDescriptor* (*)();
 class Source;
 class Engine;
 class Destination;
+class Reader;
 
 namespace detail {
 // The interface a plugin of each kind implements: FERRY_PLUGIN checks the factory against it.
@@ -103,6 +105,10 @@ struct interface_of<PluginKind::engine> {
 template <>
 struct interface_of<PluginKind::destination> {
     using type = Destination;
+};
+template <>
+struct interface_of<PluginKind::reader> {
+    using type = Reader;
 };
 // What a factory makes: T of the std::unique_ptr<T> it returns.
 template <typename Fn>
@@ -135,7 +141,7 @@ PluginObject* guarded_create(Fn&& fn, const CreateContext& ctx, Diagnostics& dia
 
 // Writes the library's one entry. FACTORY is a callable
 //   std::unique_ptr<T> (const ferry::sdk::CreateContext&, ferry::sdk::Diagnostics&)
-// with T derived from the interface of KIND (Source, Engine, Destination), checked at compile time:
+// with T derived from the interface of KIND (Source, Engine, Destination, Reader), checked at compile time:
 // the host casts what the factory returns to that interface, so a mismatch would be undefined
 // behaviour at run time. SCHEMA is a static array of ConfigKey (or nullptr); OWNS a static array
 // of const char* (or nullptr).

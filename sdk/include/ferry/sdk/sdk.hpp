@@ -9,4 +9,5 @@
 #include "ferry/sdk/engine.hpp"
 #include "ferry/sdk/object.hpp"
 #include "ferry/sdk/plugin.hpp"
+#include "ferry/sdk/reader.hpp"
 #include "ferry/sdk/source.hpp"

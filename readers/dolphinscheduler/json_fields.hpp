@@ -1,0 +1,116 @@
+// Reading DolphinScheduler's JSON, whose exporters disagree on types: a number may come as a string
+// ("maxRetryTimes": "0"), a list as a JSON string ("globalParams": "[]"), a field may be null.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace ferry::reader::ds {
+
+using json = nlohmann::json;
+
+inline const json& at(const json& obj, const char* key) {
+    static const json none;
+    if (!obj.is_object()) return none;
+    auto it = obj.find(key);
+    return it == obj.end() ? none : *it;
+}
+
+// The first of several spellings present (3.3 renamed processDefinition to workflowDefinition...).
+inline const json& at_any(const json& obj, std::initializer_list<const char*> keys) {
+    for (const char* k : keys)
+        if (const json& v = at(obj, k); !v.is_null()) return v;
+    return at(obj, *keys.begin());
+}
+
+inline std::string text(const json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_integer()) return std::to_string(v.get<long long>());
+    if (v.is_number_unsigned()) return std::to_string(v.get<unsigned long long>());
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (d == static_cast<double>(static_cast<long long>(d))) return std::to_string(static_cast<long long>(d));
+        return v.dump();
+    }
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    return {};
+}
+
+inline std::string text_at(const json& obj, const char* key) { return text(at(obj, key)); }
+
+inline std::int64_t number(const json& v, std::int64_t fallback = 0) {
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (v.is_number_unsigned()) return static_cast<std::int64_t>(v.get<std::uint64_t>());
+    if (v.is_number_float()) return static_cast<std::int64_t>(v.get<double>());
+    if (v.is_string()) {
+        const std::string s = v.get<std::string>();
+        if (s.empty()) return fallback;
+        std::size_t used = 0;
+        try {
+            const long long n = std::stoll(s, &used);
+            if (used == s.size()) return n;
+        } catch (...) {
+        }
+    }
+    return fallback;
+}
+
+inline std::int64_t number_at(const json& obj, const char* key, std::int64_t fallback = 0) {
+    return number(at(obj, key), fallback);
+}
+
+// A value that may be a JSON document written as a string: parsed when it is one, else as is.
+inline json embedded(const json& v) {
+    if (!v.is_string()) return v;
+    json parsed = json::parse(v.get<std::string>(), nullptr, false);
+    return parsed.is_discarded() ? v : parsed;
+}
+
+inline bool truthy(const json& v) {
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_number()) return number(v) != 0;
+    if (v.is_string()) {
+        const std::string s = v.get<std::string>();
+        return s == "true" || s == "TRUE" || s == "YES" || s == "1" || s == "OPEN";
+    }
+    return false;
+}
+
+// Line and column (1-based) of a byte offset, for FERRY-DS-JSON.
+inline std::string line_column(const std::string& text, std::size_t offset) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++column;
+        }
+    }
+    return std::to_string(line) + ":" + std::to_string(column);
+}
+
+// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1, column 3: "
+// prefix: the position is given as line:column by the caller.
+inline std::string parse_error_text(const json::parse_error& e) {
+    std::string m = e.what();
+    if (m.rfind("[json.exception", 0) == 0)
+        if (auto colon = m.find(": "); colon != std::string::npos) m = m.substr(colon + 2);
+    return m;
+}
+
+// Parses `text`; on failure says why and where (line:column).
+inline bool parse_json(const std::string& text, json& out, std::string& why, std::string& where) {
+    try {
+        out = json::parse(text);
+        return true;
+    } catch (const json::parse_error& e) {
+        why = parse_error_text(e);
+        where = line_column(text, e.byte == 0 ? 0 : e.byte - 1);
+        return false;
+    }
+}
+
+}  // namespace ferry::reader::ds
