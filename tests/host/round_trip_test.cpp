@@ -307,6 +307,13 @@ TEST_F(RoundTrip, DolphinSchedulerExportsLoseNothing) {
     for (const auto& doc : docs) round_trip(doc.string(), "ds3." + doc.stem().string());
 }
 
+// A DWMA package and an Azkaban Flow 2.0 project (tests/data/other-formats), read by their reader
+// plugins, imported end to end, exported and imported again: nothing lost on the way.
+TEST_F(RoundTrip, DwmaAndAzkabanPackagesLoseNothing) {
+    round_trip(FERRY_TEST_SOURCE_DIR "/tests/data/other-formats/dwma", "dwma");
+    round_trip(FERRY_TEST_SOURCE_DIR "/tests/data/other-formats/azkaban-flow2", "azkaban");
+}
+
 // The bundled example: the SPEC layout with code files, resources, tables, functions, a data source.
 TEST_F(RoundTrip, TheBundledExampleLosesNothing) {
     round_trip(FERRY_TEST_SOURCE_DIR "/examples/sales_dw", "bundled");
