@@ -210,6 +210,27 @@ TEST(Check, EdgesToOtherDocumentsAndDanglingReferencesAreNamed) {
     EXPECT_FALSE(result.diags.has_errors()) << codes_of(result.diags);
 }
 
+// References to entries that refer to the next entry twice: 2^40 values if expanded blindly. The
+// resolver stops at its budget and says so (found by the fuzzer as a timeout).
+TEST(Check, AReferenceBombIsRefusedNotExpanded) {
+    std::string vars;
+    for (int i = 0; i < 40; ++i)
+        vars += (i ? "," : "") + std::string(R"({"id": "v)") + std::to_string(i) + R"(", "name": "v)" +
+                std::to_string(i) + R"(", "scope": "NodeParameter", "type": "Constant", "parameters": ["{{v)" +
+                std::to_string(i + 1) + R"(}}", "{{v)" + std::to_string(i + 1) + R"(}}"]})";
+    const std::string doc = R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"variables": [)" + vars +
+                            R"(], "nodes": [{"id": "n", "name": "n", "script": {"runtime": {"command": "DIDE_SHELL"},
+                            "content": "echo", "parameters": ["{{v0}}"]}}]}})";
+    const std::string file = scratch_dir() + "/bomb.zip";
+    write_package(file, Format::zip, {{"bomb.json", doc}});
+    const auto result = check_file(file);
+    const sdk::Diagnostic* d = find_code(result.diags, "FERRY-PKG-REFERENCE-EXPANSION");
+    ASSERT_NE(d, nullptr) << codes_of(result.diags);
+    EXPECT_EQ(d->summary, "the document's {{...}} references expand to more than 2000000 values: entries refer to each "
+                          "other over and over");
+    EXPECT_EQ(d->where, "bomb.json");
+}
+
 TEST(Check, NotAnArchive) {
     const std::string file = scratch_dir() + "/notes.zip";
     write_file(file, "these are meeting notes, not a package\n");

@@ -651,6 +651,13 @@ class DocumentReader {
                            entry_);
         }
         write_documents();
+        if (refs_.exceeded()) {
+            diags_.error("FERRY-PKG-REFERENCE-EXPANSION",
+                         "the document's {{...}} references expand to more than " +
+                             std::to_string(FlowSpecReferences::kMaxExpanded) +
+                             " values: entries refer to each other over and over",
+                         "write the entries inline, or refer to each entry from fewer places", entry_);
+        }
         if (!refs_.unresolved().empty()) {
             std::string list;
             for (std::size_t i = 0; i < refs_.unresolved().size() && i < 10; ++i)

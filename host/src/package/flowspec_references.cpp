@@ -107,6 +107,9 @@ const json* FlowSpecReferences::find(const std::string& id, const char* prefer) 
 json FlowSpecReferences::resolve(const json& value, const std::string& key) { return walk(value, key, false, 0); }
 
 json FlowSpecReferences::walk(const json& v, const std::string& key, bool element, int depth) {
+    // Every value written counts: references to entries that refer to others again can multiply a
+    // small document into an exponential one.
+    if (++expanded_ > kMaxExpanded) return v;
     if (v.is_string()) {
         const std::string& s = v.get_ref<const std::string&>();
         const std::string id = ref_id(s);
@@ -118,13 +121,16 @@ json FlowSpecReferences::walk(const json& v, const std::string& key, bool elemen
         const bool object_expected = element ? kObjectLists.count(key) != 0 : kObjectFields.count(key) != 0;
         if (!object_expected) return v;
         const json* target = find(id, list_for(key));
-        // A reference that leads back to itself would never end.
-        if (!target || depth > 32) {
+        // A reference that leads back into an entry being resolved would never end.
+        if (!target || depth > 32 || expanding_.count(target)) {
             unresolved_.push_back(s);
             return v;
         }
         used_.insert(target);
-        return walk(*target, key, false, depth + 1);
+        expanding_.insert(target);
+        json out = walk(*target, key, false, depth + 1);
+        expanding_.erase(target);
+        return out;
     }
     if (v.is_object()) {
         json out = json::object();

@@ -32,6 +32,11 @@ class FlowSpecReferences {
     // The same entries themselves, with the list each sits in ("variables", "artifacts.nodeOutputs"...).
     std::vector<std::pair<std::string, const nlohmann::json*>> unused_entries() const;
     const std::vector<std::string>& unresolved() const { return unresolved_; }
+    // True when resolving stopped because references expanded to more values than any honest
+    // document needs (entries referring to each other over and over: a bomb); what was left is kept
+    // as written.
+    bool exceeded() const { return expanded_ > kMaxExpanded; }
+    static constexpr std::size_t kMaxExpanded = 2'000'000;
 
   private:
     const nlohmann::json* find(const std::string& id, const char* prefer) const;
@@ -44,6 +49,8 @@ class FlowSpecReferences {
     std::vector<std::string> reference_lists_;  // where each of reference_entries_ sits
     std::set<const nlohmann::json*> used_;
     std::vector<std::string> unresolved_;
+    std::set<const nlohmann::json*> expanding_;  // entries being resolved now: a reference back into one is a cycle
+    std::size_t expanded_ = 0;                  // values written while resolving, for the whole document
 };
 
 }  // namespace ferry::host
