@@ -159,6 +159,8 @@ ApiAnswer ApiClient::call(const std::string& action, Params params, bool idempot
     policy.wait_hint = [](const cloud::HttpResponse& r) { return rate_limit_wait(r); };
     policy.host = s_.host;
     const cloud::Credentials creds = s_.credentials;
+    std::vector<std::string> secrets = creds.secrets();
+    secrets.insert(secrets.end(), s_.extra_secrets.begin(), s_.extra_secrets.end());
     auto sign = [&](cloud::HttpRequest& r, const std::string& b) {
         cloud::sign_acs3(r, b, creds, {action, kVersion, cloud::acs3_utc_now(), cloud::acs3_nonce()});
     };
@@ -167,7 +169,7 @@ ApiAnswer ApiClient::call(const std::string& action, Params params, bool idempot
     ApiAnswer a;
     a.answered = result.answered;
     if (!result.answered) {
-        const std::string why = cloud::scrub(result.error, creds.secrets());
+        const std::string why = cloud::scrub(result.error, secrets);
         if (result.failure == cloud::SendFailure::not_sent)
             diags.error("FERRY-DW-ENDPOINT", "cannot reach DataWorks at " + s_.endpoint_text + " for " + action + ": " + why,
                         "check endpoint in [workspace.dataworks], the network and the proxy", s_.endpoint_text);
@@ -187,7 +189,7 @@ ApiAnswer ApiClient::call(const std::string& action, Params params, bool idempot
         return a;
     }
     a.code = error_code(a.body);
-    a.message = cloud::scrub(text_field(a.body, "Message", "message"), creds.secrets());
+    a.message = cloud::scrub(text_field(a.body, "Message", "message"), secrets);
     if (a.code.empty()) a.code = "HTTP" + std::to_string(a.status);
     if (!(quiet_not_found && not_found(a))) describe(action, a, s_, diags);
     return a;

@@ -28,6 +28,7 @@ struct ApiSettings {
     cloud::TransportOptions transport;
     int retries = 4;
     sdk::HostServices* host = nullptr;
+    std::vector<std::string> extra_secrets;  // beside the credentials' (see scrub_also)
 };
 
 using Params = std::vector<std::pair<std::string, std::string>>;
@@ -54,6 +55,10 @@ class ApiClient {
                    bool quiet_not_found = false);
 
     const std::string& project_id() const { return s_.project_id; }
+    // Strings no diagnostic may show, beside the credentials, whatever the server echoes: the
+    // presigned link of the resource being committed. Replaced per object, not accumulated, so a
+    // workspace of many resources does not grow this list.
+    void scrub_also(std::vector<std::string> secrets) { s_.extra_secrets = std::move(secrets); }
     const ApiSettings& settings() const { return s_; }
 
     // Whether a failed answer says the object is not there (the code of Get/Update/Delete of a

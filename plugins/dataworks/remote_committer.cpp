@@ -86,6 +86,7 @@ sdk::CommitResponse RemoteCommitter::commit(const sdk::CommitRequest& req) {
         }
         link = remote_.staging.stage(o.name, o.content, secrets, d);
         if (link.empty()) return resp;
+        remote_.api.scrub_also(secrets);
     }
 
     // 3. Create or update.

@@ -151,8 +151,9 @@ TEST_F(DataWorks, ThePlanReadsTheWorkspaceAndTheImportLandsEveryObjectOnce) {
     const json p = json::parse(plan.out);
     for (const auto& o : p["objects"]) {
         EXPECT_EQ(o["action"], "create") << o.dump();
-        if (o["kind"] != "table")
+        if (o["kind"] != "table") {
             EXPECT_EQ(o["reason"], "new in DataWorks workspace 123456 at " + endpoint_) << o.dump();
+        }
     }
     EXPECT_EQ(requests(state(), "CreateNode"), 0) << "a plan changes nothing";
 
@@ -181,7 +182,9 @@ TEST_F(DataWorks, ThePlanReadsTheWorkspaceAndTheImportLandsEveryObjectOnce) {
     // The report names each object's DataWorks id.
     const json rep = json::parse(dw("report sales_dw.t1 --format json").out);
     for (const auto& d : rep["details"])
-        if (d["kind"] != "table") EXPECT_FALSE(d["remote"]["id"].get<std::string>().empty()) << d.dump();
+        if (d["kind"] != "table") {
+            EXPECT_FALSE(d["remote"]["id"].get<std::string>().empty()) << d.dump();
+        }
     // No secret anywhere a user or the catalog sees.
     EXPECT_EQ((r.out + r.err).find(kSecret), std::string::npos);
     EXPECT_EQ(read_file(dir_ + "/catalog.db").find(kSecret), std::string::npos);
@@ -291,12 +294,27 @@ TEST_F(DataWorks, ThrottlingServerErrorsAndLostRepliesNeverMakeASecondObject) {
     EXPECT_TRUE(st["faults"].empty()) << "every injected fault struck: " << st["faults"].dump(2);
 }
 
+// A server that quotes a refused parameter whole must not put the staged resource's presigned link
+// (its signature) in front of the user: the link is scrubbed like a credential.
+TEST_F(DataWorks, ARefusalQuotingTheStagedLinkNeverShowsItsSignature) {
+    control({{"op", "fail"}, {"action", "CreateResource"}, {"count", 1}, {"status", 400}, {"code", "Invalid.Param"},
+             {"message", "ResourceFile cannot be read:"}, {"echo_param", "ResourceFile"}});
+    const auto r = dw("import --yes --json " + write_dw_task(task()));
+    EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+    const std::string seen = r.out + r.err + dw("report sales_dw.t1").out + dw("report sales_dw.t1 --format json").out;
+    EXPECT_NE(seen.find("ResourceFile cannot be read: ResourceFile=REDACTED"), std::string::npos) << seen;
+    EXPECT_EQ(seen.find("Signature="), std::string::npos) << seen;
+    EXPECT_TRUE(state()["faults"].empty()) << "the refusal struck";
+}
+
 TEST_F(DataWorks, CommitMeansDeployAndEachStageIsReported) {
     const auto r = dw("import --yes --json " + write_dw_task(task("nodes = true")));
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     const json st = state();
     for (const auto& n : project(st)["nodes"])
-        if (n["name"] == "ods_orders") EXPECT_TRUE(n["deployed"].get<bool>()) << n.dump();
+        if (n["name"] == "ods_orders") {
+            EXPECT_TRUE(n["deployed"].get<bool>()) << n.dump();
+        }
     const json rep = json::parse(dw("report sales_dw.t1 --format json").out);
     bool staged = false;
     for (const auto& d : rep["details"])

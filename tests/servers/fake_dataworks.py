@@ -1296,7 +1296,8 @@ class Control:
     x-acs-action; "*" for any) that passed authentication; `count` defaults to 1:
       {"op":"throttle","action":A,"count":N,"time_left_ms":1500,"code":"Throttling.User","status":429}
           429 Throttling.User, header x-ratelimit-user-api: Limit:10,Remain:0,TimeLeft:<ms>,Reset:<epoch ms>
-      {"op":"fail","action":A,"count":N,"status":500,"code":"InternalError.System","message":...}
+      {"op":"fail","action":A,"count":N,"status":500,"code":"InternalError.System","message":...,
+                                                                       "echo_param":P}  (P: a parameter quoted whole in the message)
       {"op":"lose_reply","action":A,"count":N,"reset":false}   act, then close the connection unanswered
       {"op":"drop","action":A,"count":N,"reset":false}         close the connection before acting
       {"op":"delay","action":A,"count":N,"seconds":S}          wait S seconds, then go on
@@ -1562,8 +1563,10 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(int(fault.get("status", 429)), fault.get("code", "Throttling.User"),
                                "Request was denied due to user flow control.", {"x-ratelimit-user-api": header})
             if fault["op"] == "fail":
-                raise ApiError(int(fault.get("status", 500)), fault.get("code", "InternalError.System"),
-                               fault.get("message", "An internal error occurred; try again later."))
+                message = fault.get("message", "An internal error occurred; try again later.")
+                if fault.get("echo_param"):  # as a server may quote a parameter it refuses, whole
+                    message += " " + fault["echo_param"] + "=" + str(self.params(action, query, body).get(fault["echo_param"], ""))
+                raise ApiError(int(fault.get("status", 500)), fault.get("code", "InternalError.System"), message)
             if fault["op"] == "delay":
                 time.sleep(float(fault.get("seconds", 1)))
         p = self.params(action, query, body)
