@@ -11,9 +11,18 @@
 //       parts, and the export's object counts checked against the catalog's. Exits 3 when the
 //       largest count's peak RSS is more than R (default 2) times the smallest's (issue 12: an export
 //       never holds the package in memory).
+//   ferry_bench pg --work DIR [--nodes 3000] [--repeat N] [--max-ratio R]
+//       the same import into a fresh SQLite catalog and into a fresh PostgreSQL database (a throwaway
+//       server on a free loopback port), side by side each round; medians and their ratio. Exits 3
+//       when the ratio is over R (default 2; issue 15).
+//   ferry_bench workers --work DIR [--tasks M] [--workers 1,2,4] [--nodes N]
+//       M tasks, each into its own workspace of one PostgreSQL catalog, queued; then W `ferry worker
+//       --once` processes started at once and timed until the queue is drained: tasks per minute
+//       for each W, and every task checked IMPORT_SUCCESS, claimed exactly once.
 // Every figure is printed with the command that produced it; nothing here is a unit test (none is
-// run by ctest), and only `export`'s memory bound changes the exit code.
+// run by ctest), and only `export`'s memory bound and `pg`'s ratio change the exit code.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +35,7 @@
 
 #include "child_process.hpp"
 #include "package_generator.hpp"
+#include "pg_server.hpp"
 
 namespace fs = std::filesystem;
 using namespace ferry::bench;
@@ -49,10 +59,11 @@ double median(std::vector<double> v) {
 
 // The catalog-only task the benchmarks import: commission rules off so no engine runs, and the
 // package's MaxCompute instance mapped onto an SQLite rehearsal instance the plan can name.
-void write_task(const fs::path& file, const std::string& name, const fs::path& package) {
+void write_task(const fs::path& file, const std::string& name, const fs::path& package,
+                const std::string& workspace = "bench_prod") {
     std::ofstream out(file);
     out << "[task]\nname = \"" << name << "\"\n\n[source]\nplugin = \"local\"\npath = \"" << package.string()
-        << "\"\nmax_size = \"4GB\"\n\n[workspace]\nname = \"bench_prod\"\nimporter = \"bench\"\n\n"
+        << "\"\nmax_size = \"4GB\"\n\n[workspace]\nname = \"" << workspace << "\"\nimporter = \"bench\"\n\n"
            "[[workspace.engines]]\nname = \"rehearsal\"\ntype = \"sqlite\"\npath = \"rehearsal.db\"\n\n"
            "[mapping.engines]\nodps_first = { instance = \"rehearsal\", cross_engine = true }\n\n"
            "[mapping.workspaces]\nsales_dev = \"sales_prod\"\n\n"
@@ -378,14 +389,229 @@ int bench_export(const fs::path& work, const std::vector<std::string>& counts, i
     return within ? 0 : 3;
 }
 
+// The catalog's rows as the psql tool counts them: objects, and journal entries by status.
+struct PgCounts {
+    std::string objects, journal;
+};
+PgCounts pg_counts(PgServer& pg, const std::string& db) {
+    return {pg.value(db, "SELECT count(*) FROM objects"),
+            pg.value(db, "SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM"
+                         " (SELECT status, count(*) AS n FROM journal GROUP BY status) s")};
+}
+
+// Each count: one package, imported each round into a fresh SQLite catalog and then into a fresh
+// PostgreSQL database (same task, same plugins, same machine a moment apart). The PostgreSQL
+// import must land what the SQLite one did: the same number of objects, every journal entry
+// succeeded.
+int bench_pg(const fs::path& work, const std::vector<std::string>& counts, int repeat, double max_ratio) {
+    PgServer pg;  // stopped on every way out
+    if (!pg.start(FERRY_BENCH_PG_SCRIPT, work / "pg-server")) return 1;
+    const std::string db = "ferry_bench_pg";
+    std::printf("PostgreSQL %s on %s\n", pg.value("postgres", "SHOW server_version").c_str(), pg.dsn(db).c_str());
+    std::printf("%8s %8s | %9s %9s | %9s %9s | %6s\n", "nodes", "objects", "sqlite s", "obj/s", "pg s", "obj/s",
+                "ratio");
+    bool within = true;
+    for (const auto& count_text : counts) {
+        std::uint64_t n = 0;
+        if (!parse_size(count_text, n)) return 2;
+        const GeneratorOptions o = node_package(n);
+        const fs::path ws = work / ("pg_n" + count_text);
+        fs::remove_all(ws);
+        fs::create_directories(ws);
+        const fs::path pkg = ws / "package.zip";
+        GeneratorStats stats;
+        if (!ensure_package(pkg, o, stats)) return 1;
+        write_task(ws / "task.toml", "bench_pg", pkg);
+        const fs::path catalog = ws / "catalog.db";
+        std::vector<double> sqlite_s, pg_s;
+        PgCounts landed;
+        for (int round = 0; round < repeat; ++round) {
+            for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(catalog.string() + suffix);
+            auto lite = run_child({g_ferry, "import", (ws / "task.toml").string(), "--yes", "--catalog",
+                                   "sqlite:" + catalog.string()},
+                                  (ws / "sqlite.out").string(), (ws / "sqlite.err").string());
+            if (!expect_ok(lite, "ferry import (SQLite)", ws / "sqlite.err")) return 1;
+            if (!pg.recreate_database(db)) return 1;
+            auto post = run_child({g_ferry, "import", (ws / "task.toml").string(), "--yes", "--catalog", pg.uri(db)},
+                                  (ws / "pg.out").string(), (ws / "pg.err").string());
+            if (!expect_ok(post, "ferry import (PostgreSQL)", ws / "pg.err")) return 1;
+            sqlite_s.push_back(lite.seconds);
+            pg_s.push_back(post.seconds);
+            landed = pg_counts(pg, db);
+        }
+        const std::uint64_t objects = o.nodes + o.tables + o.functions + o.resources;
+        const std::string want_journal = "succeeded " + std::to_string(objects);
+        if (landed.objects != std::to_string(objects) || landed.journal != want_journal) {
+            std::fprintf(stderr, "ferry_bench: the PostgreSQL catalog holds %s objects and journal %s; expected %llu, %s\n",
+                         landed.objects.c_str(), landed.journal.c_str(), static_cast<unsigned long long>(objects),
+                         want_journal.c_str());
+            return 1;
+        }
+        const double ls = median(sqlite_s), ps = median(pg_s), ratio = ps / ls;
+        within = within && ratio <= max_ratio;
+        std::printf("%8llu %8llu | %9.2f %9.0f | %9.2f %9.0f | %5.2fx%s\n", static_cast<unsigned long long>(n),
+                    static_cast<unsigned long long>(objects), ls, static_cast<double>(objects) / ls, ps,
+                    static_cast<double>(objects) / ps, ratio, ratio <= max_ratio ? "" : "  OVER THE BOUND");
+        std::fflush(stdout);
+    }
+    std::printf("bound on the ratio: %.2fx (%s)\n", max_ratio, within ? "within" : "missed");
+    return within ? 0 : 3;
+}
+
+// Per worker count: a fresh database, M tasks queued (each into a workspace of its own, so none
+// waits for another's lock), then W workers started together and timed until every one has found
+// the queue empty and exited. Afterwards: every task IMPORT_SUCCESS, each claimed by exactly one
+// worker once, every journal entry succeeded, every object written once.
+int bench_workers(const fs::path& work, int tasks, const std::vector<std::string>& worker_counts, std::uint64_t nodes) {
+    PgServer pg;
+    if (!pg.start(FERRY_BENCH_PG_SCRIPT, work / "pg-server")) return 1;
+    const fs::path dir = work / "workers";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    GeneratorOptions o = node_package(nodes);
+    const std::uint64_t per_task = o.nodes + o.tables + o.functions + o.resources;
+    const fs::path pkg = dir / "package.zip";
+    GeneratorStats stats;
+    if (!ensure_package(pkg, o, stats)) return 1;
+    std::printf("%d tasks of %llu objects each (%llu nodes), each into its own workspace; PostgreSQL %s\n", tasks,
+                static_cast<unsigned long long>(per_task), static_cast<unsigned long long>(nodes),
+                pg.value("postgres", "SHOW server_version").c_str());
+    std::printf("%8s | %9s %12s %9s\n", "workers", "drained s", "tasks/min", "speed-up");
+    double one_worker = 0;
+    for (const auto& count_text : worker_counts) {
+        const int workers = std::stoi(count_text);
+        const std::string db = "ferry_bench_workers";
+        if (workers < 1 || !pg.recreate_database(db)) return workers < 1 ? 2 : 1;
+        const std::string uri = pg.uri(db);
+        for (int t = 0; t < tasks; ++t) {
+            const std::string name = "task_" + std::to_string(t);
+            const fs::path file = dir / (name + ".toml");
+            write_task(file, name, pkg, "ws_" + std::to_string(t));
+            auto q = run_child({g_ferry, "queue", file.string(), "--catalog", uri}, "", (dir / "queue.err").string());
+            if (!expect_ok(q, "ferry queue " + name, dir / "queue.err")) return 1;
+        }
+        std::vector<StartedChild> started;
+        for (int w = 0; w < workers; ++w) {
+            const std::string out = (dir / ("worker" + std::to_string(w) + ".out")).string();
+            const std::string err = (dir / ("worker" + std::to_string(w) + ".err")).string();
+            started.push_back(start_child({g_ferry, "worker", "--catalog", uri, "--once", "--poll", "0.1"}, out, err));
+        }
+        const auto t0 = started.front().started;
+        bool all_ok = true;
+        for (int w = 0; w < workers; ++w) {
+            auto r = wait_child(started[static_cast<std::size_t>(w)]);
+            all_ok = expect_ok(r, "ferry worker " + std::to_string(w), dir / ("worker" + std::to_string(w) + ".err")) &&
+                     all_ok;
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!all_ok) return 1;
+        // Exactly once: the workers' own "claimed NAME" lines, and the catalog's rows.
+        std::map<std::string, int> claims;
+        for (int w = 0; w < workers; ++w) {
+            std::ifstream in(dir / ("worker" + std::to_string(w) + ".out"));
+            for (std::string line; std::getline(in, line);) {
+                std::istringstream words(line);
+                std::string when, verb, task;
+                if (words >> when >> verb >> task && verb == "claimed") ++claims[task];
+            }
+        }
+        std::string problem;
+        for (int t = 0; t < tasks && problem.empty(); ++t) {
+            const std::string name = "task_" + std::to_string(t);
+            if (claims[name] != 1) problem = name + " was claimed " + std::to_string(claims[name]) + " times";
+        }
+        const std::string not_done = pg.value(db, "SELECT count(*) FROM tasks WHERE state <> 'IMPORT_SUCCESS'");
+        const std::string objects = pg.value(db, "SELECT count(*) FROM objects WHERE version = 1");
+        const std::string journal = pg.value(db, "SELECT count(*) FROM journal WHERE status = 'succeeded'");
+        const std::string expected = std::to_string(per_task * static_cast<std::uint64_t>(tasks));
+        if (problem.empty() && not_done != "0") problem = not_done + " tasks did not end IMPORT_SUCCESS";
+        if (problem.empty() && (objects != expected || journal != expected))
+            problem = objects + " objects at version 1 and " + journal + " succeeded journal entries; expected " +
+                      expected + " of each";
+        if (!problem.empty()) {
+            std::fprintf(stderr, "ferry_bench: with %d workers: %s (see %s)\n", workers, problem.c_str(), dir.c_str());
+            return 1;
+        }
+        const double per_minute = 60.0 * tasks / seconds;
+        if (one_worker == 0) one_worker = per_minute;
+        std::printf("%8d | %9.2f %12.1f %8.2fx\n", workers, seconds, per_minute, per_minute / one_worker);
+        std::fflush(stdout);
+    }
+    std::printf("every task IMPORT_SUCCESS, claimed exactly once; every object written once\n");
+    return 0;
+}
+
+// Issue 15's memory table: per node count, `ferry check` beside `unzip -p` (the same package,
+// medians of the rounds) with check's peak RSS, then a catalog-only import's peak RSS and time.
+// Exits 3 when a goal is missed: check over 100 MB, import over 200 MB, or the largest count's import
+// peak RSS over `max_ratio` times the smallest's (flat in the number of objects).
+int bench_memory(const fs::path& work, const std::vector<std::string>& counts, int repeat, double max_ratio) {
+    std::printf("%8s %8s %9s | %8s %8s %6s | %10s | %9s %10s\n", "nodes", "objects", "file MB", "unzip s", "check s",
+                "ratio", "check RSS", "import s", "import RSS");
+    bool missed = false;
+    long first_import_rss = 0, last_import_rss = 0;
+    for (const auto& count_text : counts) {
+        std::uint64_t n = 0;
+        if (!parse_size(count_text, n)) return 2;
+        const GeneratorOptions o = node_package(n);
+        const fs::path ws = work / ("memory_n" + count_text);
+        fs::remove_all(ws);
+        fs::create_directories(ws);
+        const fs::path pkg = ws / "package.zip";
+        GeneratorStats stats;
+        if (!ensure_package(pkg, o, stats)) return 1;
+        const fs::path err = ws / "check.err";
+        std::vector<double> unzip_s, check_s;
+        long check_rss = 0;
+        for (int i = 0; i < repeat; ++i) {
+            auto u = run_child({"unzip", "-p", pkg.string()}, "", err.string());
+            if (!expect_ok(u, "unzip -p", err)) return 1;
+            unzip_s.push_back(u.seconds);
+            auto c = run_child({g_ferry, "check", "--max-size", "4GB", pkg.string()}, "", err.string());
+            if (!expect_ok(c, "ferry check", err)) return 1;
+            check_s.push_back(c.seconds);
+            check_rss = std::max(check_rss, c.max_rss_kb);
+        }
+        write_task(ws / "task.toml", "bench_memory", pkg);
+        const std::string cat = "sqlite:" + (ws / "catalog.db").string();
+        auto imp = run_child({g_ferry, "import", (ws / "task.toml").string(), "--yes", "--catalog", cat},
+                             (ws / "import.out").string(), (ws / "import.err").string());
+        if (!expect_ok(imp, "ferry import", ws / "import.err")) return 1;
+        const std::uint64_t objects = o.nodes + o.tables + o.functions + o.resources;
+        const double um = median(unzip_s), cm = median(check_s);
+        std::printf("%8s %8llu %9.1f | %8.2f %8.2f %6.2f | %7.1f MB | %9.2f %7.1f MB\n", count_text.c_str(),
+                    static_cast<unsigned long long>(objects), static_cast<double>(stats.file_bytes) / 1e6, um, cm,
+                    cm / um, static_cast<double>(check_rss) / 1024, imp.seconds,
+                    static_cast<double>(imp.max_rss_kb) / 1024);
+        std::fflush(stdout);
+        if (check_rss > 100 * 1024 || imp.max_rss_kb > 200 * 1024) missed = true;
+        if (first_import_rss == 0) first_import_rss = imp.max_rss_kb;
+        last_import_rss = imp.max_rss_kb;
+        fs::remove_all(ws);
+    }
+    if (first_import_rss > 0 && static_cast<double>(last_import_rss) > max_ratio * static_cast<double>(first_import_rss)) {
+        std::printf("import peak RSS grew %.2fx from the smallest count to the largest (bound %.2fx)\n",
+                    static_cast<double>(last_import_rss) / static_cast<double>(first_import_rss), max_ratio);
+        missed = true;
+    }
+    if (missed) std::printf("a memory goal is missed (check < 100 MB, import < 200 MB, flat)\n");
+    return missed ? 3 : 0;
+}
+
 int usage() {
     std::fprintf(stderr,
                  "usage: ferry_bench check  --work DIR [--sizes 50MB,200MB,1GB] [--nodes N] [--repeat N] [--ferry BIN]\n"
                  "       ferry_bench import --work DIR [--nodes 1000,10000,100000] [--repeat N] [--ferry BIN]\n"
                  "       ferry_bench export --work DIR [--nodes 10000,100000] [--repeat N] [--max-rss-ratio R] "
                  "[--ferry BIN]\n"
+                 "       ferry_bench pg --work DIR [--nodes 3000] [--repeat N] [--max-ratio R] [--ferry BIN]\n"
+                 "       ferry_bench workers --work DIR [--tasks 12] [--workers 1,2,4] [--nodes 300] [--ferry BIN]\n"
+                 "       ferry_bench memory --work DIR [--nodes 10000,50000,100000] [--repeat N] [--max-rss-ratio R] "
+                 "[--ferry BIN]\n"
                  "exit 0 when measured, 1 when a command failed, 2 on bad usage; export: 3 when the largest\n"
-                 "count's peak RSS is over R (default 2) times the smallest's\n");
+                 "count's peak RSS is over R (default 2) times the smallest's; pg: 3 when PostgreSQL's import\n"
+                 "takes over R (default 2) times SQLite's; memory: 3 when check's peak RSS is over 100 MB,\n"
+                 "an import's over 200 MB, or the largest count's import over R (default 2) times the smallest's\n");
     return 2;
 }
 
@@ -395,16 +621,24 @@ int main(int argc, char** argv) {
     if (argc < 2) return usage();
     const std::string mode = argv[1];
     fs::path work;
-    std::string sizes = "50MB,200MB", nodes_list = mode == "export" ? "10000,100000" : "1000,10000";
-    std::uint64_t nodes = 10000;
-    int repeat = 3;
-    double max_rss_ratio = 2.0;
+    std::string sizes = "50MB,200MB", nodes_list = mode == "export"   ? "10000,100000"
+                                                   : mode == "pg"     ? "3000"
+                                                   : mode == "memory" ? "10000,50000,100000"
+                                                                      : "1000,10000";
+    std::string worker_counts = "1,2,4";
+    std::uint64_t nodes = mode == "workers" ? 300 : 10000;
+    int repeat = 3, tasks = 12;
+    double max_rss_ratio = 2.0, max_ratio = 2.0;
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string key = argv[i], value = argv[i + 1];
         if (key == "--work") work = value;
         else if (key == "--sizes") sizes = value;
-        else if (key == "--nodes" && (mode == "import" || mode == "export")) nodes_list = value;
-        else if (key == "--max-rss-ratio" && mode == "export") max_rss_ratio = std::stod(value);
+        else if (key == "--nodes" && (mode == "import" || mode == "export" || mode == "pg" || mode == "memory"))
+            nodes_list = value;
+        else if (key == "--max-rss-ratio" && (mode == "export" || mode == "memory")) max_rss_ratio = std::stod(value);
+        else if (key == "--max-ratio" && mode == "pg") max_ratio = std::stod(value);
+        else if (key == "--tasks" && mode == "workers") tasks = std::stoi(value);
+        else if (key == "--workers" && mode == "workers") worker_counts = value;
         else if (key == "--nodes") nodes = std::stoull(value);
         else if (key == "--repeat") repeat = std::stoi(value);
         else if (key == "--ferry") g_ferry = value;
@@ -415,5 +649,8 @@ int main(int argc, char** argv) {
     if (mode == "check") return bench_check(work, split(sizes), nodes, repeat);
     if (mode == "import") return bench_import(work, split(nodes_list), repeat);
     if (mode == "export") return bench_export(work, split(nodes_list), repeat, max_rss_ratio);
+    if (mode == "memory") return bench_memory(work, split(nodes_list), repeat, max_rss_ratio);
+    if (mode == "pg") return bench_pg(work, split(nodes_list), repeat, max_ratio);
+    if (mode == "workers") return tasks > 0 ? bench_workers(work, tasks, split(worker_counts), nodes) : usage();
     return usage();
 }

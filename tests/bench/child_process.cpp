@@ -30,15 +30,15 @@ void sample_rss(pid_t pid, ChildResult& result) {
 
 }  // namespace
 
-ChildResult run_child(const std::vector<std::string>& argv, const std::string& stdout_path,
-                      const std::string& stderr_path, const std::string& stdin_path, bool sample_memory) {
-    ChildResult result;
+StartedChild start_child(const std::vector<std::string>& argv, const std::string& stdout_path,
+                         const std::string& stderr_path, const std::string& stdin_path) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    const auto t0 = std::chrono::steady_clock::now();
+    StartedChild child;
+    child.started = std::chrono::steady_clock::now();
     const pid_t pid = ::fork();
-    if (pid < 0) return result;
+    if (pid < 0) return child;
     if (pid == 0) {
         auto redirect = [](const std::string& path, int fd, int flags) {
             const int f = ::open(path.empty() ? "/dev/null" : path.c_str(), flags, 0644);
@@ -53,20 +53,32 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::string& s
         ::execvp(args[0], args.data());
         ::_exit(127);
     }
+    child.pid = pid;
+    return child;
+}
+
+ChildResult wait_child(const StartedChild& child, bool sample_memory) {
+    ChildResult result;
+    if (child.pid < 0) return result;
     int status = 0;
     rusage usage{};
     if (sample_memory) {
-        while (::wait4(pid, &status, WNOHANG, &usage) == 0) {
-            sample_rss(pid, result);
+        while (::wait4(child.pid, &status, WNOHANG, &usage) == 0) {
+            sample_rss(child.pid, result);
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
     } else {
-        ::wait4(pid, &status, 0, &usage);
+        ::wait4(child.pid, &status, 0, &usage);
     }
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - child.started).count();
     result.max_rss_kb = usage.ru_maxrss;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+ChildResult run_child(const std::vector<std::string>& argv, const std::string& stdout_path,
+                      const std::string& stderr_path, const std::string& stdin_path, bool sample_memory) {
+    return wait_child(start_child(argv, stdout_path, stderr_path, stdin_path), sample_memory);
 }
 
 }  // namespace ferry::bench

@@ -2,6 +2,7 @@
 // (so the figure is the child's own, not the benchmark driver's).
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,15 @@ struct ChildResult {
 ChildResult run_child(const std::vector<std::string>& argv, const std::string& stdout_path = "",
                       const std::string& stderr_path = "", const std::string& stdin_path = "",
                       bool sample_memory = false);
+
+// The same in two steps, for children that must run at once (workers): start_child returns the
+// process id (-1 when fork failed), wait_child waits for it and measures from `started`.
+struct StartedChild {
+    int pid = -1;
+    std::chrono::steady_clock::time_point started;
+};
+StartedChild start_child(const std::vector<std::string>& argv, const std::string& stdout_path = "",
+                         const std::string& stderr_path = "", const std::string& stdin_path = "");
+ChildResult wait_child(const StartedChild& child, bool sample_memory = false);
 
 }  // namespace ferry::bench

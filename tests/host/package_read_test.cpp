@@ -1,4 +1,5 @@
 // Sound packages built from the real FlowSpec samples read back as the model the preview shows.
+#include <optional>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -10,10 +11,11 @@
 namespace ferry::test {
 namespace {
 
-const host::Node* node_named(const host::PackageModel& m, const std::string& name) {
+// A copy: the model keeps its objects on disk (util/object_spool.hpp).
+std::optional<host::Node> node_named(const host::PackageModel& m, const std::string& name) {
     for (const auto& n : m.nodes)
-        if (n.name == name) return &n;
-    return nullptr;
+        if (n.name == name) return n;
+    return std::nullopt;
 }
 
 class SpecPackage : public ::testing::TestWithParam<Format> {};
@@ -38,8 +40,8 @@ TEST_P(SpecPackage, ReadsEveryKindWithLayoutAndCode) {
     ASSERT_EQ(m.datasources.size(), 1u);
     EXPECT_EQ(m.datasources[0].environment, "PRD");
 
-    const host::Node* dwd = node_named(m, "dwd_orders");
-    ASSERT_NE(dwd, nullptr);
+    const std::optional<host::Node> dwd = node_named(m, "dwd_orders");
+    ASSERT_TRUE(dwd.has_value());
     EXPECT_EQ(dwd->workflow, "sales_flow");
     EXPECT_EQ(dwd->command, "ODPS_SQL");
     EXPECT_EQ(dwd->datasource_name, "odps_first");
@@ -53,11 +55,11 @@ TEST_P(SpecPackage, ReadsEveryKindWithLayoutAndCode) {
     ASSERT_EQ(dwd->depends.size(), 1u);
     EXPECT_EQ(dwd->depends[0].target, "1001");
 
-    const host::Node* report = node_named(m, "汇总报表");
-    ASSERT_NE(report, nullptr);
+    const std::optional<host::Node> report = node_named(m, "汇总报表");
+    ASSERT_TRUE(report.has_value());
     EXPECT_EQ(report->command, "PYODPS3");
-    const host::Node* mx = node_named(m, "python节点");
-    ASSERT_NE(mx, nullptr);
+    const std::optional<host::Node> mx = node_named(m, "python节点");
+    ASSERT_TRUE(mx.has_value());
     EXPECT_EQ(mx->workflow, "sql-python工作流");
     EXPECT_TRUE(mx->code.is_inline);
 }
@@ -91,13 +93,13 @@ TEST(LoosePackage, FlowSpecExamplesReadInOneArchive) {
 TEST(LoosePackage, ReferencesResolveAcrossLists) {
     const auto r = check_file(samples_dir() + "/flowspec-examples/real_case.json");
     ASSERT_TRUE(r.read_ok) << codes_of(r.diags);
-    const host::Node* n = node_named(r.model, "sls_full_access_log");
-    ASSERT_NE(n, nullptr);
+    const std::optional<host::Node> n = node_named(r.model, "sls_full_access_log");
+    ASSERT_TRUE(n.has_value());
     EXPECT_EQ(n->command, "DI");
     EXPECT_EQ(n->cron, "00 */30 00-23 * * ?");  // from {{triggers.every_30_minutes}}
     EXPECT_TRUE(n->code.is_inline);
-    const host::Node* business = node_named(r.model, "cn_shanghai_api_access_detail");
-    ASSERT_NE(business, nullptr);
+    const std::optional<host::Node> business = node_named(r.model, "cn_shanghai_api_access_detail");
+    ASSERT_TRUE(business.has_value());
     EXPECT_EQ(business->depends.size(), 2u);
 }
 

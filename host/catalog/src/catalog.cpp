@@ -3,10 +3,12 @@
 // (INSERT ... ON CONFLICT), never by read-then-write, so two hosts on one catalog cannot race.
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 #include <system_error>
 
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
@@ -43,6 +45,11 @@ std::string object_address(const std::string& ws, sdk::ObjectKind k, const std::
     return ws + "/" + sdk::to_string(k) + "/" + name;
 }
 
+// Impl::written's key: NUL cannot occur in any of the parts.
+std::string object_key(const std::string& ws, sdk::ObjectKind k, const std::string& name) {
+    return ws + '\0' + sdk::to_string(k) + '\0' + name;
+}
+
 // Runs a write statement and returns how many rows it changed.
 std::size_t affected(Statement st) { return st.execute(); }
 
@@ -57,23 +64,12 @@ void report_exception(sdk::Diagnostics& diags, const char* code, const std::stri
 
 SqlResult Catalog::Impl::exec(const std::string& sql, SqlParams params, bool returns_row) {
     if (cache) return cache->exec(sql, params);
-    Statement st(*session);
-    st << sql;
-    std::vector<std::string> first;
-    if (returns_row) st, into(first);
-    for (const auto& p : params) {
-        switch (p.type) {
-            case SqlParam::Type::text: st, bind(std::string(p.bytes)); break;
-            case SqlParam::Type::integer: st, bind(Poco::Int64(p.integer)); break;
-            case SqlParam::Type::blob:
-                st, bind(Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(p.bytes.data()), p.bytes.size()));
-                break;
-        }
-    }
-    SqlResult result;
-    result.changed = st.execute();
-    if (!first.empty()) result.first = std::move(first.front());
-    return result;
+    return pg_cache->exec(sql, params, returns_row, depth > 0);
+}
+
+Session& Catalog::Impl::poco() {
+    if (pg_cache) pg_cache->settle();
+    return *session;
 }
 
 // ---- transactions -------------------------------------------------------------------------------
@@ -87,7 +83,7 @@ bool Catalog::Impl::begin(sdk::Diagnostics& diags) {
         // IMMEDIATE takes SQLite's write lock now: a DEFERRED transaction that reads and then writes
         // fails with SQLITE_BUSY on the upgrade without waiting for the busy timeout.
         if (pg())
-            session->begin();
+            poco().begin();
         else
             *session << "BEGIN IMMEDIATE", now;
     } catch (const std::exception& e) {
@@ -115,8 +111,13 @@ bool Catalog::Impl::commit(sdk::Diagnostics& diags) {
         return false;
     }
     try {
+        // The revisions this transaction took beyond its first (see TakenRevisions).
+        for (const auto& [workspace, taken] : revisions)
+            if (taken.last != taken.first)
+                exec("UPDATE workspaces SET revision = $1 WHERE name = $2", {taken.last, workspace});
+        // On PostgreSQL the queued statements are read first: one that failed fails the commit.
         if (pg())
-            session->commit();
+            poco().commit();
         else
             *session << "COMMIT", now;
     } catch (const std::exception& e) {
@@ -125,6 +126,7 @@ bool Catalog::Impl::commit(sdk::Diagnostics& diags) {
         return false;
     }
     depth = 0;
+    forget_transaction();
     return true;
 }
 
@@ -137,11 +139,18 @@ void Catalog::Impl::rollback() {
     }
     depth = 0;
     doomed = false;
+    forget_transaction();
     try {
-        if (pg())
+        if (pg()) {
+            try {
+                pg_cache->settle();
+            } catch (const std::exception&) {
+                // A queued statement failed: the rollback below is what that calls for.
+            }
             session->rollback();
-        else
+        } else {
             *session << "ROLLBACK", now;
+        }
     } catch (const std::exception&) {
         // Nothing to undo when the transaction is already gone (e.g. SQLite rolled it back itself).
     }
@@ -219,10 +228,13 @@ std::unique_ptr<Catalog> Catalog::open(const std::string& uri, sdk::Diagnostics&
             // mmap keep them in memory.
             *impl->session << "PRAGMA cache_size = -32768", now;
             Poco::Int64 mapped = 0;
-            *impl->session << "PRAGMA mmap_size = 268435456", into(mapped), now;
+            *impl->session << "PRAGMA mmap_size = 0", into(mapped), now;
             impl->cache = std::make_unique<SqliteStatementCache>(Poco::Data::SQLite::Utility::dbHandle(*impl->session));
         } else {
             impl->session = std::make_unique<Session>("PostgreSQL", parsed->connect);
+            auto* pg = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(impl->session->impl());
+            if (!pg) throw std::runtime_error("the PostgreSQL connector gave no PostgreSQL session");
+            impl->pg_cache = std::make_unique<PgStatementCache>(static_cast<PGconn*>(pg->handle()));
         }
     } catch (const std::exception& e) {
         report_exception(diags, codes::cannot_open, "cannot open the catalog " + parsed->display, e);
@@ -240,7 +252,7 @@ std::unique_ptr<Catalog> Catalog::reopen(sdk::Diagnostics& diags) const { return
 int Catalog::schema_version(sdk::Diagnostics& diags) {
     int v = -1;
     try {
-        *impl_->session << "SELECT version FROM ferry_schema WHERE id = 1", into(v), now;
+        impl_->poco() << "SELECT version FROM ferry_schema WHERE id = 1", into(v), now;
     } catch (const std::exception& e) {
         report_exception(diags, codes::database_error, "cannot read the catalog's schema version", e);
         return -1;
@@ -280,43 +292,75 @@ std::optional<sdk::ObjectRecord> Catalog::find_object(const std::string& workspa
     return found.front();
 }
 
-bool Catalog::put_object(const std::string& workspace, sdk::ObjectRecord& record, sdk::Diagnostics& diags) {
-    TxGuard tx(*impl_, diags);
+namespace {
+
+// put_object and write_object: the version and revision are read back only when asked for.
+bool store_object(Catalog::Impl& impl, const std::string& workspace, const sdk::ObjectRecord& record,
+                  std::int64_t* version, std::int64_t* revision, sdk::Diagnostics& diags) {
+    const bool read_back = version != nullptr;
+    TxGuard tx(impl, diags);
     if (!tx.active()) return false;
     const std::string address = object_address(workspace, record.kind, record.name);
     const std::string at = now_iso8601_utc();
-    std::optional<std::string> version, revision;
-    bool ok = impl_->run(diags, "cannot store object " + address, [&](Session&) {
+    SqlResult stored;
+    std::int64_t taken = 0;
+    bool ok = impl.run(diags, "cannot store object " + address, [&] {
         const std::string kind = kind_text(record.kind);
-        impl_->exec("INSERT INTO workspaces (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-                    {workspace, at});
-        // The workspace's change counter: an incremental export takes what changed after a revision.
-        revision = impl_->exec("UPDATE workspaces SET revision = revision + 1 WHERE name = $1 RETURNING revision",
-                               {workspace}, true)
-                       .first;
+        // The workspace's change counter: an incremental export takes what changed after a
+        // revision. The transaction's first write takes one from the database (creating the
+        // workspace on its first object); later ones count on from it (see TakenRevisions).
+        auto revisions = impl.revisions.find(workspace);
+        if (revisions == impl.revisions.end()) {
+            const auto first = impl.exec("INSERT INTO workspaces (name, created_at, revision) VALUES ($1, $2, 1)"
+                                         " ON CONFLICT (name) DO UPDATE SET revision = workspaces.revision + 1"
+                                         " RETURNING revision",
+                                         {workspace, at}, true)
+                                   .first();
+            if (!first) throw std::runtime_error("the workspace's revision was not returned");
+            taken = std::stoll(*first);
+            impl.revisions[workspace] = {taken, taken};
+        } else {
+            taken = ++revisions->second.last;
+        }
         // The version is bumped by the database in the same statement, so concurrent writers of one
         // object each get their own version.
-        version = impl_->exec(
-                           "INSERT INTO objects (workspace, kind, name, owner, resource_group, engine_instance, dry_run,"
-                           " version, sha256, content, document, path, revision, updated_at, remote_id, remote_version)"
-                           " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12, $13, $14, $15)"
-                           " ON CONFLICT (workspace, kind, name) DO UPDATE SET owner = excluded.owner,"
-                           " resource_group = excluded.resource_group, engine_instance = excluded.engine_instance,"
-                           " dry_run = excluded.dry_run, version = objects.version + 1, sha256 = excluded.sha256,"
-                           " content = excluded.content, document = excluded.document, path = excluded.path,"
-                           " revision = excluded.revision, updated_at = excluded.updated_at,"
-                           " remote_id = excluded.remote_id, remote_version = excluded.remote_version RETURNING version",
-                           {workspace, kind, record.name, record.owner, record.resource_group, record.engine_instance,
-                            std::int64_t(record.dry_run ? 1 : 0), record.sha256, SqlParam::blob(record.content),
-                            record.document, record.path, std::int64_t(revision ? std::stoll(*revision) : 0), at,
-                            record.remote_id, record.remote_version},
-                           true)
-                      .first;
+        stored = impl.exec(
+            "INSERT INTO objects (workspace, kind, name, owner, resource_group, engine_instance, dry_run,"
+            " version, sha256, content, document, path, revision, updated_at, remote_id, remote_version)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12, $13, $14, $15)"
+            " ON CONFLICT (workspace, kind, name) DO UPDATE SET owner = excluded.owner,"
+            " resource_group = excluded.resource_group, engine_instance = excluded.engine_instance,"
+            " dry_run = excluded.dry_run, version = objects.version + 1, sha256 = excluded.sha256,"
+            " content = excluded.content, document = excluded.document, path = excluded.path,"
+            " revision = excluded.revision, updated_at = excluded.updated_at,"
+            " remote_id = excluded.remote_id, remote_version = excluded.remote_version RETURNING version",
+            {workspace, kind, record.name, record.owner, record.resource_group, record.engine_instance,
+             std::int64_t(record.dry_run ? 1 : 0), record.sha256, SqlParam::blob(record.content), record.document,
+             record.path, taken, at, record.remote_id, record.remote_version},
+            read_back);
     });
-    if (!ok || !version || !revision || !tx.commit(diags)) return false;
-    record.version = std::stoll(*version);
-    record.revision = std::stoll(*revision);
+    if (!ok || (read_back && !stored.first())) return false;
+    impl.written[object_key(workspace, record.kind, record.name)] = record.sha256;
+    if (!tx.commit(diags)) return false;
+    if (read_back) {
+        *version = std::stoll(*stored.first());
+        *revision = taken;
+    }
     return true;
+}
+
+}  // namespace
+
+bool Catalog::put_object(const std::string& workspace, sdk::ObjectRecord& record, sdk::Diagnostics& diags) {
+    std::int64_t version = 0, revision = 0;
+    if (!store_object(*impl_, workspace, record, &version, &revision, diags)) return false;
+    record.version = version;
+    record.revision = revision;
+    return true;
+}
+
+bool Catalog::write_object(const std::string& workspace, const sdk::ObjectRecord& record, sdk::Diagnostics& diags) {
+    return store_object(*impl_, workspace, record, nullptr, nullptr, diags);
 }
 
 namespace {
@@ -328,11 +372,14 @@ std::string object_filter(std::optional<sdk::ObjectKind> kind) {
 
 std::optional<std::string> Catalog::object_sha256(const std::string& workspace, sdk::ObjectKind kind,
                                                   const std::string& name, sdk::Diagnostics& diags) {
+    if (impl_->depth > 0)
+        if (auto it = impl_->written.find(object_key(workspace, kind, name)); it != impl_->written.end())
+            return it->second;
     std::optional<std::string> sha;
-    impl_->run(diags, "cannot read object " + object_address(workspace, kind, name), [&](Session&) {
+    impl_->run(diags, "cannot read object " + object_address(workspace, kind, name), [&] {
         sha = impl_->exec("SELECT sha256 FROM objects WHERE workspace = $1 AND kind = $2 AND name = $3",
                           {workspace, kind_text(kind), name}, true)
-                  .first;
+                  .first();
     });
     return sha;
 }
@@ -393,6 +440,8 @@ std::vector<sdk::ObjectRecord> Catalog::list_objects_page(const std::string& wor
 }
 
 std::int64_t Catalog::workspace_revision(const std::string& workspace, sdk::Diagnostics& diags) {
+    // Inside a transaction that wrote to it, the counter the database will hold at commit.
+    if (auto taken = impl_->revisions.find(workspace); taken != impl_->revisions.end()) return taken->second.last;
     std::vector<Poco::Int64> found;
     bool ok = impl_->run(diags, "cannot read the revision of workspace " + workspace, [&](Session& s) {
         s << "SELECT revision FROM workspaces WHERE name = $1", into(found), bind(workspace), now;
@@ -568,7 +617,7 @@ bool Catalog::upsert_journal(JournalEntry& e, sdk::Diagnostics& diags) {
     e.updated_at = now_iso8601_utc();
     return impl_->run(
         diags, "cannot journal " + std::string(sdk::to_string(e.kind)) + " " + e.name + " of task " + e.task,
-        [&](Session& s) {
+        [&] {
             impl_->exec("INSERT INTO journal (task, kind, name, action, status, message, owner_before, owner_after,"
                         " engine_instance, sha256, updated_at, changes, remote)"
                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -612,14 +661,14 @@ std::vector<JournalCount> Catalog::count_journal(const std::string& task, sdk::D
 
 std::string Catalog::run_digest(const std::string& task, sdk::Diagnostics& diags) {
     std::string digest;
-    impl_->run(diags, "cannot read task " + task, [&](Session&) {
-        digest = impl_->exec("SELECT run_digest FROM tasks WHERE name = $1", {task}, true).first.value_or("");
+    impl_->run(diags, "cannot read task " + task, [&] {
+        digest = impl_->exec("SELECT run_digest FROM tasks WHERE name = $1", {task}, true).first().value_or("");
     });
     return digest;
 }
 
 bool Catalog::set_run_digest(const std::string& task, const std::string& digest, sdk::Diagnostics& diags) {
-    return impl_->run(diags, "cannot update task " + task, [&](Session&) {
+    return impl_->run(diags, "cannot update task " + task, [&] {
         impl_->exec("UPDATE tasks SET run_digest = $1 WHERE name = $2", {digest, task});
     });
 }

@@ -70,10 +70,12 @@ SqlResult SqliteStatementCache::exec(const std::string& sql, SqlParams params) {
         const int rc = sqlite3_step(st);
         if (rc == SQLITE_DONE) break;
         if (rc != SQLITE_ROW) fail(db_, "a catalog statement failed");
-        if (!result.first && sqlite3_column_count(st) > 0) {
-            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-            result.first = text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(st, 0))) : "";
-        }
+        if (result.row.empty())
+            for (int c = 0; c < sqlite3_column_count(st); ++c) {
+                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+                result.row.emplace_back(text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(st, c)))
+                                             : std::string());
+            }
     }
     result.changed = static_cast<std::size_t>(sqlite3_changes(db_));
     return result;

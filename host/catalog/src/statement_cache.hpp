@@ -3,8 +3,8 @@
 // Poco::Data compiles a statement's SQL again on every execution (on SQLite, sqlite3_prepare_v2
 // for each call), and in a 10,000-object import that compiling was a third of the whole run. The
 // hot statements go through Impl::exec instead: on SQLite a statement prepared once per
-// connection and kept (bound, stepped, reset); on PostgreSQL through Poco as before, where a
-// statement costs a network round trip anyway.
+// connection and kept (bound, stepped, reset); on PostgreSQL the same, in libpq's pipeline mode
+// (pg_statement_cache.hpp).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -39,11 +40,14 @@ struct SqlParam {
 };
 using SqlParams = std::initializer_list<SqlParam>;
 
-// What a statement gave back: rows changed, and the first column of its first row (if any) as text
-// (RETURNING version, SELECT sha256 ...).
+// What a statement gave back: rows changed, and its first row's columns (if any) as text
+// (RETURNING version, revision; SELECT sha256 ...).
 struct SqlResult {
     std::size_t changed = 0;
-    std::optional<std::string> first;
+    std::vector<std::string> row;
+    std::optional<std::string> first() const {
+        return row.empty() ? std::nullopt : std::optional<std::string>(row.front());
+    }
 };
 
 // Prepared SQLite statements of one connection, keyed by their SQL text. Errors throw

@@ -551,6 +551,97 @@ TYPED_TEST(CatalogTest, ObjectAndJournalCommitTogetherOrNotAtAll) {
     EXPECT_FALSE(d.has_errors()) << all_diags(d);
 }
 
+// What the importer's batch relies on (task/object_lander.cpp): a statement that fails anywhere in
+// a batch fails the batch's commit and leaves nothing of it; redone object by object, each object
+// lands with its journal entry or neither does. On PostgreSQL the batch's writes are queued and sent
+// with the next statement that waits (here: the commit), so a refusal surfaces later than the
+// statement it refused: the commit must fail all the same.
+TYPED_TEST(CatalogTest, AStatementThatFailsInABatchFailsTheBatchAndObjectsRedoneAloneMatchTheJournal) {
+    auto& cat = *this->catalog;
+    if (std::string(TypeParam::name) == "postgresql") {
+        this->raw("CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN"
+                  " IF NEW.name = ''poison'' THEN RAISE EXCEPTION ''poisoned journal row''; END IF;"
+                  " RETURN NEW; END'");
+        this->raw("CREATE TRIGGER refuse_poison BEFORE INSERT ON journal FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+    } else {
+        this->raw("CREATE TRIGGER refuse_poison BEFORE INSERT ON journal WHEN NEW.name = 'poison'"
+                  " BEGIN SELECT RAISE(ABORT, 'poisoned journal row'); END");
+    }
+    const std::vector<std::string> names = {"a", "poison", "b", "c"};
+    // As the importer lands an object: written (not read back), its fingerprint checked, journaled.
+    auto land = [&](const std::string& name, Diagnostics& d) {
+        const auto r = node(name, "select 1");
+        JournalEntry e;
+        e.task = "t";
+        e.name = name;
+        e.status = JournalStatus::succeeded;
+        return cat.write_object("ws", r, d) && cat.object_sha256("ws", ObjectKind::node, name, d) == r.sha256 &&
+               cat.upsert_journal(e, d);
+    };
+    {
+        Diagnostics d;
+        Transaction batch(cat, d);
+        ASSERT_TRUE(batch.active()) << all_diags(d);
+        for (const auto& name : names)
+            if (!land(name, d)) break;
+        EXPECT_FALSE(batch.commit(d));
+        EXPECT_NE(all_diags(d).find("poisoned journal row"), std::string::npos) << all_diags(d);
+    }
+    Diagnostics d;
+    EXPECT_EQ(cat.count_objects("ws", std::nullopt, d), 0);
+    EXPECT_TRUE(cat.list_journal("t", d).empty());
+    EXPECT_FALSE(d.has_errors()) << all_diags(d);
+
+    for (const auto& name : names) {
+        Diagnostics one;
+        Transaction tx(cat, one);
+        const bool landed = land(name, one) && tx.commit(one);
+        EXPECT_EQ(landed, name != "poison") << name << ": " << all_diags(one);
+    }
+    std::set<std::string> objects, journaled;
+    for (const auto& o : cat.list_objects("ws", std::nullopt, d)) {
+        objects.insert(o.name);
+        EXPECT_EQ(o.version, 1) << o.name;
+    }
+    for (const auto& e : cat.list_journal("t", d)) journaled.insert(e.name);
+    EXPECT_EQ(objects, (std::set<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(journaled, objects);
+    EXPECT_EQ(cat.workspace_revision("ws", d), 3);  // rolled-back writes took no revision
+    EXPECT_FALSE(d.has_errors()) << all_diags(d);
+}
+
+// A transaction counts the workspace's revisions on from the one its first write took, and the
+// commit stores the last: every object still has a revision of its own, in order.
+TYPED_TEST(CatalogTest, ObjectsWrittenInOneTransactionTakeConsecutiveRevisions) {
+    Diagnostics d;
+    auto& cat = *this->catalog;
+    auto first = node("first", "a");
+    ASSERT_TRUE(cat.put_object("ws", first, d)) << all_diags(d);
+    EXPECT_EQ(first.revision, 1);
+    {
+        Transaction tx(cat, d);
+        for (const char* name : {"b", "c", "d"}) ASSERT_TRUE(cat.write_object("ws", node(name, "x"), d)) << all_diags(d);
+        auto e = node("e", "x");
+        ASSERT_TRUE(cat.put_object("ws", e, d)) << all_diags(d);
+        EXPECT_EQ(e.revision, 5);
+        EXPECT_EQ(cat.workspace_revision("ws", d), 5);
+        ASSERT_TRUE(tx.commit(d)) << all_diags(d);
+    }
+    EXPECT_EQ(cat.workspace_revision("ws", d), 5);
+    std::map<std::string, std::int64_t> revisions;
+    for (const auto& o : cat.list_objects("ws", std::nullopt, d)) revisions[o.name] = o.revision;
+    EXPECT_EQ(revisions, (std::map<std::string, std::int64_t>{{"b", 2}, {"c", 3}, {"d", 4}, {"e", 5}, {"first", 1}}));
+    {
+        Transaction rolled_back(cat, d);
+        ASSERT_TRUE(cat.write_object("ws", node("f", "x"), d));
+        ASSERT_TRUE(cat.write_object("ws", node("g", "x"), d));
+    }
+    auto h = node("h", "x");
+    ASSERT_TRUE(cat.put_object("ws", h, d)) << all_diags(d);
+    EXPECT_EQ(h.revision, 6);  // what a rolled-back transaction took is given again
+    EXPECT_FALSE(d.has_errors()) << all_diags(d);
+}
+
 TYPED_TEST(CatalogTest, AFailedInnerTransactionDoomsTheOuterOne) {
     Diagnostics d;
     auto& cat = *this->catalog;

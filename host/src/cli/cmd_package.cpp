@@ -95,8 +95,7 @@ bool load_and_check(App& app, const PackageArgs& a, PackageModel& model, sdk::Di
 
 // "5 nodes (12 inner), 1 workflow, 2 resources, ..." with the kinds the package holds.
 std::string object_summary(const PackageModel& m) {
-    std::size_t nodes = 0, inner = 0;
-    for (const auto& n : m.nodes) (n.inner ? inner : nodes) += 1;
+    const std::size_t inner = m.nodes.count_tag(1), nodes = m.nodes.size() - inner;
     std::string out = std::to_string(nodes) + " nodes" + (inner ? " (" + std::to_string(inner) + " inner)" : "");
     auto add = [&](std::size_t n, const char* one, const char* many, bool always) {
         if (n || always) out += ", " + std::to_string(n) + " " + (n == 1 ? one : many);
@@ -136,7 +135,7 @@ using Row = std::vector<std::string>;
 
 // One titled table of `preview`, left out when there is nothing of that kind.
 template <class T, class ToRow>
-void section(const char* title, const std::vector<T>& items, std::vector<std::string> headers, ToRow to_row) {
+void section(const char* title, const ObjectList<T>& items, std::vector<std::string> headers, ToRow to_row) {
     if (items.empty()) return;
     std::cout << "\n" << title << " (" << items.size() << ")\n";
     TextTable t(std::move(headers));
@@ -212,8 +211,7 @@ int cmd_preview(App& app, const Args& args) {
     print_diagnostics(std::cerr, diags);
     print_package_header(model);
     auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
-    std::size_t top_nodes = 0;
-    for (const auto& n : model.nodes) top_nodes += !n.inner;
+    const std::size_t top_nodes = model.top_nodes();
     if (top_nodes > 0) {
         std::cout << "\nNodes (" << top_nodes << ")\n";
         TextTable t({"NAME", "WORKFLOW", "COMMAND", "ENGINE", "DATASOURCE", "OWNER", "RESOURCE GROUP", "CRON",

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "util/object_spool.hpp"
+
 namespace ferry::host {
 
 struct ContentRef {
@@ -140,6 +142,26 @@ struct QualityRule : PackageObject {
 // A DataService document: carried whole.
 struct Service : PackageObject {};
 
+// A content reference in the spools' binary form (the plan's spool writes them too).
+void write_content_ref(SpoolWriter& w, const ContentRef& c);
+void read_content_ref(SpoolReader& r, ContentRef& c);
+
+// How each kind is written to and read from its spool (package/model_codec.cpp): every field, so
+// what is read back equals what was put in.
+#define FERRY_MODEL_TYPES(X) \
+    X(Node) X(Workflow) X(Resource) X(Table) X(Function) X(DataSource) X(Component) X(QualityRule) X(Service)
+#define FERRY_MODEL_CODEC(T)                       \
+    void encode(const T& value, std::string& out); \
+    void decode(std::string_view in, T& value);
+FERRY_MODEL_TYPES(FERRY_MODEL_CODEC)
+#undef FERRY_MODEL_CODEC
+
+// Inner nodes are tagged, so counting objects reads nothing back.
+template <>
+inline std::uint8_t spool_tag<Node>(const Node& n) {
+    return n.inner ? 1 : 0;
+}
+
 struct PackageInfo {
     std::string location;         // path or address as shown to users
     std::string source_plugin;
@@ -150,24 +172,26 @@ struct PackageInfo {
     std::uint64_t uncompressed = 0;
 };
 
+// The objects live in spools on disk (util/object_spool.hpp), not in memory: reading an object
+// decodes a copy, and a change is written back with set(). What the model holds in memory is a
+// slot per object, however large the package.
 struct PackageModel {
     PackageInfo info;
-    std::vector<Node> nodes;          // objects (inner == false) and the inner nodes of containers
-    std::vector<Workflow> workflows;  // FlowSpec 1.2 workflows (objects)
-    std::vector<Resource> resources;
-    std::vector<Table> tables;
-    std::vector<Function> functions;
-    std::vector<DataSource> datasources;
-    std::vector<Component> components;
-    std::vector<QualityRule> quality_rules;
-    std::vector<Service> services;
+    ObjectList<Node> nodes;          // objects (inner == false) and the inner nodes of containers
+    ObjectList<Workflow> workflows;  // FlowSpec 1.2 workflows (objects)
+    ObjectList<Resource> resources;
+    ObjectList<Table> tables;
+    ObjectList<Function> functions;
+    ObjectList<DataSource> datasources;
+    ObjectList<Component> components;
+    ObjectList<QualityRule> quality_rules;
+    ObjectList<Service> services;
     std::vector<std::string> workflow_names;  // every workflow a node belongs to, by name, in order
 
+    std::size_t top_nodes() const { return nodes.size() - nodes.count_tag(1); }
     std::size_t object_count() const {
-        std::size_t top_nodes = 0;
-        for (const auto& n : nodes) top_nodes += !n.inner;
-        return top_nodes + workflows.size() + resources.size() + tables.size() + functions.size() + datasources.size() +
-               components.size() + quality_rules.size() + services.size();
+        return top_nodes() + workflows.size() + resources.size() + tables.size() + functions.size() +
+               datasources.size() + components.size() + quality_rules.size() + services.size();
     }
 };
 

@@ -35,11 +35,12 @@ void check_name(const char* kind, const std::string& name, const std::string& wh
 // Table and function names are case-insensitive on the engines; nodes and resources are not. Only
 // objects: the inner nodes of a container are checked with their siblings (check_inner_names).
 template <typename T>
-void check_kind(const char* kind, const std::vector<T>& items, bool case_insensitive, sdk::Diagnostics& diags) {
+void check_kind(const char* kind, const ObjectList<T>& items, bool case_insensitive, sdk::Diagnostics& diags) {
     std::map<std::string, std::string> seen;  // name -> first place
-    for (const auto& item : items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
         if constexpr (std::is_same_v<T, Node>)
-            if (item.inner) continue;
+            if (items.tag(i)) continue;  // inner
+        const T item = items[i];
         check_name(kind, item.name, item.source_path, diags);
         const std::string key = case_insensitive ? lower(item.name) : item.name;
         auto [it, inserted] = seen.emplace(key, item.source_path);
@@ -54,8 +55,9 @@ void check_kind(const char* kind, const std::vector<T>& items, bool case_insensi
 // Inner nodes: valid names, unique among the nodes of the same container.
 void check_inner_names(const PackageModel& model, sdk::Diagnostics& diags) {
     std::map<std::pair<std::pair<bool, std::size_t>, std::string>, std::string> seen;
-    for (const auto& n : model.nodes) {
-        if (!n.inner) continue;
+    for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+        if (!model.nodes.tag(i)) continue;  // only the inner nodes
+        const Node n = model.nodes[i];
         check_name("node", n.name, n.source_path, diags);
         const std::string container =
             n.in_workflow ? "workflow '" + model.workflows[n.container].name + "'" : "node '" + model.nodes[n.container].name + "'";
@@ -70,13 +72,13 @@ void check_inner_names(const PackageModel& model, sdk::Diagnostics& diags) {
 
 // A node id names one node: a dependency on it must not attach to another document's node.
 void check_ids(const PackageModel& model, sdk::Diagnostics& diags) {
-    std::unordered_map<std::string, const std::string*> seen;  // id -> document
+    std::unordered_map<std::string, std::string> seen;  // id -> document
     auto note = [&](const std::string& id, const std::string& what, const std::string& doc) {
         if (id.empty()) return;
-        auto [it, inserted] = seen.emplace(id, &doc);
+        auto [it, inserted] = seen.emplace(id, doc);
         if (inserted) return;
         diags.error("FERRY-PKG-DUPLICATE-ID",
-                    what + " id '" + id + "' is used twice: in " + *it->second + (*it->second == doc ? "" : " and in " + doc),
+                    what + " id '" + id + "' is used twice: in " + it->second + (it->second == doc ? "" : " and in " + doc),
                     "ids name one node or workflow across the whole package (dependencies follow them); export the "
                     "package again, or give one of them another id",
                     doc);

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include "package/document_pipeline.hpp"
@@ -54,12 +55,13 @@ const std::set<std::string> kNoCode = {"VIRTUAL",           "VIRTUAL_WORKFLOW", 
                                        "CONTROLLER_CYCLE_START", "CONTROLLER_CYCLE_END", "CONTROLLER_TRAVERSE",
                                        "CONTROLLER_TRAVERSE_START", "CONTROLLER_TRAVERSE_END", "PARAM_HUB"};
 
+// A file that is not a document: one per code file, so it stays small (the spool's path is the
+// Collector's; a .json file that is not valid JSON has its problem in json_problems_).
 struct FileEntry {
     std::uint64_t size = 0;
     std::uint64_t offset = 0;  // in the spool file
-    std::string spool_path;
-    std::string json_problem;  // a .json file that is not valid JSON: reported if nothing claims it
-    sdk::Diagnostic json_diag;
+    bool spooled = false;
+    bool claimed = false;      // code or bytes of an object
 };
 
 // A document read from the layout: where it sat tells what it is.
@@ -152,10 +154,8 @@ class Collector {
             ParseOptions probe_options;
             probe_options.max_depth = options_.limits.max_json_depth;
             if (!parse_flowspec(text, path, {}, probe_options, ignored, probe) &&
-                !probe.items().empty() && probe.items().front().code.rfind("FERRY-PKG-JSON", 0) == 0) {
-                f.json_problem = probe.items().front().summary;
-                f.json_diag = probe.items().front();
-            }
+                !probe.items().empty() && probe.items().front().code.rfind("FERRY-PKG-JSON", 0) == 0)
+                json_problems_[path] = probe.items().front();
             if (options_.spool_dir) return spool_text(path, text, f);
             return true;
         }
@@ -211,13 +211,13 @@ class Collector {
         // Container indices were counted within the document; in the model they follow what came before.
         const std::size_t node_base = model_.nodes.size(), workflow_base = model_.workflows.size();
         for (auto& n : doc.nodes) {
-            if (job.layout_document && !n.inner) layout_nodes_.insert(model_.nodes.size());
+            layout_nodes_.push_back(job.layout_document && !n.inner);
             if (n.container != kNoContainer) n.container += n.in_workflow ? workflow_base : node_base;
             spool_document(n);
             model_.nodes.push_back(std::move(n));
         }
         for (auto& r : doc.resources) {
-            if (job.layout_document) layout_resources_.insert(model_.resources.size());
+            layout_resources_.push_back(job.layout_document);
             spool_document(r);
             model_.resources.push_back(std::move(r));
         }
@@ -287,7 +287,7 @@ class Collector {
 
     bool spool_stream(const std::string& path, EntryReader& reader, FileEntry& f) {
         if (!open_spool(path)) return false;
-        f.spool_path = spool_path_;
+        f.spooled = true;
         f.offset = spool_size_;
         char buf[1 << 16];
         for (;;) {
@@ -301,7 +301,7 @@ class Collector {
 
     bool spool_text(const std::string& path, const std::string& text, FileEntry& f) {
         if (!open_spool(path)) return false;
-        f.spool_path = spool_path_;
+        f.spooled = true;
         f.offset = spool_size_;
         return spool_write(path, text.data(), text.size());
     }
@@ -319,57 +319,65 @@ class Collector {
     }
 
   private:
-    void claim(ContentRef& ref, const std::string& path, const FileEntry& f) {
+    void claim(ContentRef& ref, const std::string& path, FileEntry& f) {
         ref.present = true;
         ref.is_inline = false;
         ref.entry_path = path;
-        ref.spool_path = f.spool_path;
+        ref.spool_path = f.spooled ? spool_path_ : std::string();
         ref.offset = f.offset;
         ref.size = f.size;
-        claimed_.insert(path);
+        f.claimed = true;
     }
 
     // The code of a node read from a layout document sits beside it: <node>/<node><ext>, or at the
     // script's path inside the package.
     void attach_code() {
-        std::unordered_map<std::string, std::vector<std::string>> by_dir;
+        // Views into files_'s keys (a map's keys stay put): a package of 100,000 code files is not
+        // copied three times over to find them.
+        std::unordered_map<std::string_view, std::vector<const std::string*>> by_dir;
         // path without extension -> path, and the same relative to DataStudio/ (script paths are)
-        std::unordered_map<std::string, std::string> by_stem;
+        std::unordered_map<std::string_view, const std::string*> by_stem;
         for (const auto& [path, f] : files_) {
-            by_dir[dirname_of(path)].push_back(path);
-            const std::string base = basename_of(path);
+            const std::string_view whole(path);
+            const auto slash = whole.rfind('/');
+            by_dir[slash == std::string_view::npos ? std::string_view() : whole.substr(0, slash)].push_back(&path);
+            const std::string_view base = slash == std::string_view::npos ? whole : whole.substr(slash + 1);
             const auto dot = base.rfind('.');
-            const std::string stem =
-                dot == std::string::npos || dot == 0 ? path : path.substr(0, path.size() - (base.size() - dot));
-            by_stem.emplace(stem, path);
-            if (auto ds = stem.rfind("DataStudio/"); ds != std::string::npos) by_stem.emplace(stem.substr(ds + 11), path);
+            const std::string_view stem =
+                dot == std::string_view::npos || dot == 0 ? whole : whole.substr(0, whole.size() - (base.size() - dot));
+            by_stem.emplace(stem, &path);
+            if (auto ds = stem.rfind("DataStudio/"); ds != std::string_view::npos) by_stem.emplace(stem.substr(ds + 11), &path);
         }
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
-            Node& node = model_.nodes[i];
+            Node node = model_.nodes[i];
             if (node.code.present || kNoCode.count(node.command)) continue;
             // An inner node's code sits at its script's path; only an object has a folder of its own.
-            const bool from_layout = layout_nodes_.count(i) != 0;
+            const bool from_layout = layout_nodes_[i];
             std::string stem = basename_of(node.source_path);
             for (const char* ext : {".schedule.json", ".flow"})
                 if (ends_with(stem, ext)) stem.resize(stem.size() - std::string(ext).size());
             std::string found;
             if (from_layout) {
-                for (const auto& candidate : by_dir[dirname_of(node.source_path)]) {
-                    const std::string b = basename_of(candidate);
-                    if (b == stem || (b.size() > stem.size() && b.compare(0, stem.size(), stem) == 0 && b[stem.size()] == '.')) {
-                        found = candidate;
-                        break;
+                const std::string dir = dirname_of(node.source_path);
+                if (auto in = by_dir.find(dir); in != by_dir.end())
+                    for (const std::string* candidate : in->second) {
+                        const std::string b = basename_of(*candidate);
+                        if (b == stem ||
+                            (b.size() > stem.size() && b.compare(0, stem.size(), stem) == 0 && b[stem.size()] == '.')) {
+                            found = *candidate;
+                            break;
+                        }
                     }
-                }
             }
             if (found.empty() && !node.script_path.empty()) {
                 std::string sp = node.script_path;
                 while (!sp.empty() && sp.front() == '/') sp.erase(0, 1);
-                if (auto it = by_stem.find(sp); it != by_stem.end()) found = it->second;
+                if (auto it = by_stem.find(sp); it != by_stem.end()) found = *it->second;
                 else if (files_.count(sp)) found = sp;
             }
             if (!found.empty()) {
                 claim(node.code, found, files_[found]);
+                model_.nodes.set(i, node);
             } else if (from_layout && !node.inner && !node.script_path.empty()) {
                 diags_.error("FERRY-PKG-CODE-MISSING",
                              "node '" + node.name + "' has no code: neither inline content nor a code file beside " +
@@ -383,18 +391,26 @@ class Collector {
     // <res> beside <res>.schedule.json
     void attach_resource_files() {
         for (std::size_t i = 0; i < model_.resources.size(); ++i) {
-            Resource& r = model_.resources[i];
-            if (r.content.present || !layout_resources_.count(i)) continue;
+            if (!layout_resources_[i]) continue;
+            Resource r = model_.resources[i];
+            if (r.content.present) continue;
             const std::string dir = dirname_of(r.source_path);
             const std::string candidate = (dir.empty() ? "" : dir + "/") + r.name;
-            if (auto it = files_.find(candidate); it != files_.end()) claim(r.content, candidate, it->second);
+            if (auto it = files_.find(candidate); it != files_.end()) {
+                claim(r.content, candidate, it->second);
+                model_.resources.set(i, r);
+            }
         }
     }
 
     void resolve_edges() {
+        if (edges_.empty()) return;
         std::unordered_map<std::string, std::size_t> by_id;
-        for (std::size_t i = 0; i < model_.nodes.size(); ++i)
-            if (!model_.nodes[i].id.empty() && !model_.nodes[i].inner) by_id.emplace(model_.nodes[i].id, i);
+        for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
+            if (model_.nodes.tag(i)) continue;  // inner
+            const Node n = model_.nodes[i];
+            if (!n.id.empty()) by_id.emplace(n.id, i);
+        }
         for (const auto& e : edges_) {
             auto it = by_id.find(e.node_id);
             if (it == by_id.end()) {
@@ -403,20 +419,23 @@ class Collector {
                                "the edge is dropped; check the exported workflow", e.where);
                 continue;
             }
-            auto& deps = model_.nodes[it->second].depends;
+            Node node = model_.nodes[it->second];
             bool seen = false;
-            for (const auto& d : deps) seen = seen || d.target == e.dependency.target;
-            if (!seen) deps.push_back(e.dependency);
+            for (const auto& d : node.depends) seen = seen || d.target == e.dependency.target;
+            if (!seen) {
+                node.depends.push_back(e.dependency);
+                model_.nodes.set(it->second, node);
+            }
         }
     }
 
     void report_unclaimed_json() {
         const bool loose = model_.info.format == "flowspec-archive";
-        for (const auto& [path, f] : files_) {
-            if (f.json_problem.empty() || claimed_.count(path)) continue;
+        for (const auto& [path, diag] : json_problems_) {
+            if (auto f = files_.find(path); f != files_.end() && f->second.claimed) continue;
             // In a layout package a stray .json is an extra file; in a loose package it was meant to
             // be a document.
-            if (loose) diags_.add(f.json_diag);
+            if (loose) diags_.add(diag);
         }
     }
 
@@ -424,9 +443,9 @@ class Collector {
     PackageModel& model_;
     sdk::Diagnostics& diags_;
     std::map<std::string, FileEntry> files_;
-    std::set<std::string> claimed_;
-    std::set<std::size_t> layout_nodes_;
-    std::set<std::size_t> layout_resources_;
+    std::map<std::string, sdk::Diagnostic> json_problems_;  // .json files that are not valid JSON
+    std::vector<bool> layout_nodes_;      // per node: an object read from a layout document
+    std::vector<bool> layout_resources_;  // per resource: the same
     std::set<std::string> workflow_seen_;
     std::vector<PendingEdge> edges_;
     struct FileCloser {
@@ -476,8 +495,9 @@ bool hash_package(sdk::Source& source, const std::string& source_plugin, std::ui
     return ok;
 }
 
-bool read_package(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
-                  PackageModel& out, sdk::Diagnostics& diags) {
+namespace {
+bool read_package_spooled(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
+                          PackageModel& out, sdk::Diagnostics& diags) {
     auto opened = open_package(source, source_plugin, options.max_size, out.info, diags);
     if (!opened) return false;
     MeteredStream stream(*opened, options.max_size, out.info.location);
@@ -504,6 +524,19 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
     // A document that could not be read is an error, but the package is still read whole, so the
     // check can say everything else that is wrong with it too.
     return collector.close_spool();
+}
+}  // namespace
+
+bool read_package(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
+                  PackageModel& out, sdk::Diagnostics& diags) {
+    try {
+        return read_package_spooled(source, source_plugin, options, out, diags);
+    } catch (const SpoolError& e) {
+        // The model's objects go to a temporary file as they are read (util/object_spool.hpp).
+        diags.error("FERRY-PKG-SPOOL", e.what(), "check free space and permissions of the temporary folder (TMPDIR)",
+                    out.info.location);
+        return false;
+    }
 }
 
 namespace {

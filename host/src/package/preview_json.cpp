@@ -11,8 +11,7 @@ json package_json(const PackageModel& m) {
 }
 
 json object_counts_json(const PackageModel& m) {
-    std::size_t nodes = 0, inner = 0;
-    for (const auto& n : m.nodes) (n.inner ? inner : nodes) += 1;
+    const std::size_t inner = m.nodes.count_tag(1), nodes = m.nodes.size() - inner;
     return {{"nodes", nodes},
             {"inner_nodes", inner},
             {"workflows", m.workflows.size()},

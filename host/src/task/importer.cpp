@@ -127,7 +127,7 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
     auto done_item = [&](const LandingItem& item) {
         if (item.entry.status == JournalStatus::failed) ++failed;
         else ++landed;
-        if (progress) progress->step(*item.object, to_string(item.entry.status));
+        if (progress) progress->step(item.object, to_string(item.entry.status));
     };
     ObjectLander lander(catalog_, task_.workspace, package, plan, committers, done_item);
     const std::string blocked_reason = [&] {
@@ -142,7 +142,7 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
             lock_lost = true;
             break;
         }
-        LandingItem item{&o, {}, o.action, false, {}};
+        LandingItem item{o, {}, o.action, false, {}};
         catalog::JournalEntry& entry = item.entry;
         entry.task = task_.name;
         entry.kind = o.kind;

@@ -34,8 +34,8 @@ class CatalogWorkspace : public sdk::Workspace {
             tx_.emplace(catalog_, diags);
             if (!tx_->active()) return false;
         }
-        sdk::ObjectRecord copy = record;
-        return catalog_.put_object(name_, copy, diags);
+        // Not read back: in a batch on PostgreSQL the write is queued (the commit reports a failure).
+        return catalog_.write_object(name_, record, diags);
     }
     // The transaction the committer's put opened (none when it did not put).
     bool open() const { return tx_ && tx_->active(); }
@@ -93,6 +93,7 @@ ObjectLander::ObjectLander(catalog::Catalog& catalog, std::string workspace, con
     if (const char* b = std::getenv("FERRY_COMMIT_BATCH"); b && std::atol(b) > 0)
         batch_limit_ = static_cast<std::size_t>(std::atol(b));
     if (const char* k = std::getenv("FERRY_FAULT_KILL_AFTER_COMMITS"); k && *k) kill_after_ = std::atol(k);
+    if (const char* p = std::getenv("FERRY_FAULT_PAUSE_AFTER_COMMITS"); p && *p) pause_after_ = std::atol(p);
     if (const char* at = std::getenv("FERRY_FAULT_KILL_AT"); at && std::string(at) == "after-land")
         kill_after_land_ = true;
 }
@@ -100,12 +101,16 @@ ObjectLander::ObjectLander(catalog::Catalog& catalog, std::string workspace, con
 void ObjectLander::count_commits(std::size_t n) {
     committed_ += static_cast<long>(n);
     if (kill_after_ >= 0 && committed_ >= kill_after_) ::raise(SIGKILL);
+    if (pause_after_ >= 0 && committed_ >= pause_after_) {
+        pause_after_ = -1;
+        ::raise(SIGSTOP);  // the test stops the catalog's server, then lets the import go on (SIGCONT)
+    }
 }
 
 // One object through its committer; its workspace write and journal entry land in one
 // transaction (the caller's batch, or the one its put opens). False when anything failed.
 bool ObjectLander::commit_one(LandingItem& item, sdk::Diagnostics& d) {
-    const PlannedObject& o = *item.object;
+    const PlannedObject& o = item.object;
     auto committer = committers_.find(o.kind);
     if (committer == committers_.end() || !committer->second) {
         fail(item, "the destination takes no " + std::string(sdk::to_string(o.kind)) + "s");
@@ -165,7 +170,7 @@ bool ObjectLander::commit_one(LandingItem& item, sdk::Diagnostics& d) {
 void ObjectLander::run_alone(LandingItem& item) {
     sdk::Diagnostics d;
     if (item.commit) {
-        if (item.object->commit_to_engine || item.object->remote) {
+        if (item.object.commit_to_engine || item.object.remote) {
             // Pending before any side effect on the engine or the remote destination, so a run
             // killed in between knows on resume that the object there is its own.
             catalog::JournalEntry mark = item.entry;
@@ -184,7 +189,7 @@ void ObjectLander::run_alone(LandingItem& item) {
 }
 
 void ObjectLander::add(LandingItem item) {
-    if (item.commit && (item.object->commit_to_engine || item.object->remote)) {
+    if (item.commit && (item.object.commit_to_engine || item.object.remote)) {
         flush();
         run_alone(item);
         return;

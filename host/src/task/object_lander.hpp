@@ -28,7 +28,7 @@ struct LoadedPackage;
 
 // One planned object on its way: the journal entry it will leave and whether a committer runs.
 struct LandingItem {
-    const PlannedObject* object = nullptr;
+    PlannedObject object;  // a copy read back from the plan's spool (a batch holds at most a few hundred)
     catalog::JournalEntry entry;
     sdk::Action action = sdk::Action::create;
     bool commit = false;  // goes to a committer (else only its journal entry is written)
@@ -64,6 +64,8 @@ class ObjectLander {
     // transaction holding the Nth is still open (FERRY_FAULT_KILL_AFTER_COMMITS=N).
     long kill_after_ = -1;
     long committed_ = 0;
+    // FERRY_FAULT_PAUSE_AFTER_COMMITS=N: stop (SIGSTOP) once, after N objects are committed.
+    long pause_after_ = -1;
     bool kill_after_land_ = false;  // FERRY_FAULT_KILL_AT=after-land: die before the first landed object's commit
 };
 

@@ -21,11 +21,7 @@ namespace ferry::host {
 
 using nlohmann::json;
 
-std::size_t Plan::count(sdk::Action a) const {
-    std::size_t n = 0;
-    for (const auto& o : objects) n += o.action == a;
-    return n;
-}
+std::size_t Plan::count(sdk::Action a) const { return objects.count_tag(static_cast<std::uint8_t>(a)); }
 
 std::string fingerprint(const sdk::ObjectRecord& r, const std::string& content_sha256) {
     Sha256 h;
@@ -81,27 +77,33 @@ class PlanBuilder {
         create_engines();
         find_default_mappings();
         index_inner_nodes();
-        for (const auto& r : model_.resources) plan_resource(r);
-        for (const auto& f : model_.functions) plan_function(f);
-        for (const auto& t : model_.tables) plan_table(t);
-        for (const auto& c : model_.components) plan_component(c);
-        for (std::size_t i = 0; i < model_.nodes.size(); ++i)
-            if (!model_.nodes[i].inner) plan_node(model_.nodes[i], i);
-        for (std::size_t i = 0; i < model_.workflows.size(); ++i) plan_workflow(model_.workflows[i], i);
-        for (const auto& q : model_.quality_rules) plan_quality(q);
-        for (const auto& v : model_.services) plan_service(v);
-        for (const auto& d : model_.datasources) plan_datasource(d);
-        report_placement_failures();
+        // What the workspace and the destination hold is read first, so each object is decided as
+        // soon as it is mapped and goes to the plan's spool: the plan is never whole in memory.
         sdk::Diagnostics d;
         for (auto& stamp : catalog_.list_stamps(task_.workspace, d))
             existing_.emplace(std::make_pair(stamp.kind, stamp.name), std::move(stamp));
-        if (d.has_errors()) {
-            plan_.diagnostics.append(d);
-            for (auto& o : plan_.objects) fail(o, "the catalog could not be asked what the workspace holds");
-        }
-        if (!list_destination())
-            for (auto& o : plan_.objects) fail(o, "the destination could not be asked what it holds");
-        for (auto& o : plan_.objects) decide(o);
+        if (d.has_errors()) plan_.diagnostics.append(d);
+        stamps_failed_ = d.has_errors();
+        destination_failed_ = !list_destination();
+        for (const auto& r : model_.resources) settle(plan_resource(r));
+        for (const auto& f : model_.functions) settle(plan_function(f));
+        for (const auto& t : model_.tables) settle(plan_table(t));
+        for (const auto& c : model_.components) settle(plan_component(c));
+        for (std::size_t i = 0; i < model_.nodes.size(); ++i)
+            if (!model_.nodes.tag(i)) settle(plan_node(model_.nodes[i], i));  // inner nodes go with their container
+        for (std::size_t i = 0; i < model_.workflows.size(); ++i) settle(plan_workflow(model_.workflows[i], i));
+        for (const auto& q : model_.quality_rules) settle(plan_quality(q));
+        for (const auto& v : model_.services) settle(plan_service(v));
+        for (const auto& d2 : model_.datasources) settle(plan_datasource(d2));
+        report_placement_failures();
+    }
+
+    // The object mapped by plan_*() is decided and written to the plan.
+    void settle(PlannedObject& o) {
+        if (stamps_failed_) fail(o, "the catalog could not be asked what the workspace holds");
+        if (destination_failed_) fail(o, "the destination could not be asked what it holds");
+        decide(o);
+        plan_.objects.push_back(o);
     }
 
   private:
@@ -129,8 +131,14 @@ class PlanBuilder {
             std::map<std::pair<sdk::ObjectKind, std::string>, sdk::RemoteObject>& m_;
         } into(remote_);
         std::set<sdk::ObjectKind> kinds;
-        for (const auto& o : plan_.objects)
-            if (held_.count(o.kind)) kinds.insert(o.kind);
+        const std::pair<sdk::ObjectKind, std::size_t> in_package[] = {
+            {sdk::ObjectKind::resource, model_.resources.size()}, {sdk::ObjectKind::function, model_.functions.size()},
+            {sdk::ObjectKind::table, model_.tables.size()},       {sdk::ObjectKind::component, model_.components.size()},
+            {sdk::ObjectKind::node, model_.top_nodes()},          {sdk::ObjectKind::workflow, model_.workflows.size()},
+            {sdk::ObjectKind::quality, model_.quality_rules.size()}, {sdk::ObjectKind::service, model_.services.size()},
+            {sdk::ObjectKind::datasource, model_.datasources.size()}};
+        for (const auto& [kind, count] : in_package)
+            if (count && held_.count(kind)) kinds.insert(kind);
         for (auto kind : kinds) {
             struct Listed {
                 sdk::Diagnostics diagnostics;
@@ -334,8 +342,8 @@ class PlanBuilder {
         o.record.kind = kind;
         o.record.name = name;
         o.record.owner = map_owner(owner);
-        plan_.objects.push_back(std::move(o));
-        return plan_.objects.back();
+        current_ = std::move(o);
+        return current_;
     }
 
     static void fail(PlannedObject& o, const std::string& reason) {
@@ -607,8 +615,9 @@ class PlanBuilder {
 
     void index_inner_nodes() {
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
-            const Node& n = model_.nodes[i];
-            if (n.inner && n.container != kNoContainer) inner_[{n.in_workflow, n.container}].push_back(i);
+            if (!model_.nodes.tag(i)) continue;  // only inner nodes
+            const Node n = model_.nodes[i];
+            if (n.container != kNoContainer) inner_[{n.in_workflow, n.container}].push_back(i);
         }
     }
 
@@ -631,7 +640,7 @@ class PlanBuilder {
         return &object;
     }
 
-    void plan_resource(const Resource& r) {
+    PlannedObject& plan_resource(const Resource& r) {
         PlannedObject& o = start(sdk::ObjectKind::resource, r.name, r.owner);
         const std::string type = engine_type_of(reg_, r);
         const Placement p = place("resource " + r.name, type, r.datasource_name);
@@ -647,15 +656,16 @@ class PlanBuilder {
         o.commit_to_engine = task_.commit.resources && engine_for(p) && !p.cross_engine && r.content.present;
         json doc;
         json* found = open_document(r, "fileResources", doc, o);
-        if (!found) return;
+        if (!found) return o;
         json& object = *found;
         if (auto ds = object.find("datasource"); p.target && ds != object.end() && ds->is_object())
             if (auto name = ds->find("name"); name != ds->end() && name->is_string() && *name != p.target->name)
                 set_field(*ds, "name", p.target->name, object_at_ + "/datasource", o);
         finish_record(o, r, doc);
+        return o;
     }
 
-    void plan_function(const Function& f) {
+    PlannedObject& plan_function(const Function& f) {
         PlannedObject& o = start(sdk::ObjectKind::function, f.name, f.owner);
         const std::string type = engine_type_of(reg_, f);
         const Placement p = place("function " + f.name, type, f.datasource_name);
@@ -676,16 +686,17 @@ class PlanBuilder {
         }
         json doc;
         json* found = open_document(f, "functions", doc, o);
-        if (!found) return;
+        if (!found) return o;
         json& object = *found;
         if (auto ds = object.find("datasource"); p.target && ds != object.end() && ds->is_object())
             if (auto name = ds->find("name"); name != ds->end() && name->is_string() && *name != p.target->name)
                 set_field(*ds, "name", p.target->name, object_at_ + "/datasource", o);
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, f, doc);
+        return o;
     }
 
-    void plan_table(const Table& t) {
+    PlannedObject& plan_table(const Table& t) {
         PlannedObject& o = start(sdk::ObjectKind::table, t.name, t.owner);
         const std::string type = engine_type_of(reg_, t);
         const Placement p = place("table " + t.name, type, instance_of_table(t));
@@ -705,7 +716,7 @@ class PlanBuilder {
         }
         json doc;
         json* found = open_document(t, "tables", doc, o);
-        if (!found) return;
+        if (!found) return o;
         json& object = *found;
         // The project a table lives in, and its guid, follow the Dependency Mapping.
         if (auto ce = object.find("calcEngine"); ce != object.end() && ce->is_object())
@@ -716,13 +727,14 @@ class PlanBuilder {
             set_field(object, "guid", rewrite_name(g->get<std::string>()), object_at_, o);
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, t, doc);
+        return o;
     }
 
-    void plan_node(const Node& n, std::size_t index) {
+    PlannedObject& plan_node(const Node& n, std::size_t index) {
         PlannedObject& o = start(sdk::ObjectKind::node, n.name, n.owner);
         json doc;
         json* found = open_document(n, "nodes", doc, o);
-        if (!found) return;
+        if (!found) return o;
         json& object = *found;
         const std::string type = engine_type_of(reg_, n);
         const Placement p = map_node(object, object_at_, n, o, true);
@@ -740,26 +752,28 @@ class PlanBuilder {
         o.record.dry_run = n.dry_run() || task_.dry_run_matches(n.name);
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, n, doc);
+        return o;
     }
 
-    void plan_workflow(const Workflow& w, std::size_t index) {
+    PlannedObject& plan_workflow(const Workflow& w, std::size_t index) {
         PlannedObject& o = start(sdk::ObjectKind::workflow, w.name, w.owner);
         json doc;
         json* found = open_document(w, "workflows", doc, o);
-        if (!found) return;
+        if (!found) return o;
         json& object = *found;
         map_io(object, object_at_, o);
         if (auto flow = doc["spec"].find("flow"); flow != doc["spec"].end()) map_edges(*flow, "/spec/flow", o);
         map_inner_nodes(object, true, index, o);
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, w, doc);
+        return o;
     }
 
-    void plan_component(const Component& c) {
+    PlannedObject& plan_component(const Component& c) {
         PlannedObject& o = start(sdk::ObjectKind::component, c.name, c.owner);
         json doc;
         json* found = open_document(c, "components", doc, o);
-        if (!found) return;
+        if (!found) return o;
         json& object = *found;
         std::string code;
         load(c.code, code, o);
@@ -779,13 +793,14 @@ class PlanBuilder {
         o.record.content = std::move(rewritten);
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, c, doc);
+        return o;
     }
 
-    void plan_quality(const QualityRule& q) {
+    PlannedObject& plan_quality(const QualityRule& q) {
         PlannedObject& o = start(sdk::ObjectKind::quality, q.name, q.owner);
         json doc;
         json* found = open_document(q, "dqcRules", doc, o);
-        if (!found) return;
+        if (!found) return o;
         json& object = *found;
         if (auto t = object.find("table"); t != object.end() && t->is_object())
             if (auto g = t->find("guid"); g != t->end() && g->is_string())
@@ -795,26 +810,29 @@ class PlanBuilder {
                 set_field(*s, "output", rewrite_name(out->get<std::string>()), object_at_ + "/schedulerNode", o);
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, q, doc);
+        return o;
     }
 
     // A DataService document is carried as the package wrote it.
-    void plan_service(const Service& v) {
+    PlannedObject& plan_service(const Service& v) {
         PlannedObject& o = start(sdk::ObjectKind::service, v.name, v.owner);
         json doc;
-        if (!load_document(v, doc, o)) return;
+        if (!load_document(v, doc, o)) return o;
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, v, doc);
+        return o;
     }
 
-    void plan_datasource(const DataSource& d) {
+    PlannedObject& plan_datasource(const DataSource& d) {
         PlannedObject& o = start(sdk::ObjectKind::datasource, d.name, "");
         o.record.owner.clear();  // data sources have no owner
         json doc;
         json* found = open_document(d, "datasources", doc, o);
-        if (!found) return;
+        if (!found) return o;
         drop_config_secrets(*found, o);
         o.content_sha256 = Sha256::of(o.record.content);
         finish_record(o, d, doc);
+        return o;
     }
 
     // Secrets never land in the catalog: a data source's password and keys are taken out of its
@@ -1009,8 +1027,10 @@ class PlanBuilder {
     std::map<std::string, std::string> project_instance_;  // a data source's project -> its instance name
     // The inner nodes of each container: (in a workflow, container index) -> indices in model_.nodes.
     std::map<std::pair<bool, std::size_t>, std::vector<std::size_t>> inner_;
-    // The object being mapped: its place in its document.
+    // The object being mapped, and its place in its document.
+    PlannedObject current_;
     std::string object_at_;
+    bool stamps_failed_ = false, destination_failed_ = false;
 };
 
 }  // namespace

@@ -46,8 +46,19 @@ struct PlannedObject {
     bool deploy = false;
 };
 
+// How a planned object is written to and read from the plan's spool (task/plan_codec.cpp).
+void encode(const PlannedObject& value, std::string& out);
+void decode(std::string_view in, PlannedObject& value);
+// Each slot is tagged with its action, so Plan::count reads nothing back.
+template <>
+inline std::uint8_t spool_tag<PlannedObject>(const PlannedObject& o) {
+    return static_cast<std::uint8_t>(o.action);
+}
+
 struct Plan {
-    std::vector<PlannedObject> objects;   // in apply order: resources, functions, tables, nodes, data sources
+    // In apply order: resources, functions, tables, nodes, data sources. On disk, not in memory
+    // (util/object_spool.hpp): iterating gives each object as a copy.
+    ObjectList<PlannedObject> objects;
     sdk::Diagnostics diagnostics;         // task-level: mapping failures (errors), fallbacks (warnings)
     std::map<std::string, std::shared_ptr<sdk::Engine>> engines;  // destination instances by name
     std::shared_ptr<sdk::Destination> destination;                // the task's destination plugin

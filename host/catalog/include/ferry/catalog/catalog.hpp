@@ -194,12 +194,19 @@ class Catalog {
     std::optional<sdk::ObjectRecord> find_object(const std::string& workspace, sdk::ObjectKind kind,
                                                  const std::string& name, sdk::Diagnostics& diags);
     // Only the fingerprint: what an import checks after each commit. Empty when there is no such
-    // object (or on failure, with diagnostics).
+    // object (or on failure, with diagnostics). Inside a transaction, an object this catalog wrote
+    // in it is answered from what it wrote: its upsert set that fingerprint and holds the row's
+    // lock until the transaction ends (if the write failed, so does the transaction's commit).
     std::optional<std::string> object_sha256(const std::string& workspace, sdk::ObjectKind kind,
                                              const std::string& name, sdk::Diagnostics& diags);
     // Inserts or replaces; the stored version is the previous one + 1 (1 for a new object) and is
     // written back into `record.version`. Runs in a transaction (joins the caller's if one is open).
     bool put_object(const std::string& workspace, sdk::ObjectRecord& record, sdk::Diagnostics& diags);
+    // put_object for a batch writer: the same write, without reading back the version and revision
+    // it gave. Inside a transaction on PostgreSQL it is queued, not waited for: a failure surfaces
+    // at the next statement that reads or at commit, which then fails (so a batch is redone object
+    // by object, as for any failure in it).
+    bool write_object(const std::string& workspace, const sdk::ObjectRecord& record, sdk::Diagnostics& diags);
     std::vector<sdk::ObjectRecord> list_objects(const std::string& workspace,
                                                 std::optional<sdk::ObjectKind> kind, sdk::Diagnostics& diags);
     // -1 with diagnostics on failure.

@@ -1,0 +1,180 @@
+#include "package/model.hpp"
+
+namespace ferry::host {
+
+namespace {
+
+// A field added to a model type must be added to its fields() below too, or it is lost when the
+// object goes to its spool: these sizes (x86-64, libstdc++) make the compiler say so.
+static_assert(sizeof(Node) == 1240 && sizeof(Workflow) == 440 && sizeof(Resource) == 608 && sizeof(Table) == 480 &&
+                  sizeof(Function) == 504 && sizeof(DataSource) == 448 && sizeof(Component) == 480 &&
+                  sizeof(QualityRule) == 384 && sizeof(Service) == 320,
+              "a model type changed: update its fields() in model_codec.cpp, then these sizes");
+
+// Fields go through one of these two: `io(field)` writes it or reads it back.
+struct Out {
+    SpoolWriter w;
+    void operator()(const std::string& s) { w.str(s); }
+    void operator()(const std::vector<std::string>& v) { w.strings(v); }
+    void operator()(const std::int64_t& v) { w.i64(v); }
+    void operator()(const std::uint64_t& v) { w.u64(v); }
+    void operator()(const bool& b) { w.boolean(b); }
+    void operator()(const ContentRef& c) { write_content_ref(w, c); }
+    void operator()(const std::vector<Dependency>& v) {
+        w.u64(v.size());
+        for (const auto& d : v) {
+            w.str(d.target);
+            w.str(d.type);
+        }
+    }
+};
+
+struct In {
+    SpoolReader r;
+    void operator()(std::string& s) { s = r.str(); }
+    void operator()(std::vector<std::string>& v) { v = r.strings(); }
+    void operator()(std::int64_t& v) { v = r.i64(); }
+    void operator()(std::uint64_t& v) { v = r.u64(); }
+    void operator()(bool& b) { b = r.boolean(); }
+    void operator()(ContentRef& c) { read_content_ref(r, c); }
+    void operator()(std::vector<Dependency>& v) {
+        v.resize(static_cast<std::size_t>(r.u64()));
+        for (auto& d : v) {
+            d.target = r.str();
+            d.type = r.str();
+        }
+    }
+};
+
+// std::size_t travels as uint64.
+template <class IO, class S>
+void size_field(IO& io, S& v) {
+    std::uint64_t x = v;
+    io(x);
+    if constexpr (!std::is_const_v<S>) v = static_cast<std::size_t>(x);
+}
+
+template <class IO, class O>
+void base(IO& io, O& o) {
+    io(o.id);
+    io(o.name);
+    io(o.owner);
+    io(o.source_path);
+    io(o.folder);
+    io(o.doc_kind);
+    io(o.document);
+}
+
+template <class IO, class N>
+void fields(IO& io, N& n, Node*) {
+    base(io, n);
+    for (auto* s : {&n.workflow, &n.command, &n.command_type_id, &n.engine_label, &n.language, &n.script_path,
+                    &n.datasource_name, &n.datasource_type, &n.description, &n.resource_group, &n.resource_group_id,
+                    &n.trigger_type, &n.cron, &n.start_time, &n.end_time, &n.timezone, &n.recurrence,
+                    &n.instance_mode, &n.rerun_mode})
+        io(*s);
+    for (auto* i : {&n.rerun_times, &n.rerun_interval, &n.priority, &n.timeout}) io(*i);
+    io(n.inputs);
+    io(n.outputs);
+    io(n.depends);
+    io(n.parameters);
+    io(n.code);
+    io(n.inner);
+    io(n.in_workflow);
+    size_field(io, n.container);
+    io(n.pointer);
+    size_field(io, n.inner_count);
+}
+
+template <class IO, class W>
+void fields(IO& io, W& w, Workflow*) {
+    base(io, w);
+    io(w.trigger_type);
+    io(w.cron);
+    io(w.parameters);
+    io(w.depends);
+    size_field(io, w.node_count);
+}
+
+template <class IO, class R>
+void fields(IO& io, R& r, Resource*) {
+    base(io, r);
+    for (auto* s : {&r.type, &r.datasource_name, &r.datasource_type, &r.resource_group, &r.file_path}) io(*s);
+    io(r.content);
+}
+
+template <class IO, class T>
+void fields(IO& io, T& t, Table*) {
+    base(io, t);
+    for (auto* s : {&t.guid, &t.engine_type, &t.project, &t.schema, &t.ddl}) io(*s);
+}
+
+template <class IO, class F>
+void fields(IO& io, F& f, Function*) {
+    base(io, f);
+    for (auto* s : {&f.type, &f.class_name, &f.datasource_name, &f.datasource_type}) io(*s);
+    io(f.resources);
+    io(f.embedded_code);
+}
+
+template <class IO, class D>
+void fields(IO& io, D& d, DataSource*) {
+    base(io, d);
+    for (auto* s : {&d.type, &d.sub_type, &d.environment, &d.config}) io(*s);
+}
+
+template <class IO, class C>
+void fields(IO& io, C& c, Component*) {
+    base(io, c);
+    io(c.command);
+    io(c.code);
+}
+
+template <class IO, class Q>
+void fields(IO& io, Q& q, QualityRule*) {
+    base(io, q);
+    io(q.table);
+    io(q.scheduler_node);
+}
+
+template <class IO, class V>
+void fields(IO& io, V& v, Service*) {
+    base(io, v);
+}
+
+}  // namespace
+
+void write_content_ref(SpoolWriter& w, const ContentRef& c) {
+    w.boolean(c.present);
+    w.boolean(c.is_inline);
+    w.str(c.inline_text);
+    w.str(c.entry_path);
+    w.str(c.spool_path);
+    w.u64(c.offset);
+    w.u64(c.size);
+}
+
+void read_content_ref(SpoolReader& r, ContentRef& c) {
+    c.present = r.boolean();
+    c.is_inline = r.boolean();
+    c.inline_text = r.str();
+    c.entry_path = r.str();
+    c.spool_path = r.str();
+    c.offset = r.u64();
+    c.size = r.u64();
+}
+
+#define FERRY_MODEL_CODEC(T)                                   \
+    void encode(const T& value, std::string& out) {            \
+        Out io{SpoolWriter(out)};                              \
+        fields(io, value, static_cast<T*>(nullptr));           \
+    }                                                          \
+    void decode(std::string_view in, T& value) {               \
+        In io{SpoolReader(in)};                                \
+        fields(io, value, static_cast<T*>(nullptr));           \
+    }
+
+FERRY_MODEL_TYPES(FERRY_MODEL_CODEC)
+#undef FERRY_MODEL_CODEC
+
+}  // namespace ferry::host

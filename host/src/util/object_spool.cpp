@@ -1,0 +1,155 @@
+#include "util/object_spool.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace ferry::host {
+
+namespace {
+constexpr std::size_t kFlushAt = 1u << 20;   // pending bytes written in 1 MiB steps
+constexpr std::size_t kWindow = 256u << 10;  // read-ahead of a sequential pass
+
+std::string temp_dir() {
+    const char* t = std::getenv("TMPDIR");
+    return t && *t ? t : "/tmp";
+}
+}  // namespace
+
+ObjectSpool::ObjectSpool() {
+    std::string path = temp_dir() + "/ferry-objects-XXXXXX";
+    fd_ = ::mkstemp(path.data());
+    if (fd_ < 0)
+        throw SpoolError("cannot create a temporary file in " + temp_dir() + " (" + std::strerror(errno) +
+                         "): check free space and permissions of the temporary folder (TMPDIR)");
+    ::unlink(path.c_str());  // nothing is left behind, however the process ends
+    ::fcntl(fd_, F_SETFD, FD_CLOEXEC);
+}
+
+ObjectSpool::~ObjectSpool() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void ObjectSpool::flush_locked() {
+    std::size_t done = 0;
+    while (done < pending_.size()) {
+        const ssize_t n = ::pwrite(fd_, pending_.data() + done, pending_.size() - done,
+                                   static_cast<off_t>(flushed_ + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0)
+            throw SpoolError(std::string("cannot write the temporary file of the objects (") + std::strerror(errno) +
+                             "): check free space in the temporary folder (TMPDIR)");
+        done += static_cast<std::size_t>(n);
+    }
+    flushed_ += pending_.size();
+    pending_.clear();
+}
+
+std::uint64_t ObjectSpool::append(std::string_view bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::uint64_t at = flushed_ + pending_.size();
+    pending_.append(bytes);
+    if (pending_.size() >= kFlushAt) flush_locked();
+    return at;
+}
+
+void ObjectSpool::read(std::uint64_t offset, std::uint32_t size, std::string& out) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::uint64_t end = offset + size;
+    if (offset >= flushed_) {  // still in memory (objects are appended whole)
+        out.assign(pending_, static_cast<std::size_t>(offset - flushed_), size);
+        return;
+    }
+    const bool sequential = offset == last_end_;
+    last_end_ = end;
+    if (offset >= window_offset_ && end <= window_offset_ + window_.size()) {
+        out.assign(window_, static_cast<std::size_t>(offset - window_offset_), size);
+        return;
+    }
+    std::size_t want = size;
+    if (sequential) want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::size_t>(size, kWindow),
+                                                                            flushed_ - offset));
+    std::string& into = sequential ? window_ : out;
+    into.resize(want);
+    std::size_t got = 0;
+    while (got < want) {
+        const ssize_t n = ::pread(fd_, into.data() + got, want - got, static_cast<off_t>(offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    if (got < size) {
+        window_.clear();
+        throw SpoolError(std::string("cannot read the temporary file of the objects (") +
+                         (errno ? std::strerror(errno) : "short read") + ")");
+    }
+    if (sequential) {
+        window_offset_ = offset;
+        window_.resize(got);
+        out.assign(window_, 0, size);
+    }
+}
+
+// ---- the binary form ---------------------------------------------------------------------------
+
+void SpoolWriter::u64(std::uint64_t v) {
+    // LEB128: most values (lengths, small counters) take one byte.
+    do {
+        std::uint8_t b = v & 0x7f;
+        v >>= 7;
+        if (v) b |= 0x80;
+        out_.push_back(static_cast<char>(b));
+    } while (v);
+}
+
+void SpoolWriter::str(const std::string& s) {
+    u64(s.size());
+    out_.append(s);
+}
+
+void SpoolWriter::strings(const std::vector<std::string>& v) {
+    u64(v.size());
+    for (const auto& s : v) str(s);
+}
+
+void SpoolReader::need(std::size_t n) const {
+    if (n > in_.size() - at_) throw SpoolError("a spooled object is cut short (a bug in ferry)");
+}
+
+std::uint64_t SpoolReader::u64() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        need(1);
+        const auto b = static_cast<std::uint8_t>(in_[at_++]);
+        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+    }
+    throw SpoolError("a spooled number is malformed (a bug in ferry)");
+}
+
+bool SpoolReader::boolean() {
+    need(1);
+    return in_[at_++] != 0;
+}
+
+std::string SpoolReader::str() {
+    const std::uint64_t n = u64();
+    need(static_cast<std::size_t>(n));
+    std::string s(in_.substr(at_, static_cast<std::size_t>(n)));
+    at_ += static_cast<std::size_t>(n);
+    return s;
+}
+
+std::vector<std::string> SpoolReader::strings() {
+    const std::uint64_t n = u64();
+    need(static_cast<std::size_t>(n));  // every string takes at least its length byte
+    std::vector<std::string> v(static_cast<std::size_t>(n));
+    for (auto& s : v) s = str();
+    return v;
+}
+
+}  // namespace ferry::host
