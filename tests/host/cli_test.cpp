@@ -47,6 +47,18 @@ TEST(Cli, CheckJsonShape) {
     EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
+// The objects read go to a temporary file (util/object_spool.hpp): a TMPDIR that cannot take one is
+// a clear error with its code, not an internal one.
+TEST(Cli, ATemporaryFolderThatCannotBeWrittenIsAClearError) {
+    const auto r = run_ferry("check " + sample_zip(), "TMPDIR=/nonexistent-ferry-tmp");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("error[FERRY-PKG-SPOOL] " + sample_zip() +
+                         ": cannot create a temporary file in /nonexistent-ferry-tmp (No such file or directory)\n"
+                         "  hint: check free space and permissions of the temporary folder (TMPDIR)"),
+              std::string::npos)
+        << r.err;
+}
+
 TEST(Cli, CheckFailureExitsOneWithDiagnosticsOnStderr) {
     const std::string file = scratch_dir() + "/bad.zip";
     write_package(file, Format::zip, {{"a.json", one_node_spec("bad name")}});

@@ -30,7 +30,13 @@ bool load_task_package(const PluginRegistry& registry, const TaskConfig& task, L
                        sdk::Diagnostics& diags) {
     auto source = open_task_source(registry, task, diags);
     if (!source) return false;
-    out.spool = std::make_unique<TempDir>("ferry-import-");
+    try {
+        out.spool = std::make_unique<TempDir>("ferry-import-");
+    } catch (const SpoolError& e) {
+        diags.error("FERRY-PKG-SPOOL", e.what(), "check free space and permissions of the temporary folder (TMPDIR)",
+                    task.path);
+        return false;
+    }
     ReadOptions options;
     options.registry = &registry;
     options.max_size = task.max_size;

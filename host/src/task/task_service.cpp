@@ -21,10 +21,18 @@ std::optional<catalog::Task> require_task(catalog::Catalog& catalog, const std::
 
 bool prepare_task(const PluginRegistry& registry, const TaskConfig& task, catalog::Catalog& catalog,
                   LoadedPackage& package, Plan& plan, sdk::Diagnostics& diags) {
-    if (!load_task_package(registry, task, package, diags)) return false;
-    check_package_with(registry, package.model, diags);
-    if (diags.has_errors()) return false;
-    plan = make_plan(registry, task, package.model, catalog);
+    try {
+        if (!load_task_package(registry, task, package, diags)) return false;
+        check_package_with(registry, package.model, diags);
+        if (diags.has_errors()) return false;
+        plan = make_plan(registry, task, package.model, catalog);
+    } catch (const SpoolError& e) {
+        // The model and the plan live in temporary files (util/object_spool.hpp); nothing has
+        // been written to the workspace yet.
+        diags.error("FERRY-PKG-SPOOL", e.what(), "check free space and permissions of the temporary folder (TMPDIR)",
+                    task.path);
+        return false;
+    }
     return true;
 }
 

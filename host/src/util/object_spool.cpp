@@ -24,8 +24,7 @@ ObjectSpool::ObjectSpool() {
     std::string path = temp_dir() + "/ferry-objects-XXXXXX";
     fd_ = ::mkstemp(path.data());
     if (fd_ < 0)
-        throw SpoolError("cannot create a temporary file in " + temp_dir() + " (" + std::strerror(errno) +
-                         "): check free space and permissions of the temporary folder (TMPDIR)");
+        throw SpoolError("cannot create a temporary file in " + temp_dir() + " (" + std::strerror(errno) + ")");
     ::unlink(path.c_str());  // nothing is left behind, however the process ends
     ::fcntl(fd_, F_SETFD, FD_CLOEXEC);
 }
@@ -41,8 +40,7 @@ void ObjectSpool::flush_locked() {
                                    static_cast<off_t>(flushed_ + done));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0)
-            throw SpoolError(std::string("cannot write the temporary file of the objects (") + std::strerror(errno) +
-                             "): check free space in the temporary folder (TMPDIR)");
+            throw SpoolError(std::string("cannot write the temporary file of the objects (") + std::strerror(errno) + ")");
         done += static_cast<std::size_t>(n);
     }
     flushed_ += pending_.size();
