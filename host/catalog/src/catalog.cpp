@@ -642,6 +642,23 @@ std::vector<JournalEntry> Catalog::list_journal(const std::string& task, sdk::Di
     return out;
 }
 
+std::vector<JournalMark> Catalog::list_journal_marks(const std::string& task, sdk::Diagnostics& diags) {
+    std::vector<std::string> kinds, names, statuses, hashes;
+    std::vector<JournalMark> out;
+    if (!impl_->run(diags, "cannot read the journal of task " + task, [&](Session& s) {
+            s << "SELECT kind, name, status, sha256 FROM journal WHERE task = $1 ORDER BY kind, name", into(kinds),
+                into(names), into(statuses), into(hashes), bind(task), now;
+        }))
+        return out;
+    out.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        auto kind = object_kind_from_string(kinds[i]);
+        auto status = journal_status_from_string(statuses[i]);
+        if (kind && status) out.push_back({*kind, std::move(names[i]), *status, std::move(hashes[i])});
+    }
+    return out;
+}
+
 std::vector<JournalCount> Catalog::count_journal(const std::string& task, sdk::Diagnostics& diags) {
     std::vector<std::string> kinds, statuses;
     std::vector<Poco::Int64> counts;

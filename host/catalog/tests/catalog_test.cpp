@@ -420,7 +420,7 @@ TYPED_TEST(CatalogTest, JournalUpsertsOneEntryPerObjectAndResetsWhatDidNotSuccee
         e.owner_before = "064152";
         e.owner_after = "alice";
         e.engine_instance = "mc_prod";
-        e.sha256 = "cafe";
+        e.sha256 = "cafe" + std::string(r.name);  // one of its own, so the marks can be told apart
         ASSERT_TRUE(cat.upsert_journal(e, d)) << all_diags(d);
     }
     JournalEntry other;
@@ -439,6 +439,16 @@ TYPED_TEST(CatalogTest, JournalUpsertsOneEntryPerObjectAndResetsWhatDidNotSuccee
     EXPECT_EQ(by_name["dim_user"].owner_after, "alice");
     EXPECT_EQ(by_name["dim_user"].engine_instance, "mc_prod");
     EXPECT_FALSE(by_name["dim_user"].updated_at.empty());
+
+    // The marks a resumed run reads: the same entries, only kind, name, status and fingerprint.
+    const auto marks = cat.list_journal_marks("t1", d);
+    ASSERT_EQ(marks.size(), entries.size());
+    for (const auto& m : marks) {
+        const JournalEntry& e = by_name.at(m.name);
+        EXPECT_EQ(m.kind, e.kind) << m.name;
+        EXPECT_EQ(m.status, e.status) << m.name;
+        EXPECT_EQ(m.sha256, e.sha256) << m.name;
+    }
 
     EXPECT_EQ(cat.reset_journal("t1", d), 4);
     for (const auto& e : cat.list_journal("t1", d))

@@ -103,14 +103,16 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
 
     // What already succeeded in an earlier run of this task is not redone; what was pending when
     // that run died may already be on its engine, put there by this task.
-    std::map<std::pair<sdk::ObjectKind, std::string>, catalog::JournalEntry> done;
+    // Marks only (kind, name, status, fingerprint): a resumed run of 100,000 objects does not hold
+    // every entry's message and changes.
+    std::map<std::pair<sdk::ObjectKind, std::string>, catalog::JournalMark> done;
     std::set<std::pair<sdk::ObjectKind, std::string>> pending;
     if (resume)
-        for (auto& e : catalog_.list_journal(task_.name, diags)) {
+        for (auto& e : catalog_.list_journal_marks(task_.name, diags)) {
             if (e.status == JournalStatus::succeeded || e.status == JournalStatus::unchanged)
-                done.emplace(std::make_pair(e.kind, e.name), e);
+                done.emplace(std::make_pair(e.kind, e.name), std::move(e));
             else if (e.status == JournalStatus::pending)
-                pending.emplace(e.kind, e.name);
+                pending.emplace(e.kind, std::move(e.name));
         }
 
     // One committer per kind, from the task's destination.

@@ -120,6 +120,15 @@ struct JournalEntry {
     std::string remote;      // JSON {id, version, stages: [{code, name, status, message}]}: remote destinations (v5)
 };
 
+// What a resumed run needs of each journal entry: whether it is done, and with which fingerprint
+// (a few dozen bytes, not the whole entry with its message and changes).
+struct JournalMark {
+    sdk::ObjectKind kind = sdk::ObjectKind::node;
+    std::string name;
+    JournalStatus status = JournalStatus::pending;
+    std::string sha256;
+};
+
 // How many journal entries of a task have a kind and a status: a report's results without its rows.
 struct JournalCount {
     sdk::ObjectKind kind = sdk::ObjectKind::node;
@@ -239,6 +248,7 @@ class Catalog {
     // Journal.
     bool upsert_journal(JournalEntry& entry, sdk::Diagnostics& diags);
     std::vector<JournalEntry> list_journal(const std::string& task, sdk::Diagnostics& diags);
+    std::vector<JournalMark> list_journal_marks(const std::string& task, sdk::Diagnostics& diags);
     std::vector<JournalCount> count_journal(const std::string& task, sdk::Diagnostics& diags);
     // A digest of what the task's last successful run read (package, settings, plugins) and left
     // (the workspace's objects); empty when there is none. Cleared with the task row.
