@@ -121,6 +121,25 @@ struct ExportApi::Impl {
         return true;
     }
 
+    // The catalog opened, export task `name` read and settled (`running`: its export still goes on);
+    // on failure `err` holds the answer.
+    struct Opened {
+        std::unique_ptr<catalog::Catalog> cat;
+        catalog::Task row;
+        bool running = false;
+    };
+    bool open_export(const std::string& name, Opened& out, ApiResult& err) {
+        sdk::Diagnostics diags;
+        out.cat = open(diags);
+        if (!out.cat) {
+            err = ApiResult::from_diagnostics(diags);
+            return false;
+        }
+        if (!require(*out.cat, name, out.row, err)) return false;
+        out.running = settle(*out.cat, out.row);
+        return true;
+    }
+
     bool running(catalog::Catalog& cat, const catalog::Task& row) {
         return jobs.running(row.name) || (row.state == state::exporting && importer_alive(cat, row));
     }
@@ -253,14 +272,11 @@ ApiResult ExportApi::list(const User& user) {
 }
 
 ApiResult ExportApi::get(const User& user, const std::string& name) {
-    sdk::Diagnostics diags;
-    auto cat = impl_->open(diags);
-    if (!cat) return ApiResult::from_diagnostics(diags);
-    catalog::Task row;
+    Impl::Opened o;
     ApiResult err;
-    if (!impl_->require(*cat, name, row, err)) return err;
-    const bool running = impl_->settle(*cat, row);
-    json out = impl_->export_json(row, running, user.role);
+    if (!impl_->open_export(name, o, err)) return err;
+    const catalog::Task& row = o.row;
+    json out = impl_->export_json(row, o.running, user.role);
     out["settings"] = parse_object(row.settings);
     out["report"] = row.report.empty() ? json(nullptr) : json::parse(row.report, nullptr, false);
     if (out["report"].is_discarded()) out["report"] = nullptr;
@@ -349,15 +365,14 @@ ApiResult ExportApi::create(const User& user, const std::string& body) {
 }
 
 ApiResult ExportApi::remove(const std::string& name) {
-    sdk::Diagnostics diags;
-    auto cat = impl_->open(diags);
-    if (!cat) return ApiResult::from_diagnostics(diags);
-    catalog::Task row;
+    Impl::Opened o;
     ApiResult err;
-    if (!impl_->require(*cat, name, row, err)) return err;
-    if (impl_->settle(*cat, row))
+    if (!impl_->open_export(name, o, err)) return err;
+    const catalog::Task& row = o.row;
+    if (o.running)
         return ApiResult::error(409, "FERRY-TASK-STATE", "export task '" + name + "' is exporting; it cannot be deleted now");
-    if (!cat->delete_task(name, diags)) return ApiResult::from_diagnostics(diags);
+    sdk::Diagnostics diags;
+    if (!o.cat->delete_task(name, diags)) return ApiResult::from_diagnostics(diags);
     // Only a zip this server wrote goes: a CLI export's output is the user's.
     std::error_code ec;
     if (!row.package_path.empty() && under(row.package_path, impl_->exports_dir()) &&
@@ -371,13 +386,11 @@ ApiResult ExportApi::remove(const std::string& name) {
 }
 
 ApiResult ExportApi::package(const std::string& name) {
-    sdk::Diagnostics diags;
-    auto cat = impl_->open(diags);
-    if (!cat) return ApiResult::from_diagnostics(diags);
-    catalog::Task row;
+    Impl::Opened o;
     ApiResult err;
-    if (!impl_->require(*cat, name, row, err)) return err;
-    const bool running = impl_->settle(*cat, row);
+    if (!impl_->open_export(name, o, err)) return err;
+    const catalog::Task& row = o.row;
+    const bool running = o.running;
     const json settings = parse_object(row.settings), report = parse_object(row.report);
     if (running || row.state != state::export_success)
         return ApiResult::error(409, kNoPackage,
