@@ -439,5 +439,46 @@ TEST(Check, NothingIsWrittenOutsideTheScratchFolder) {
     EXPECT_EQ(std::filesystem::exists("/tmp/ferry-escaped.txt"), before);
 }
 
+// The check reads the nodes once for names, ids and outputs, looking at each dependency as it goes;
+// a dependency on a node or workflow read later must not be warned of, and the warnings keep the
+// order of a node-by-node reading (a node's dependencies, then its command).
+TEST(Check, DependenciesOnLaterObjectsResolveAndWarningsKeepNodeOrder) {
+    host::PackageModel model;
+    auto node = [](std::string name, std::string id, std::vector<std::string> depends, std::string command,
+                   std::vector<std::string> outputs = {}) {
+        host::Node n;
+        n.name = std::move(name);
+        n.id = std::move(id);
+        n.command = std::move(command);
+        n.outputs = std::move(outputs);
+        for (auto& d : depends) n.depends.push_back({std::move(d), "Normal"});
+        n.source_path = n.name + ".json";
+        return n;
+    };
+    model.nodes.push_back(node("first", "id1", {"later.out", "wf_id", "proj_root"}, "ODPS_SQL"));
+    model.nodes.push_back(node("second", "id2", {"ghost.out", "id1"}, "TELEPORT_SQL"));
+    model.nodes.push_back(node("third", "id3", {"ghost.out", "other_ghost"}, "ODPS_SQL", {"later.out"}));
+    host::Workflow w;
+    w.name = "wf";
+    w.id = "wf_id";
+    model.workflows.push_back(w);
+    sdk::Diagnostics diags;
+    host::check_package(model, [](const std::string& c) { return c == "ODPS_SQL"; }, diags);
+    std::vector<std::string> seen;
+    for (const auto& d : diags.items()) seen.push_back(d.code + " " + d.summary);
+    const std::vector<std::string> expected = {
+        "FERRY-PKG-DEPENDENCY node 'second' depends on 'ghost.out', which is neither in the package nor a known root "
+        "output",
+        "FERRY-PKG-UNKNOWN-COMMAND node 'second' has command type 'TELEPORT_SQL', which no engine plugin owns",
+        "FERRY-PKG-DEPENDENCY node 'third' depends on 'ghost.out', which is neither in the package nor a known root "
+        "output",
+        "FERRY-PKG-DEPENDENCY node 'third' depends on 'other_ghost', which is neither in the package nor a known root "
+        "output",
+    };
+    EXPECT_EQ(seen, expected);
+    for (const auto& d : diags.items()) EXPECT_EQ(d.severity, sdk::Severity::warning) << d.summary;
+    EXPECT_EQ(diags.items().at(0).where, "second.json");
+}
+
 }  // namespace
 }  // namespace ferry::test

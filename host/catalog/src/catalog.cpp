@@ -333,7 +333,8 @@ bool store_object(Catalog::Impl& impl, const std::string& workspace, const sdk::
             " dry_run = excluded.dry_run, version = objects.version + 1, sha256 = excluded.sha256,"
             " content = excluded.content, document = excluded.document, path = excluded.path,"
             " revision = excluded.revision, updated_at = excluded.updated_at,"
-            " remote_id = excluded.remote_id, remote_version = excluded.remote_version RETURNING version",
+            " remote_id = excluded.remote_id, remote_version = excluded.remote_version" +
+                std::string(read_back ? " RETURNING version" : ""),
             {workspace, kind, record.name, record.owner, record.resource_group, record.engine_instance,
              std::int64_t(record.dry_run ? 1 : 0), record.sha256, SqlParam::blob(record.content), record.document,
              record.path, taken, at, record.remote_id, record.remote_version},

@@ -6,7 +6,7 @@ namespace ferry::host {
 
 DocumentPipeline::DocumentPipeline(ParseOptions options, std::size_t max_queued_bytes, Merge merge)
     : options_(options), max_queued_bytes_(max_queued_bytes), merge_(std::move(merge)) {
-    thread_ = std::thread([this] { run(); });
+    for (std::size_t i = 0; i < kParsers; ++i) threads_.emplace_back([this] { run(); });
 }
 
 DocumentPipeline::~DocumentPipeline() {
@@ -15,7 +15,7 @@ DocumentPipeline::~DocumentPipeline() {
         stopping_ = true;
     }
     work_.notify_all();
-    thread_.join();
+    for (auto& t : threads_) t.join();
 }
 
 void DocumentPipeline::run() {
@@ -23,7 +23,7 @@ void DocumentPipeline::run() {
     for (;;) {
         work_.wait(lock, [this] { return stopping_ || next_ < jobs_.size(); });
         if (stopping_) return;
-        Job* job = jobs_[next_].get();
+        Job* job = jobs_[next_++].get();
         lock.unlock();
         // The job's fields belong to this thread until `done` is set under the lock.
         try {
@@ -36,7 +36,6 @@ void DocumentPipeline::run() {
         }
         lock.lock();
         job->done = true;
-        ++next_;
         progress_.notify_all();
     }
 }

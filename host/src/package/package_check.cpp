@@ -32,60 +32,72 @@ void check_name(const char* kind, const std::string& name, const std::string& wh
                 where);
 }
 
-// Table and function names are case-insensitive on the engines; nodes and resources are not. Only
-// objects: the inner nodes of a container are checked with their siblings (check_inner_names).
-template <typename T>
-void check_kind(const char* kind, const ObjectList<T>& items, bool case_insensitive, sdk::Diagnostics& diags) {
-    std::map<std::string, std::string> seen;  // name -> first place
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if constexpr (std::is_same_v<T, Node>)
-            if (items.tag(i)) continue;  // inner
-        const T item = items[i];
-        check_name(kind, item.name, item.source_path, diags);
-        const std::string key = case_insensitive ? lower(item.name) : item.name;
-        auto [it, inserted] = seen.emplace(key, item.source_path);
+// Names of one kind: valid, and unique. Table and function names are case-insensitive on the
+// engines; nodes and resources are not.
+class NameCheck {
+  public:
+    NameCheck(const char* kind, bool case_insensitive) : kind_(kind), case_insensitive_(case_insensitive) {}
+    void note(const PackageObject& item, sdk::Diagnostics& diags) {
+        check_name(kind_, item.name, item.source_path, diags);
+        const std::string key = case_insensitive_ ? lower(item.name) : item.name;
+        auto [it, inserted] = seen_.emplace(key, item.source_path);
         if (!inserted && !item.name.empty())
             diags.error("FERRY-PKG-DUPLICATE-NAME",
-                        std::string("two ") + kind + "s are named '" + item.name + "' (also in " + it->second + ")",
+                        std::string("two ") + kind_ + "s are named '" + item.name + "' (also in " + it->second + ")",
                         "object names must be unique per kind in a workspace; rename one in the source",
                         item.source_path);
     }
+
+  private:
+    const char* kind_;
+    bool case_insensitive_;
+    std::map<std::string, std::string> seen_;  // name -> first place
+};
+
+template <typename T>
+void check_kind(const char* kind, const ObjectList<T>& items, bool case_insensitive, sdk::Diagnostics& diags) {
+    NameCheck names(kind, case_insensitive);
+    for (const auto& item : items) names.note(item, diags);
 }
 
 // Inner nodes: valid names, unique among the nodes of the same container.
-void check_inner_names(const PackageModel& model, sdk::Diagnostics& diags) {
-    std::map<std::pair<std::pair<bool, std::size_t>, std::string>, std::string> seen;
-    for (std::size_t i = 0; i < model.nodes.size(); ++i) {
-        if (!model.nodes.tag(i)) continue;  // only the inner nodes
-        const Node n = model.nodes[i];
+class InnerNameCheck {
+  public:
+    explicit InnerNameCheck(const PackageModel& model) : model_(model) {}
+    void note(const Node& n, sdk::Diagnostics& diags) {
         check_name("node", n.name, n.source_path, diags);
-        const std::string container =
-            n.in_workflow ? "workflow '" + model.workflows[n.container].name + "'" : "node '" + model.nodes[n.container].name + "'";
-        auto [it, inserted] = seen.emplace(std::make_pair(std::make_pair(n.in_workflow, n.container), n.name), n.pointer);
-        if (!inserted && !n.name.empty())
-            diags.error("FERRY-PKG-DUPLICATE-NAME",
-                        "two nodes inside " + container + " are named '" + n.name + "' (at " + it->second + " and " +
-                            n.pointer + ")",
-                        "names of the nodes inside one container are unique; rename one in the source", n.source_path);
+        auto [it, inserted] = seen_.emplace(std::make_pair(std::make_pair(n.in_workflow, n.container), n.name), n.pointer);
+        if (inserted || n.name.empty()) return;
+        const std::string container = n.in_workflow ? "workflow '" + model_.workflows[n.container].name + "'"
+                                                    : "node '" + model_.nodes[n.container].name + "'";
+        diags.error("FERRY-PKG-DUPLICATE-NAME",
+                    "two nodes inside " + container + " are named '" + n.name + "' (at " + it->second + " and " +
+                        n.pointer + ")",
+                    "names of the nodes inside one container are unique; rename one in the source", n.source_path);
     }
-}
+
+  private:
+    const PackageModel& model_;
+    std::map<std::pair<std::pair<bool, std::size_t>, std::string>, std::string> seen_;
+};
 
 // A node id names one node: a dependency on it must not attach to another document's node.
-void check_ids(const PackageModel& model, sdk::Diagnostics& diags) {
-    std::unordered_map<std::string, std::string> seen;  // id -> document
-    auto note = [&](const std::string& id, const std::string& what, const std::string& doc) {
+class IdCheck {
+  public:
+    void note(const std::string& id, const std::string& what, const std::string& doc, sdk::Diagnostics& diags) {
         if (id.empty()) return;
-        auto [it, inserted] = seen.emplace(id, doc);
+        auto [it, inserted] = seen_.emplace(id, doc);
         if (inserted) return;
         diags.error("FERRY-PKG-DUPLICATE-ID",
                     what + " id '" + id + "' is used twice: in " + it->second + (it->second == doc ? "" : " and in " + doc),
                     "ids name one node or workflow across the whole package (dependencies follow them); export the "
                     "package again, or give one of them another id",
                     doc);
-    };
-    for (const auto& n : model.nodes) note(n.id, "node", n.source_path);
-    for (const auto& w : model.workflows) note(w.id, "workflow", w.source_path);
-}
+    }
+
+  private:
+    std::unordered_map<std::string, std::string> seen_;  // id -> document
+};
 
 bool is_root_output(const std::string& target) {
     return target.size() > 5 && target.compare(target.size() - 5, 5, "_root") == 0;
@@ -158,7 +170,35 @@ void check_package(const PackageModel& model, const std::function<bool(const std
                     "check that you exported the right workspace or folder", model.info.location);
         return;
     }
-    check_kind("node", model.nodes, false, diags);
+    // Nodes are by far the most objects: one pass reads each for its name, its id and what it
+    // produces, and one more for its dependencies (which need everything producible). Diagnostics
+    // are kept apart per check and given in the order of the checks.
+    sdk::Diagnostics node_names, inner_names, node_ids;
+    NameCheck names("node", false);
+    InnerNameCheck inner(model);
+    IdCheck ids;
+    std::unordered_set<std::string> producible;
+    // A dependency is looked at when its node is read; one on a node or workflow not read yet is
+    // kept (compact: the node's index and the target) to be looked at again at the end.
+    std::vector<std::pair<std::size_t, std::string>> unresolved;
+    std::vector<std::pair<std::size_t, sdk::Diagnostic>> command_warnings;
+    for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+        const Node n = model.nodes[i];
+        if (model.nodes.tag(i)) inner.note(n, inner_names);
+        else names.note(n, node_names);
+        ids.note(n.id, "node", n.source_path, node_ids);
+        if (!n.id.empty()) producible.insert(n.id);
+        for (const auto& o : n.outputs) producible.insert(o);
+        for (const auto& d : n.depends)
+            if (!producible.count(d.target) && !is_root_output(d.target)) unresolved.emplace_back(i, d.target);
+        if (!n.command.empty() && !is_general_command(n.command) && !command_known(n.command))
+            command_warnings.emplace_back(
+                i, sdk::Diagnostic{sdk::Severity::warning, "FERRY-PKG-UNKNOWN-COMMAND",
+                                   "node '" + n.name + "' has command type '" + n.command + "', which no engine plugin owns",
+                                   "it imports as is; install an engine plugin that owns it to have its code rewritten",
+                                   n.source_path});
+    }
+    diags.append(node_names);
     check_kind("workflow", model.workflows, false, diags);
     check_kind("resource", model.resources, false, diags);
     check_kind("table", model.tables, true, diags);
@@ -167,8 +207,12 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     check_kind("component", model.components, false, diags);
     check_kind("quality rule", model.quality_rules, false, diags);
     check_kind("data service", model.services, false, diags);
-    check_inner_names(model, diags);
-    check_ids(model, diags);
+    diags.append(inner_names);
+    diags.append(node_ids);
+    for (const auto& w : model.workflows) {
+        ids.note(w.id, "workflow", w.source_path, diags);
+        if (!w.id.empty()) producible.insert(w.id);
+    }
     for (const auto& t : model.tables) check_table_ddl(t, table_dialect ? table_dialect(t) : product_table_dialect(t), diags);
     for (const auto& d : model.datasources) {
         const auto secrets = config_secret_paths(d.config);
@@ -181,29 +225,29 @@ void check_package(const PackageModel& model, const std::function<bool(const std
                       "set its password or keys again in the destination's data source", d.source_path);
     }
 
-    std::unordered_set<std::string> producible;
-    for (const auto& n : model.nodes) {
-        if (!n.id.empty()) producible.insert(n.id);
-        for (const auto& o : n.outputs) producible.insert(o);
+    // Dependencies and commands, node by node, in that order; a dependency not producible by the
+    // first pass's end is looked at again once the workflows are in too.
+    struct NodeWarning {
+        std::size_t node;
+        std::string target;  // a dependency's; empty for the command's warning
+        sdk::Diagnostic warning;
+    };
+    std::vector<NodeWarning> warnings;
+    for (const auto& [index, target] : unresolved) {
+        if (producible.count(target)) continue;
+        const Node n = model.nodes[index];
+        warnings.push_back({index, target,
+                            {sdk::Severity::warning, "FERRY-PKG-DEPENDENCY",
+                             "node '" + n.name + "' depends on '" + target +
+                                 "', which is neither in the package nor a known root output",
+                             "the dependency is kept; it resolves only if that output exists in the destination",
+                             n.source_path}});
     }
-    for (const auto& w : model.workflows)
-        if (!w.id.empty()) producible.insert(w.id);
-    for (const auto& n : model.nodes) {
-        for (const auto& d : n.depends) {
-            if (producible.count(d.target) || is_root_output(d.target)) continue;
-            diags.warning("FERRY-PKG-DEPENDENCY",
-                          "node '" + n.name + "' depends on '" + d.target +
-                              "', which is neither in the package nor a known root output",
-                          "the dependency is kept; it resolves only if that output exists in the destination",
-                          n.source_path);
-        }
-        if (!n.command.empty() && !is_general_command(n.command) && !command_known(n.command)) {
-            diags.warning("FERRY-PKG-UNKNOWN-COMMAND",
-                          "node '" + n.name + "' has command type '" + n.command + "', which no engine plugin owns",
-                          "it imports as is; install an engine plugin that owns it to have its code rewritten",
-                          n.source_path);
-        }
-    }
+    for (auto& [index, w] : command_warnings) warnings.push_back({index, {}, std::move(w)});
+    std::stable_sort(warnings.begin(), warnings.end(), [](const NodeWarning& a, const NodeWarning& b) {
+        return a.node != b.node ? a.node < b.node : !a.target.empty() && b.target.empty();
+    });
+    for (auto& w : warnings) diags.add(std::move(w.warning));
 }
 
 }  // namespace ferry::host

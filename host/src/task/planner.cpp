@@ -1,7 +1,12 @@
 #include "task/planner.hpp"
 
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <set>
+#include <type_traits>
+#include <utility>
+#include <variant>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +18,7 @@
 #include "package/package_reader.hpp"
 #include "plugin/guarded_call.hpp"
 #include "task/engine_routing.hpp"
+#include "util/read_ahead.hpp"
 #include "util/sha256.hpp"
 #include "util/json_fields.hpp"
 #include "util/utf8.hpp"
@@ -85,16 +91,22 @@ class PlanBuilder {
         if (d.has_errors()) plan_.diagnostics.append(d);
         stamps_failed_ = d.has_errors();
         destination_failed_ = !list_destination();
-        for (const auto& r : model_.resources) settle(plan_resource(r));
-        for (const auto& f : model_.functions) settle(plan_function(f));
-        for (const auto& t : model_.tables) settle(plan_table(t));
-        for (const auto& c : model_.components) settle(plan_component(c));
-        for (std::size_t i = 0; i < model_.nodes.size(); ++i)
-            if (!model_.nodes.tag(i)) settle(plan_node(model_.nodes[i], i));  // inner nodes go with their container
-        for (std::size_t i = 0; i < model_.workflows.size(); ++i) settle(plan_workflow(model_.workflows[i], i));
-        for (const auto& q : model_.quality_rules) settle(plan_quality(q));
-        for (const auto& v : model_.services) settle(plan_service(v));
-        for (const auto& d2 : model_.datasources) settle(plan_datasource(d2));
+        const auto none = [](std::size_t) { return false; };
+        plan_each(model_.resources, [&](const Resource& r, std::size_t) -> PlannedObject& { return plan_resource(r); }, none);
+        plan_each(model_.functions, [&](const Function& f, std::size_t) -> PlannedObject& { return plan_function(f); }, none);
+        plan_each(model_.tables, [&](const Table& t, std::size_t) -> PlannedObject& { return plan_table(t); }, none);
+        plan_each(model_.components, [&](const Component& c, std::size_t) -> PlannedObject& { return plan_component(c); },
+                  none);
+        // Inner nodes go with their container.
+        plan_each(model_.nodes, [&](const Node& n, std::size_t i) -> PlannedObject& { return plan_node(n, i); },
+                  [&](std::size_t i) { return model_.nodes.tag(i) != 0; });
+        plan_each(model_.workflows, [&](const Workflow& w, std::size_t i) -> PlannedObject& { return plan_workflow(w, i); },
+                  none);
+        plan_each(model_.quality_rules, [&](const QualityRule& q, std::size_t) -> PlannedObject& { return plan_quality(q); },
+                  none);
+        plan_each(model_.services, [&](const Service& v, std::size_t) -> PlannedObject& { return plan_service(v); }, none);
+        plan_each(model_.datasources, [&](const DataSource& d2, std::size_t) -> PlannedObject& { return plan_datasource(d2); },
+                  none);
         report_placement_failures();
     }
 
@@ -364,10 +376,130 @@ class PlanBuilder {
         }
     }
 
-    bool load(const ContentRef& ref, std::string& out, PlannedObject& o) {
+    // ---- reading ahead: documents and code come back from the spool on a second thread ----------
+
+    // An object's document parsed, and a node's or component's code, as read from the spool; a
+    // failure is the reason its object fails. Pure functions of the content references, so they run
+    // on the read-ahead thread (util/read_ahead.hpp).
+    struct DocumentRead {
+        json doc;
+        std::string failure;
+    };
+    struct CodeRead {
+        std::string code;
+        std::string failure;
+    };
+    struct Fetched {
+        std::optional<DocumentRead> document;  // taken by load_document, the code by load
+        std::optional<CodeRead> code;
+    };
+    static DocumentRead read_document(const ContentRef& ref) {
+        DocumentRead r;
+        std::string text;
         sdk::Diagnostics d;
-        if (load_content(ref, out, d)) return true;
-        fail(o, d.items().empty() ? "its content could not be read" : d.items().front().summary);
+        if (!ref.present) {
+            r.failure = "its document was not kept while reading the package";
+        } else if (!load_content(ref, text, d)) {
+            r.failure = d.items().empty() ? "its document could not be read" : d.items().front().summary;
+        } else {
+            r.doc = json::parse(text, nullptr, false);
+            if (!r.doc.is_object()) r.failure = "its document could not be read back";
+        }
+        return r;
+    }
+    static CodeRead read_code(const ContentRef& ref) {
+        CodeRead r;
+        sdk::Diagnostics d;
+        if (!load_content(ref, r.code, d))
+            r.failure = d.items().empty() ? "its content could not be read" : d.items().front().summary;
+        return r;
+    }
+    template <class T>
+    static std::optional<ContentRef> code_of(const T& object) {
+        if constexpr (std::is_same_v<T, Node> || std::is_same_v<T, Component>) return object.code;
+        else return std::nullopt;
+    }
+
+    // What the second thread hands back, in the order it was asked for: a batch of objects read
+    // ahead (each view with its document and code; no view for a skipped one), or a batch
+    // of mapped objects finished (documents written out).
+    template <class T>
+    using Ahead = std::vector<std::pair<std::optional<T>, Fetched>>;
+    template <class T>
+    using Work = std::variant<Ahead<T>, std::vector<PlannedObject>>;
+
+    // Plans every object of a list in order: `plan_one(view, index)` maps the object, then it is
+    // settled; an object `skip(index)` names is planned with another one (an inner node with its
+    // container) and not read here. The mapping stays on this thread: it notes warnings and
+    // placements in object order and calls the engines. The second thread reads and parses the
+    // objects' documents ahead of it, and after it writes each mapped document out and frees it;
+    // objects are settled in order all the same. Work
+    // goes over in batches: handing over each object alone cost more in waking threads than it saved.
+    template <class T, class PlanOne, class Skip>
+    void plan_each(const ObjectList<T>& list, PlanOne&& plan_one, Skip&& skip) {
+        static constexpr std::size_t kBatch = 32, kBatchesAhead = 3;
+        ReadAhead<Work<T>> worker;
+        std::size_t asked = 0, mapped = 0, finishing = 0;
+        auto ask = [&] {
+            while (asked < list.size() && asked < mapped + kBatch * kBatchesAhead) {
+                Ahead<T> batch;
+                for (; asked < list.size() && batch.size() < kBatch; ++asked)
+                    batch.emplace_back(skip(asked) ? std::nullopt : std::optional<T>(list[asked]), Fetched{});
+                worker.push([batch = std::move(batch)]() mutable {
+                    for (auto& [view, fetched] : batch) {
+                        if (!view) continue;
+                        fetched.document = read_document(view->document);
+                        if (auto code = code_of(*view)) fetched.code = read_code(*code);
+                    }
+                    return Work<T>(std::move(batch));
+                });
+            }
+        };
+        ask();
+        while (mapped < list.size() || finishing > 0) {
+            Work<T> work = worker.take();
+            if (auto* finished = std::get_if<std::vector<PlannedObject>>(&work)) {
+                --finishing;
+                for (auto& o : *finished) settle(o);
+                continue;
+            }
+            auto shared = std::make_shared<std::vector<std::pair<PlannedObject, std::optional<json>>>>();
+            for (auto& [view, fetched] : std::get<Ahead<T>>(work)) {
+                const std::size_t index = mapped++;
+                if (!view) continue;
+                fetched_ = std::move(fetched);
+                PlannedObject& o = plan_one(*view, index);
+                fetched_.reset();
+                shared->emplace_back(std::move(o), std::exchange(unwritten_, std::nullopt));
+            }
+            if (!shared->empty()) {
+                ++finishing;
+                worker.push([shared] {
+                    std::vector<PlannedObject> batch;
+                    batch.reserve(shared->size());
+                    for (auto& [o, doc] : *shared) {
+                        if (doc) o.record.document = doc->dump(-1, ' ', false, json::error_handler_t::replace);
+                        doc.reset();
+                        batch.push_back(std::move(o));
+                    }
+                    return Work<T>(std::move(batch));
+                });
+            }
+            ask();
+        }
+    }
+
+    bool load(const ContentRef& ref, std::string& out, PlannedObject& o) {
+        CodeRead r;
+        if (fetched_ && fetched_->code) {
+            r = std::move(*fetched_->code);
+            fetched_->code.reset();
+        } else {
+            r = read_code(ref);
+        }
+        out = std::move(r.code);
+        if (r.failure.empty()) return true;
+        fail(o, r.failure);
         return false;
     }
 
@@ -375,21 +507,18 @@ class PlanBuilder {
 
     // The object's document from the package, parsed; false (the object failed) when it cannot be read.
     bool load_document(const PackageObject& src, json& doc, PlannedObject& o) {
-        std::string text;
-        sdk::Diagnostics d;
-        if (!src.document.present) {
-            fail(o, "its document was not kept while reading the package");
+        DocumentRead r;
+        if (fetched_ && fetched_->document) {
+            r = std::move(*fetched_->document);
+            fetched_->document.reset();
+        } else {
+            r = read_document(src.document);
+        }
+        if (!r.failure.empty()) {
+            fail(o, r.failure);
             return false;
         }
-        if (!load_content(src.document, text, d)) {
-            fail(o, d.items().empty() ? "its document could not be read" : d.items().front().summary);
-            return false;
-        }
-        doc = json::parse(text, nullptr, false);
-        if (!doc.is_object()) {
-            fail(o, "its document could not be read back");
-            return false;
-        }
+        doc = std::move(r.doc);
         return true;
     }
 
@@ -622,9 +751,10 @@ class PlanBuilder {
     }
 
     // Finishes an object's record from its mapped document.
+    // The document is written out on the second thread (plan_each), which frees it there too.
     void finish_record(PlannedObject& o, const PackageObject& src, json& doc) {
         o.record.path = src.folder;
-        o.record.document = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+        unwritten_ = std::move(doc);
     }
 
     // The object's document loaded into `doc`, its one object (the first of spec.<list>) found, and
@@ -772,9 +902,7 @@ class PlanBuilder {
     PlannedObject& plan_component(const Component& c) {
         PlannedObject& o = start(sdk::ObjectKind::component, c.name, c.owner);
         json doc;
-        json* found = open_document(c, "components", doc, o);
-        if (!found) return o;
-        json& object = *found;
+        if (!open_document(c, "components", doc, o)) return o;
         std::string code;
         load(c.code, code, o);
         std::string rewritten = code;
@@ -1027,8 +1155,10 @@ class PlanBuilder {
     std::map<std::string, std::string> project_instance_;  // a data source's project -> its instance name
     // The inner nodes of each container: (in a workflow, container index) -> indices in model_.nodes.
     std::map<std::pair<bool, std::size_t>, std::vector<std::size_t>> inner_;
-    // The object being mapped, and its place in its document.
+    // The object being mapped, its place in its document, and its document and code read ahead.
     PlannedObject current_;
+    std::optional<Fetched> fetched_;
+    std::optional<json> unwritten_;  // the mapped document finish_record left for plan_each to write
     std::string object_at_;
     bool stamps_failed_ = false, destination_failed_ = false;
 };

@@ -1,4 +1,4 @@
-// Streaming SHA-256 (OpenSSL through Poco::Crypto: several times faster than a portable digest,
+// Streaming SHA-256 (OpenSSL's EVP digest: several times faster than a portable digest,
 // which matters when hashing a multi-gigabyte package on the way through).
 #pragma once
 
