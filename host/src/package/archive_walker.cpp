@@ -349,17 +349,23 @@ std::string entry_path_problem(const std::string& raw, std::string& normalised) 
     if (!valid_utf8(raw)) return "is not valid UTF-8";
     if (raw.empty()) return "is empty";
     if (raw[0] == '/' || raw[0] == '\\' || (raw.size() > 1 && raw[1] == ':')) return "is absolute";
+    // Every entry's path goes through here: views of its parts, appended in place.
     std::string out;
+    out.reserve(raw.size());
+    const std::string_view whole(raw);
     std::size_t start = 0;
-    while (start <= raw.size()) {
-        std::size_t end = raw.find_first_of("/\\", start);
-        if (end == std::string::npos) end = raw.size();
-        const std::string part = raw.substr(start, end - start);
+    while (start <= whole.size()) {
+        std::size_t end = whole.find_first_of("/\\", start);
+        if (end == std::string_view::npos) end = whole.size();
+        const std::string_view part = whole.substr(start, end - start);
         if (part == "..") return "contains '..'";
-        if (!part.empty() && part != ".") out += (out.empty() ? "" : "/") + part;
+        if (!part.empty() && part != ".") {
+            if (!out.empty()) out += '/';
+            out += part;
+        }
         start = end + 1;
     }
-    normalised = out;
+    normalised = std::move(out);
     return {};
 }
 
@@ -451,7 +457,11 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
             ok = false;
             break;
         }
-        const char* raw_name = archive_entry_pathname(e);
+        // The name as UTF-8 where libarchive holds it so (a zip's UTF-8 flag, pax): asking for the
+        // locale's form converted every name through the C library, a tenth of reading a package of
+        // small files. A name that is not UTF-8 comes raw, and is refused as such below.
+        const char* raw_name = archive_entry_pathname_utf8(e);
+        if (!raw_name) raw_name = archive_entry_pathname(e);
         const std::string raw = raw_name ? raw_name : "";
         if (is_zip(a)) {
             // libarchive looked for the header from where the previous entry ended, and has consumed it.

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string_view>
 #include <unordered_map>
 
@@ -39,10 +38,15 @@ std::string basename_of(const std::string& path) {
 }
 
 std::vector<std::string> split_path(const std::string& path) {
+    // As std::getline on '/' would split it (no empty last part), without a stream per document.
     std::vector<std::string> parts;
-    std::stringstream ss(path);
-    std::string part;
-    while (std::getline(ss, part, '/')) parts.push_back(part);
+    std::size_t start = 0;
+    while (start < path.size()) {
+        const std::size_t slash = path.find('/', start);
+        const std::size_t end = slash == std::string::npos ? path.size() : slash;
+        parts.emplace_back(path, start, end - start);
+        start = end + 1;
+    }
     return parts;
 }
 
