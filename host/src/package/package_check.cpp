@@ -32,71 +32,84 @@ void check_name(const char* kind, const std::string& name, const std::string& wh
                 where);
 }
 
+// The checks below hold a name or id per object for the whole package; with it they keep the
+// index of the object that had it first, not its place, and read that object back only to word an
+// error: a package of 100,000 nodes held every document's path three times over otherwise.
+
 // Names of one kind: valid, and unique. Table and function names are case-insensitive on the
 // engines; nodes and resources are not.
+template <typename T>
 class NameCheck {
   public:
-    NameCheck(const char* kind, bool case_insensitive) : kind_(kind), case_insensitive_(case_insensitive) {}
-    void note(const PackageObject& item, sdk::Diagnostics& diags) {
+    NameCheck(const char* kind, const ObjectList<T>& items, bool case_insensitive)
+        : kind_(kind), items_(items), case_insensitive_(case_insensitive) {}
+    void note(const T& item, std::size_t index, sdk::Diagnostics& diags) {
         check_name(kind_, item.name, item.source_path, diags);
-        const std::string key = case_insensitive_ ? lower(item.name) : item.name;
-        auto [it, inserted] = seen_.emplace(key, item.source_path);
+        auto [it, inserted] = seen_.emplace(case_insensitive_ ? lower(item.name) : item.name, index);
         if (!inserted && !item.name.empty())
             diags.error("FERRY-PKG-DUPLICATE-NAME",
-                        std::string("two ") + kind_ + "s are named '" + item.name + "' (also in " + it->second + ")",
+                        std::string("two ") + kind_ + "s are named '" + item.name + "' (also in " +
+                            items_[it->second].source_path + ")",
                         "object names must be unique per kind in a workspace; rename one in the source",
                         item.source_path);
     }
 
   private:
     const char* kind_;
+    const ObjectList<T>& items_;
     bool case_insensitive_;
-    std::map<std::string, std::string> seen_;  // name -> first place
+    std::map<std::string, std::size_t> seen_;  // name -> the first object's index
 };
 
 template <typename T>
 void check_kind(const char* kind, const ObjectList<T>& items, bool case_insensitive, sdk::Diagnostics& diags) {
-    NameCheck names(kind, case_insensitive);
-    for (const auto& item : items) names.note(item, diags);
+    NameCheck<T> names(kind, items, case_insensitive);
+    for (std::size_t i = 0; i < items.size(); ++i) names.note(items[i], i, diags);
 }
 
 // Inner nodes: valid names, unique among the nodes of the same container.
 class InnerNameCheck {
   public:
     explicit InnerNameCheck(const PackageModel& model) : model_(model) {}
-    void note(const Node& n, sdk::Diagnostics& diags) {
+    void note(const Node& n, std::size_t index, sdk::Diagnostics& diags) {
         check_name("node", n.name, n.source_path, diags);
-        auto [it, inserted] = seen_.emplace(std::make_pair(std::make_pair(n.in_workflow, n.container), n.name), n.pointer);
+        auto [it, inserted] = seen_.emplace(std::make_pair(std::make_pair(n.in_workflow, n.container), n.name), index);
         if (inserted || n.name.empty()) return;
         const std::string container = n.in_workflow ? "workflow '" + model_.workflows[n.container].name + "'"
                                                     : "node '" + model_.nodes[n.container].name + "'";
         diags.error("FERRY-PKG-DUPLICATE-NAME",
-                    "two nodes inside " + container + " are named '" + n.name + "' (at " + it->second + " and " +
-                        n.pointer + ")",
+                    "two nodes inside " + container + " are named '" + n.name + "' (at " +
+                        model_.nodes[it->second].pointer + " and " + n.pointer + ")",
                     "names of the nodes inside one container are unique; rename one in the source", n.source_path);
     }
 
   private:
     const PackageModel& model_;
-    std::map<std::pair<std::pair<bool, std::size_t>, std::string>, std::string> seen_;
+    std::map<std::pair<std::pair<bool, std::size_t>, std::string>, std::size_t> seen_;  // -> the first's index
 };
 
 // A node id names one node: a dependency on it must not attach to another document's node.
 class IdCheck {
   public:
-    void note(const std::string& id, const std::string& what, const std::string& doc, sdk::Diagnostics& diags) {
+    explicit IdCheck(const PackageModel& model) : model_(model) {}
+    void note(const std::string& id, bool workflow, std::size_t index, const std::string& doc, sdk::Diagnostics& diags) {
         if (id.empty()) return;
-        auto [it, inserted] = seen_.emplace(id, doc);
+        auto [it, inserted] = seen_.emplace(id, std::make_pair(workflow, index));
         if (inserted) return;
+        const auto [first_workflow, first_index] = it->second;
+        const std::string first =
+            first_workflow ? model_.workflows[first_index].source_path : model_.nodes[first_index].source_path;
         diags.error("FERRY-PKG-DUPLICATE-ID",
-                    what + " id '" + id + "' is used twice: in " + it->second + (it->second == doc ? "" : " and in " + doc),
+                    std::string(workflow ? "workflow" : "node") + " id '" + id + "' is used twice: in " + first +
+                        (first == doc ? "" : " and in " + doc),
                     "ids name one node or workflow across the whole package (dependencies follow them); export the "
                     "package again, or give one of them another id",
                     doc);
     }
 
   private:
-    std::unordered_map<std::string, std::string> seen_;  // id -> document
+    const PackageModel& model_;
+    std::unordered_map<std::string, std::pair<bool, std::size_t>> seen_;  // id -> the first's (workflow?, index)
 };
 
 bool is_root_output(const std::string& target) {
@@ -174,9 +187,9 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     // produces, and one more for its dependencies (which need everything producible). Diagnostics
     // are kept apart per check and given in the order of the checks.
     sdk::Diagnostics node_names, inner_names, node_ids;
-    NameCheck names("node", false);
+    NameCheck<Node> names("node", model.nodes, false);
     InnerNameCheck inner(model);
-    IdCheck ids;
+    IdCheck ids(model);
     std::unordered_set<std::string> producible;
     // A dependency is looked at when its node is read; one on a node or workflow not read yet is
     // kept (compact: the node's index and the target) to be looked at again at the end.
@@ -184,9 +197,9 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     std::vector<std::pair<std::size_t, sdk::Diagnostic>> command_warnings;
     for (std::size_t i = 0; i < model.nodes.size(); ++i) {
         const Node n = model.nodes[i];
-        if (model.nodes.tag(i)) inner.note(n, inner_names);
-        else names.note(n, node_names);
-        ids.note(n.id, "node", n.source_path, node_ids);
+        if (model.nodes.tag(i)) inner.note(n, i, inner_names);
+        else names.note(n, i, node_names);
+        ids.note(n.id, false, i, n.source_path, node_ids);
         if (!n.id.empty()) producible.insert(n.id);
         for (const auto& o : n.outputs) producible.insert(o);
         for (const auto& d : n.depends)
@@ -209,8 +222,9 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     check_kind("data service", model.services, false, diags);
     diags.append(inner_names);
     diags.append(node_ids);
-    for (const auto& w : model.workflows) {
-        ids.note(w.id, "workflow", w.source_path, diags);
+    for (std::size_t i = 0; i < model.workflows.size(); ++i) {
+        const Workflow w = model.workflows[i];
+        ids.note(w.id, true, i, w.source_path, diags);
         if (!w.id.empty()) producible.insert(w.id);
     }
     for (const auto& t : model.tables) check_table_ddl(t, table_dialect ? table_dialect(t) : product_table_dialect(t), diags);
