@@ -433,8 +433,8 @@ class PlanBuilder {
     // container) and not read here. The mapping stays on this thread: it notes warnings and
     // placements in object order and calls the engines. The second thread reads and parses the
     // objects' documents ahead of it, and after it writes each mapped document out and frees it;
-    // objects are settled in order all the same. Work
-    // goes over in batches: handing over each object alone cost more in waking threads than it saved.
+    // objects are settled in order all the same. Work goes over in batches: handing over each
+    // object alone cost more in waking threads than it saved.
     template <class T, class PlanOne, class Skip>
     void plan_each(const ObjectList<T>& list, PlanOne&& plan_one, Skip&& skip) {
         static constexpr std::size_t kBatch = 32, kBatchesAhead = 3;
@@ -463,6 +463,7 @@ class PlanBuilder {
                 for (auto& o : *finished) settle(o);
                 continue;
             }
+            // Shared, not moved into the job: a std::function's target must be copyable.
             auto shared = std::make_shared<std::vector<std::pair<PlannedObject, std::optional<json>>>>();
             for (auto& [view, fetched] : std::get<Ahead<T>>(work)) {
                 const std::size_t index = mapped++;
