@@ -36,9 +36,9 @@ bool finish_run(catalog::Catalog& catalog, const PluginRegistry& registry, const
     }
     // What a later run of the same task compares against to skip an import that would change nothing.
     if (ok && ending.state == catalog::task_state::import_success) {
-        const auto stamps = catalog.list_stamps(task.workspace, d);
+        const std::int64_t revision = catalog.workspace_revision(task.workspace, d);
         ok = !d.has_errors() &&
-             catalog.set_run_digest(task.name, run_digest(registry, task, ending.package_sha256, stamps), d);
+             catalog.set_run_digest(task.name, run_digest(registry, task, ending.package_sha256, revision), d);
     }
     if (ok) {
         catalog.release_lock(task.workspace, task.name, d);

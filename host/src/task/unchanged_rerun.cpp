@@ -1,7 +1,5 @@
 #include "task/unchanged_rerun.hpp"
 
-#include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "ferry/sdk/source.hpp"
@@ -26,9 +24,9 @@ void field(Sha256& h, const std::string& s) {
 }  // namespace
 
 std::string run_digest(const PluginRegistry& registry, const TaskConfig& task, const std::string& package_sha256,
-                       std::vector<catalog::ObjectStamp> stamps) {
+                       std::int64_t workspace_revision) {
     Sha256 h;
-    field(h, "ferry run digest 1");
+    field(h, "ferry run digest 2");  // 1 listed every object's stamp instead of the revision
     field(h, task.text);
     field(h, task.path);
     for (const auto& p : registry.plugins()) {
@@ -37,15 +35,8 @@ std::string run_digest(const PluginRegistry& registry, const TaskConfig& task, c
         field(h, p.build_id);
     }
     field(h, package_sha256);
-    std::sort(stamps.begin(), stamps.end(), [](const auto& a, const auto& b) {
-        return a.kind != b.kind ? a.kind < b.kind : a.name < b.name;
-    });
-    for (const auto& s : stamps) {
-        field(h, sdk::to_string(s.kind));
-        field(h, s.name);
-        field(h, std::to_string(s.version));
-        field(h, s.sha256);
-    }
+    field(h, task.workspace);
+    field(h, std::to_string(workspace_revision));
     return h.hex();
 }
 
@@ -68,8 +59,8 @@ std::optional<RunResult> rerun_if_unchanged(const PluginRegistry& registry, cata
     const std::string holder = this_holder();
     if (!lock_workspace(catalog, task.workspace, task.name, holder, diags)) return refused;
     HeldLock lock(catalog, task.workspace, task.name, holder);  // released on every path out
-    if (run_digest(registry, task, info.sha256, catalog.list_stamps(task.workspace, diags)) != stored ||
-        diags.has_errors()) {
+    const std::int64_t revision = catalog.workspace_revision(task.workspace, diags);
+    if (diags.has_errors() || run_digest(registry, task, info.sha256, revision) != stored) {
         if (diags.has_errors()) return refused;
         return std::nullopt;
     }
