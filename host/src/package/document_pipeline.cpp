@@ -51,7 +51,7 @@ void DocumentPipeline::merge_finished(std::unique_lock<std::mutex>& lock, bool w
         jobs_.pop_front();
         --next_;
         queued_bytes_ -= job->text.size();
-        // Merged without the lock: the parser can go on with the next document meanwhile.
+        // Merged without the lock: the parsers can go on with the next documents meanwhile.
         lock.unlock();
         merge_(*job);
         lock.lock();

@@ -32,7 +32,7 @@ class DocumentPipeline {
         std::string path;
         DocumentHints hints;
         bool layout_document = false;
-        // Filled by the parser thread.
+        // Filled by the parser thread that took the job.
         bool done = false;
         bool ok = false;
         ParsedDocument doc;
@@ -58,7 +58,7 @@ class DocumentPipeline {
     const std::size_t max_queued_bytes_;
     Merge merge_;
     std::mutex mutex_;
-    std::condition_variable work_;     // the parser waits for a job
+    std::condition_variable work_;     // the parsers wait for a job
     std::condition_variable progress_; // the walker waits for a result or for room
     std::deque<std::unique_ptr<Job>> jobs_;  // submission order; a parser takes the first not taken
     std::size_t queued_bytes_ = 0;
