@@ -229,7 +229,9 @@ std::unique_ptr<Catalog> Catalog::open(const std::string& uri, sdk::Diagnostics&
             *impl->session << "PRAGMA cache_size = -32768", now;
             Poco::Int64 mapped = 0;
             *impl->session << "PRAGMA mmap_size = 0", into(mapped), now;
-            impl->cache = std::make_unique<SqliteStatementCache>(Poco::Data::SQLite::Utility::dbHandle(*impl->session));
+            sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*impl->session);
+            impl->cache = std::make_unique<SqliteStatementCache>(db);
+            if (mode == "wal") impl->checkpointer = std::make_unique<WalCheckpointer>(db);
         } else {
             impl->session = std::make_unique<Session>("PostgreSQL", parsed->connect);
             auto* pg = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(impl->session->impl());

@@ -13,6 +13,7 @@
 #include "ferry/catalog/catalog.hpp"
 #include "pg_statement_cache.hpp"
 #include "statement_cache.hpp"
+#include "wal_checkpointer.hpp"
 
 namespace ferry::catalog {
 
@@ -25,6 +26,9 @@ struct Catalog::Impl {
     // closes.
     std::unique_ptr<SqliteStatementCache> cache;
     std::unique_ptr<PgStatementCache> pg_cache;
+    // SQLite only: copies the WAL back on a thread of its own (wal_checkpointer.hpp); declared
+    // after the session so it stops before the session closes.
+    std::unique_ptr<WalCheckpointer> checkpointer;
     // Nested Transactions join the outermost one; a nested rollback dooms it.
     int depth = 0;
     bool doomed = false;

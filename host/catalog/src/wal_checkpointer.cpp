@@ -1,0 +1,78 @@
+#include "wal_checkpointer.hpp"
+
+#include <sqlite3.h>
+
+namespace ferry::catalog {
+
+WalCheckpointer::WalCheckpointer(sqlite3* db) : db_(db) {
+    // An in-memory or temporary database has no file for a second connection to open: it keeps
+    // SQLite's own checkpoints.
+    const char* file = sqlite3_db_filename(db, "main");
+    if (!file || !*file) return;
+    // Opening does not read the file yet; should it fail all the same, SQLite's own checkpoints
+    // stay.
+    if (sqlite3_open_v2(file, &own_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        sqlite3_close(own_);
+        own_ = nullptr;
+        return;
+    }
+    sqlite3_wal_hook(db_, &WalCheckpointer::on_commit, this);  // replaces wal_autocheckpoint
+}
+
+WalCheckpointer::~WalCheckpointer() {
+    if (!own_) return;
+    sqlite3_wal_hook(db_, nullptr, nullptr);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    sqlite3_close(own_);
+    // Back to SQLite's own checkpoints for whatever the connection still commits.
+    sqlite3_wal_autocheckpoint(db_, kFramesPerCheckpoint);
+}
+
+long WalCheckpointer::frames_copied() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return frames_copied_;
+}
+
+int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
+    static_cast<WalCheckpointer*>(self)->wake(frames);
+    return SQLITE_OK;
+}
+
+// Called on the writer's thread after each commit with the WAL's length in frames. The WAL starts
+// over once a checkpoint copied all of it, so a shorter WAL than last time means a new one.
+void WalCheckpointer::wake(int frames) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (frames < frames_at_last_wake_) frames_at_last_wake_ = 0;
+        if (frames - frames_at_last_wake_ < kFramesPerCheckpoint) return;
+        frames_at_last_wake_ = frames;
+        pending_ = true;
+        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    }
+    cv_.notify_one();
+}
+
+void WalCheckpointer::run() {
+    // A connection that has read nothing yet does not know the file is in WAL mode, and its
+    // checkpoints would do nothing.
+    sqlite3_exec(own_, "SELECT 1 FROM sqlite_master LIMIT 1", nullptr, nullptr, nullptr);
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+        cv_.wait(lock, [this] { return pending_ || stopping_; });
+        if (stopping_) break;
+        pending_ = false;
+        lock.unlock();
+        // PASSIVE: copies what no reader still needs and returns; never waits on a lock.
+        int in_wal = 0, copied = 0;
+        const int rc = sqlite3_wal_checkpoint_v2(own_, "main", SQLITE_CHECKPOINT_PASSIVE, &in_wal, &copied);
+        lock.lock();
+        if (rc == SQLITE_OK) frames_copied_ = copied;
+    }
+}
+
+}  // namespace ferry::catalog
