@@ -107,6 +107,22 @@ TEST(ObjectSpool, ALongListReadsBackInOrderAndAtRandom) {
     EXPECT_EQ(list.tag(4), 0);
 }
 
+// The planner's pass over the nodes runs beside the check's (task/plan_stream.hpp): two passes at
+// once, each with its own read-ahead window, and random reads between them.
+TEST(ObjectSpool, TwoPassesAtOnceEachReadWhatTheyAskFor) {
+    ObjectList<Node> list;
+    const std::size_t n = 6000;
+    for (std::size_t i = 0; i < n; ++i) list.push_back(full_node(i));
+    auto a = list.begin(), b = list.begin();
+    for (std::size_t i = 0; i < n; ++i, ++a) {
+        ASSERT_EQ((*a).id, full_node(i).id) << "first pass at " << i;
+        if (i % 2 == 0) continue;  // the second pass goes at half the pace
+        ASSERT_EQ((*b).id, full_node(i / 2).id) << "second pass at " << i / 2;
+        ++b;
+        if (i % 501 == 0) expect_same(list[n - 1 - i], full_node(n - 1 - i));
+    }
+}
+
 TEST(ObjectSpool, SetReplacesOneElementAndACopyKeepsItsOwn) {
     ObjectList<Node> list;
     for (std::size_t i = 0; i < 5; ++i) list.push_back(full_node(i));

@@ -62,16 +62,28 @@ void ObjectSpool::read(std::uint64_t offset, std::uint32_t size, std::string& ou
         out.assign(pending_, static_cast<std::size_t>(offset - flushed_), size);
         return;
     }
-    const bool sequential = offset == last_end_;
-    last_end_ = end;
-    if (offset >= window_offset_ && end <= window_offset_ + window_.size()) {
-        out.assign(window_, static_cast<std::size_t>(offset - window_offset_), size);
-        return;
+    ++clock_;
+    Window* continued = nullptr;
+    Window* oldest = &windows_[0];
+    for (auto& w : windows_) {
+        if (offset >= w.offset && end <= w.offset + w.bytes.size()) {
+            out.assign(w.bytes, static_cast<std::size_t>(offset - w.offset), size);
+            w.last_end = end;
+            w.used = clock_;
+            return;
+        }
+        if (w.last_end == offset) continued = &w;
+        if (w.used < oldest->used) oldest = &w;
     }
+    // A read where one of the passes left off fills that pass's window ahead; any other read takes
+    // just its bytes, and the least recently used window follows it from there.
+    Window& w = continued ? *continued : *oldest;
+    w.last_end = end;
+    w.used = clock_;
     std::size_t want = size;
-    if (sequential) want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::size_t>(size, kWindow),
-                                                                            flushed_ - offset));
-    std::string& into = sequential ? window_ : out;
+    if (continued)
+        want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::size_t>(size, kWindow), flushed_ - offset));
+    std::string& into = continued ? w.bytes : out;
     into.resize(want);
     std::size_t got = 0;
     while (got < want) {
@@ -81,14 +93,14 @@ void ObjectSpool::read(std::uint64_t offset, std::uint32_t size, std::string& ou
         got += static_cast<std::size_t>(n);
     }
     if (got < size) {
-        window_.clear();
+        if (continued) w.bytes.clear();
         throw SpoolError(std::string("cannot read the temporary file of the objects (") +
                          (errno ? std::strerror(errno) : "short read") + ")");
     }
-    if (sequential) {
-        window_offset_ = offset;
-        window_.resize(got);
-        out.assign(window_, 0, size);
+    if (continued) {
+        w.offset = offset;
+        w.bytes.resize(got);
+        out.assign(w.bytes, 0, size);
     }
 }
 
