@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <functional>
 
 #include <filesystem>
 #include <fstream>
@@ -85,7 +86,6 @@ void print_plan(const TaskConfig& task, const Plan& plan) {
 }
 
 bool confirm(const TaskConfig& task, const Plan& plan) {
-    if (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO)) return true;
     std::cout << "Import into workspace " << task.workspace << ": " << plan_summary_line(plan) << ".\nProceed? [y/N] "
               << std::flush;
     std::string answer;
@@ -130,11 +130,14 @@ int run_import(App& app, const TaskConfig& task, const std::string& catalog_uri,
     auto cat = open_catalog(catalog_uri, diags);
     if (!cat) return fail_with(diags, as_json);
     bool declined = false;
-    auto ask = [&](const Plan& plan) {
-        if (yes || as_json || confirm(task, plan)) return true;
-        declined = true;
-        return false;
-    };
+    // Only a terminal is asked; with nobody to ask, the plan can be made while it is written.
+    std::function<bool(const Plan&)> ask;
+    if (!yes && !as_json && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO))
+        ask = [&](const Plan& plan) {
+            if (confirm(task, plan)) return true;
+            declined = true;
+            return false;
+        };
     auto progress = make_progress(as_json);
     RunResult result = import_task(app.registry(), *cat, task, ask, progress.get(), diags);
     if (declined) {

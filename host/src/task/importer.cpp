@@ -1,7 +1,9 @@
 #include "task/importer.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "ferry/sdk/committer.hpp"
 #include "ferry/sdk/destination.hpp"
@@ -9,6 +11,7 @@
 #include "package/package_reader.hpp"
 #include "plugin/guarded_call.hpp"
 #include "task/object_lander.hpp"
+#include "task/plan_stream.hpp"
 #include "task/run_finisher.hpp"
 #include "task/workspace_lock.hpp"
 
@@ -50,6 +53,20 @@ Importer::Importer(const PluginRegistry& registry, catalog::Catalog& catalog, co
 
 RunResult Importer::run(const LoadedPackage& package, Plan& plan, bool resume, ProgressSink* progress,
                         sdk::Diagnostics& diags) {
+    return run_with(package, &plan, nullptr, resume, progress, diags);
+}
+
+RunResult Importer::run_streaming(const LoadedPackage& package, PlanStream* stream, ProgressSink* progress,
+                                  sdk::Diagnostics& diags) {
+    return run_with(package, nullptr, stream, false, progress, diags);
+}
+
+bool Importer::streams_plan(const TaskConfig& task) {
+    return !task.commit.any_engine_commit() && task.destination == "catalog";
+}
+
+RunResult Importer::run_with(const LoadedPackage& package, Plan* plan, PlanStream* stream, bool resume,
+                             ProgressSink* progress, sdk::Diagnostics& diags) {
     RunResult result;
     result.refused = true;
     const std::string holder = this_holder();
@@ -60,7 +77,7 @@ RunResult Importer::run(const LoadedPackage& package, Plan& plan, bool resume, P
     auto row = catalog_.get_task(task_.name, diags);
     if (!row) return result;
     try {
-        return run_locked(package, plan, resume, progress, *row, lock, diags);
+        return run_locked(package, plan, stream, resume, progress, *row, lock, diags);
     } catch (const std::exception& e) {
         diags.error("FERRY-INTERNAL", std::string("the import stopped on an unexpected error: ") + e.what(),
                     "objects landed so far are journaled; `ferry reimport " + task_.name + "` finishes the task",
@@ -84,8 +101,8 @@ RunResult Importer::run(const LoadedPackage& package, Plan& plan, bool resume, P
     return result;
 }
 
-RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool resume, ProgressSink* progress,
-                               catalog::Task& row, HeldLock& lock, sdk::Diagnostics& diags) {
+RunResult Importer::run_locked(const LoadedPackage& package, Plan* whole_plan, PlanStream* stream, bool resume,
+                               ProgressSink* progress, catalog::Task& row, HeldLock& lock, sdk::Diagnostics& diags) {
     RunResult result;
     row.state = catalog::task_state::importing;
     row.started_at = catalog::now_iso8601_utc();
@@ -100,6 +117,20 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
         result.refused = true;
         return result;
     }
+
+    // A plan being made (plan_stream.hpp) is written as it comes, once its verdict is known; with
+    // neither it nor a whole plan, the plan is made here first.
+    Plan own_plan;
+    const bool whole_given = whole_plan != nullptr;
+    if (stream && !stream->wait_ready()) {
+        stream->finish();  // throws what ended it
+        throw std::runtime_error("the plan ended before it was ready");
+    }
+    if (!whole_plan && !stream) {
+        own_plan = make_plan(registry_, task_, package.model, catalog_);
+        whole_plan = &own_plan;
+    }
+    Plan& plan = whole_plan ? *whole_plan : stream->plan();
 
     // What already succeeded in an earlier run of this task is not redone; what was pending when
     // that run died may already be on its engine, put there by this task.
@@ -131,21 +162,31 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
         }
 
     std::size_t failed = 0, landed = 0;
-    if (progress) progress->begin(plan.objects.size());
+    if (progress) progress->begin(stream ? package.model.object_count() : plan.objects.size());
     auto done_item = [&](const LandingItem& item) {
         if (item.entry.status == JournalStatus::failed) ++failed;
         else ++landed;
         if (progress) progress->step(item.object, to_string(item.entry.status));
     };
     ObjectLander lander(catalog_, task_.workspace, package, plan, committers, done_item);
-    const std::string blocked_reason = [&] {
+    // A streamed plan's verdict is known before its first object (plan_stream.hpp); its
+    // diagnostics go on growing meanwhile, so they are not read until it ends.
+    const bool blocked = stream ? stream->blocked() : plan.blocked();
+    const std::string blocked_reason = stream ? stream->blocked_reason() : [&] {
         for (const auto& d : plan.diagnostics.items())
             if (d.severity == sdk::Severity::error) return d.summary;
         return std::string("the plan failed");
     }();
+    std::size_t index = 0;
+    auto next = [&](PlannedObject& out) {
+        if (stream) return stream->next(out);
+        if (index == plan.objects.size()) return false;
+        out = plan.objects[index++];
+        return true;
+    };
 
     bool lock_lost = false;
-    for (const auto& o : plan.objects) {
+    for (PlannedObject o; next(o);) {
         if (lock.lost()) {
             lock_lost = true;
             break;
@@ -182,7 +223,7 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
             entry.action = item.action;
             entry.message = "resumed: landed by this task's interrupted run (id " + o.remote_id + ")";
         }
-        if (plan.blocked()) {
+        if (blocked) {
             entry.status = JournalStatus::failed;
             entry.action = sdk::Action::fail;
             entry.message = "not imported: " + blocked_reason;
@@ -200,6 +241,9 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
     }
     if (!lock_lost) lander.flush();
     if (progress) progress->end();
+    if (stream && !lock_lost) stream->finish();  // every object was taken: the planner has ended
+    // A plan made here is this run's to report, as import_task reports one it was given.
+    if (!whole_given && !lock_lost) diags.append(plan.diagnostics);
 
     if (lock_lost || lock.lost()) {
         // Someone broke or took over the lock: another import may be writing this workspace now,
@@ -218,7 +262,7 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan& plan, bool re
     ending.state = failed == 0   ? catalog::task_state::import_success
                    : landed > 0 ? catalog::task_state::partial_success
                                  : catalog::task_state::import_error;
-    if (plan.blocked()) ending.state = catalog::task_state::import_error;
+    if (blocked) ending.state = catalog::task_state::import_error;
     ending.package_format = package.model.info.format;
     ending.package_sha256 = package.model.info.sha256;
     ending.run_diagnostics = &plan.diagnostics;

@@ -49,6 +49,7 @@ struct RunResult {
 };
 
 class HeldLock;
+class PlanStream;
 
 class Importer {
   public:
@@ -59,10 +60,20 @@ class Importer {
     // task ends with a state and a report, or stays IMPORTING for `reimport` to finish.
     RunResult run(const LoadedPackage& package, Plan& plan, bool resume, ProgressSink* progress,
                   sdk::Diagnostics& diags);
+    // The same for a new run whose plan is still being made (task/plan_stream.hpp): objects are
+    // written as they come. Null `stream`: the plan is made here first. The plan's diagnostics are
+    // added to `diags` at the end. Only for the imports streams_plan() names.
+    RunResult run_streaming(const LoadedPackage& package, PlanStream* stream, ProgressSink* progress,
+                            sdk::Diagnostics& diags);
+    // Whether the task's run can be planned while it is written: no engine and no remote
+    // destination is involved.
+    static bool streams_plan(const TaskConfig& task);
 
   private:
-    RunResult run_locked(const LoadedPackage& package, Plan& plan, bool resume, ProgressSink* progress,
-                         catalog::Task& row, HeldLock& lock, sdk::Diagnostics& diags);
+    RunResult run_with(const LoadedPackage& package, Plan* plan, PlanStream* stream, bool resume,
+                       ProgressSink* progress, sdk::Diagnostics& diags);
+    RunResult run_locked(const LoadedPackage& package, Plan* plan, PlanStream* stream, bool resume,
+                         ProgressSink* progress, catalog::Task& row, HeldLock& lock, sdk::Diagnostics& diags);
 
     const PluginRegistry& registry_;
     catalog::Catalog& catalog_;

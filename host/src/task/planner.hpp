@@ -72,6 +72,22 @@ struct Plan {
 Plan make_plan(const PluginRegistry& registry, const TaskConfig& task, const PackageModel& model,
                catalog::Catalog& catalog);
 
+// Takes a plan's objects as they are planned, in plan order, instead of the plan's spool: an
+// import writes them while the rest is planned (task/plan_stream.hpp).
+class PlanSink {
+  public:
+    virtual ~PlanSink() = default;
+    // Before the first object: the plan's destination, engines and task-level errors are set
+    // (every object placed), so whether it is blocked is known; its warnings still grow.
+    virtual void ready(const Plan& plan) = 0;
+    // One planned object. False stops the planning: make_plan_into returns at once.
+    virtual bool take(PlannedObject&& object) = 0;
+};
+
+// make_plan, with each object going to `sink` instead of plan.objects.
+void make_plan_into(const PluginRegistry& registry, const TaskConfig& task, const PackageModel& model,
+                    catalog::Catalog& catalog, Plan& plan, PlanSink& sink);
+
 // The fingerprint of a stored object: every field of the record, its whole document, and its
 // content through `content_sha256` (the SHA-256 of the content, which for a resource is never
 // loaded while planning). Equal fingerprints mean an import changes nothing.

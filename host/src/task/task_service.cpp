@@ -1,9 +1,11 @@
 #include "task/task_service.hpp"
 
 #include <filesystem>
+#include <optional>
 
 #include "package/package_check.hpp"
 #include "task/engine_routing.hpp"
+#include "task/plan_stream.hpp"
 #include "task/unchanged_rerun.hpp"
 #include "task/workspace_lock.hpp"
 
@@ -19,13 +21,19 @@ std::optional<catalog::Task> require_task(catalog::Catalog& catalog, const std::
     return row;
 }
 
-bool prepare_task(const PluginRegistry& registry, const TaskConfig& task, catalog::Catalog& catalog,
-                  LoadedPackage& package, Plan& plan, sdk::Diagnostics& diags) {
+namespace {
+
+// Reads the task's package and checks it, then runs `then` (planning); false when either failed.
+// `read` runs between reading and checking.
+template <class Read, class Then>
+bool read_and_check(const PluginRegistry& registry, const TaskConfig& task, LoadedPackage& package,
+                    sdk::Diagnostics& diags, Read&& read, Then&& then) {
     try {
         if (!load_task_package(registry, task, package, diags)) return false;
+        read();
         check_package_with(registry, package.model, diags);
         if (diags.has_errors()) return false;
-        plan = make_plan(registry, task, package.model, catalog);
+        then();
     } catch (const SpoolError& e) {
         // The model and the plan live in temporary files (util/object_spool.hpp); nothing has
         // been written to the workspace yet.
@@ -34,6 +42,14 @@ bool prepare_task(const PluginRegistry& registry, const TaskConfig& task, catalo
         return false;
     }
     return true;
+}
+
+}  // namespace
+
+bool prepare_task(const PluginRegistry& registry, const TaskConfig& task, catalog::Catalog& catalog,
+                  LoadedPackage& package, Plan& plan, sdk::Diagnostics& diags) {
+    return read_and_check(registry, task, package, diags, [] {},
+                          [&] { plan = make_plan(registry, task, package.model, catalog); });
 }
 
 bool create_task_row(catalog::Catalog& catalog, const TaskConfig& task, const std::string& creator,
@@ -142,7 +158,18 @@ RunResult import_task(const PluginRegistry& registry, catalog::Catalog& catalog,
         if (auto rerun = rerun_if_unchanged(registry, catalog, task, *existing, diags)) return *rerun;
     LoadedPackage package;
     Plan plan;
-    if (!prepare_task(registry, task, catalog, package, plan, diags)) return refused;
+    // With nobody to confirm the plan and no engine involved, the plan is made while the run writes
+    // (plan_stream.hpp), starting as soon as the package is read: a package the check refuses
+    // stops it. Otherwise the plan is made whole, first. Declared after the package it reads.
+    std::optional<PlanStream> stream;
+    const bool streamed = !confirm && Importer::streams_plan(task);
+    auto start_planning = [&] {
+        sdk::Diagnostics reopen_diags;  // without a second connection the importer plans first
+        if (auto own = catalog.reopen(reopen_diags)) stream.emplace(registry, task, package.model, std::move(own));
+    };
+    if (streamed ? !read_and_check(registry, task, package, diags, start_planning, [] {})
+                 : !prepare_task(registry, task, catalog, package, plan, diags))
+        return refused;
     if (confirm && !confirm(plan)) return refused;
     // A finished task run again starts from a clean journal; an EDITING task keeps its row.
     if (existing && existing->state != state::editing && !catalog.delete_task(task.name, diags)) return refused;
@@ -155,6 +182,7 @@ RunResult import_task(const PluginRegistry& registry, catalog::Catalog& catalog,
         if (!catalog.update_task(*existing, diags) || !catalog.ensure_workspace(task.workspace, diags)) return refused;
     }
     Importer importer(registry, catalog, task);
+    if (streamed) return importer.run_streaming(package, stream ? &*stream : nullptr, progress, diags);
     RunResult result = importer.run(package, plan, false, progress, diags);
     diags.append(plan.diagnostics);
     return result;
