@@ -11,6 +11,7 @@
 #include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
+#include <sqlite3.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
@@ -223,6 +224,10 @@ std::unique_ptr<Catalog> Catalog::open(const std::string& uri, sdk::Diagnostics&
             int timeout = 0;
             *impl->session << "PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs), into(timeout), now;
             *impl->session << "PRAGMA synchronous = NORMAL", now;
+            // The WAL of an import grows while checkpoints run beside the writer (wal_checkpointer.hpp);
+            // when SQLite starts it over, the file is cut back to this.
+            Poco::Int64 limit = 0;
+            *impl->session << "PRAGMA journal_size_limit = 67108864", into(limit), now;
             // The default 2 MB page cache made a 10,000-object import and its re-run read and write the
             // same pages thousands of times; 32 MB (a bound, not an allocation) and reads through
             // mmap keep them in memory.
@@ -250,6 +255,12 @@ std::unique_ptr<Catalog> Catalog::open(const std::string& uri, sdk::Diagnostics&
 }
 
 std::unique_ptr<Catalog> Catalog::reopen(sdk::Diagnostics& diags) const { return open(impl_->uri, diags); }
+
+bool Catalog::reopen_shares_data() const {
+    if (impl_->pg()) return true;
+    const char* file = sqlite3_db_filename(Poco::Data::SQLite::Utility::dbHandle(*impl_->session), "main");
+    return file && *file;
+}
 
 int Catalog::schema_version(sdk::Diagnostics& diags) {
     int v = -1;

@@ -16,6 +16,7 @@ WalCheckpointer::WalCheckpointer(sqlite3* db) : db_(db) {
         own_ = nullptr;
         return;
     }
+    sqlite3_busy_timeout(own_, 5000);
     sqlite3_wal_hook(db_, &WalCheckpointer::on_commit, this);  // replaces wal_autocheckpoint
 }
 
@@ -38,8 +39,19 @@ long WalCheckpointer::frames_copied() const {
     return frames_copied_;
 }
 
-int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
-    static_cast<WalCheckpointer*>(self)->wake(frames);
+long WalCheckpointer::frames_in_wal() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return frames_in_wal_;
+}
+
+int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
+    // Nothing may be thrown through SQLite: should the thread not start, this commit copies the
+    // WAL itself, as SQLite's own hook would.
+    try {
+        static_cast<WalCheckpointer*>(self)->wake(frames);
+    } catch (...) {
+        if (frames >= kFramesPerCheckpoint) sqlite3_wal_checkpoint(db, schema);
+    }
     return SQLITE_OK;
 }
 
@@ -48,7 +60,8 @@ int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
 void WalCheckpointer::wake(int frames) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (frames < frames_at_last_wake_) frames_at_last_wake_ = 0;
+        if (frames < frames_in_wal_) frames_at_last_wake_ = frames_copied_ = 0;  // a new WAL
+        frames_in_wal_ = frames;
         if (frames - frames_at_last_wake_ < kFramesPerCheckpoint) return;
         frames_at_last_wake_ = frames;
         pending_ = true;
@@ -58,20 +71,30 @@ void WalCheckpointer::wake(int frames) {
 }
 
 void WalCheckpointer::run() {
-    // A connection that has read nothing yet does not know the file is in WAL mode, and its
-    // checkpoints would do nothing.
-    sqlite3_exec(own_, "SELECT 1 FROM sqlite_master LIMIT 1", nullptr, nullptr, nullptr);
+    bool primed = false;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-        cv_.wait(lock, [this] { return pending_ || stopping_; });
+        const auto woken = [this] { return pending_ || stopping_; };
+        // What the last commits left below the threshold is copied once the writer rests, so a
+        // connection that lives on (ferry serve) does not keep it in the WAL until it closes.
+        if (frames_in_wal_ > frames_copied_) {
+            if (!cv_.wait_for(lock, kRest, woken)) pending_ = true;
+        } else {
+            cv_.wait(lock, woken);
+        }
         if (stopping_) break;
         pending_ = false;
         lock.unlock();
+        // A connection that has read nothing yet does not know the file is in WAL mode, and its
+        // checkpoints would do nothing; reading may meet a lock (busy timeout), so until it has
+        // read, it tries again each time.
+        if (!primed) primed = sqlite3_exec(own_, "SELECT 1 FROM sqlite_master LIMIT 1", nullptr, nullptr, nullptr) == SQLITE_OK;
         // PASSIVE: copies what no reader still needs and returns; never waits on a lock.
         int in_wal = 0, copied = 0;
         const int rc = sqlite3_wal_checkpoint_v2(own_, "main", SQLITE_CHECKPOINT_PASSIVE, &in_wal, &copied);
         lock.lock();
-        if (rc == SQLITE_OK) frames_copied_ = copied;
+        if (rc == SQLITE_OK && primed) frames_copied_ = copied;
+        else frames_copied_ = frames_in_wal_;  // failed: wait for the next wake, not the next rest
     }
 }
 

@@ -10,9 +10,12 @@
 // the WAL holds every commit until it is copied, and the last connection to close copies the rest.
 // The price: SQLite starts the WAL over only when a write begins after a checkpoint copied all of
 // it, which a busy writer seldom leaves time for, so during an import the WAL grows to about what
-// the import wrote; it is removed when the last connection closes.
+// the import wrote. Once the writer rests (kRest), the thread copies what is left; the next write
+// then starts the WAL over, cut back to the catalog's journal_size_limit, and the last connection
+// to close removes it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -34,9 +37,14 @@ class WalCheckpointer {
     // SQLite's default threshold for its automatic checkpoint, in frames (pages).
     static constexpr int kFramesPerCheckpoint = 1000;
 
+    // How long the writer must rest before what it left below the threshold is copied.
+    static constexpr std::chrono::milliseconds kRest{500};
+
     // How many frames of the current WAL the last checkpoint had copied into the database (for
-    // the tests: a checkpoint that did nothing reports none).
+    // the tests: a checkpoint that did nothing reports none), and the WAL's length at the last
+    // commit.
     long frames_copied() const;
+    long frames_in_wal() const;
 
   private:
     static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
@@ -49,6 +57,7 @@ class WalCheckpointer {
     std::condition_variable cv_;
     std::thread thread_;
     int frames_at_last_wake_ = 0;
+    int frames_in_wal_ = 0;
     bool pending_ = false;
     bool stopping_ = false;
     long frames_copied_ = 0;

@@ -71,6 +71,16 @@ TEST_F(WalCheckpointerTest, CopiesTheWalIntoTheDatabaseWhileTheWriterGoesOn) {
     EXPECT_EQ(count(), 3000);
 }
 
+TEST_F(WalCheckpointerTest, WhatIsLeftBelowTheThresholdIsCopiedOnceTheWriterRests) {
+    WalCheckpointer checkpointer(db_);
+    write(12);  // 1,200 rows: past the threshold once
+    ASSERT_TRUE(copied_at_least(checkpointer, WalCheckpointer::kFramesPerCheckpoint));
+    write(1);  // 100 rows more: no wake of their own
+    for (int i = 0; i < 1000 && checkpointer.frames_copied() < checkpointer.frames_in_wal(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(checkpointer.frames_copied(), checkpointer.frames_in_wal());
+}
+
 TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsCopiedAndNoThreadRuns) {
     WalCheckpointer checkpointer(db_);
     write(1);  // 100 rows: a tenth of the threshold

@@ -184,6 +184,9 @@ class Catalog {
     static std::unique_ptr<Catalog> open(const std::string& uri, sdk::Diagnostics& diags);
     // A second connection to the same database (for a thread of its own, e.g. a lock heartbeat).
     std::unique_ptr<Catalog> reopen(sdk::Diagnostics& diags) const;
+    // Whether reopen() reaches the same data: not for an in-memory SQLite database, which each
+    // connection has to itself.
+    bool reopen_shares_data() const;
     static int schema_version_of_code();
 
     ~Catalog();
