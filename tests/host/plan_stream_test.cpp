@@ -90,6 +90,33 @@ TEST_F(PlanStreamTest, APlanThatCannotPlaceItsObjectsWritesNothingAndSaysWhy) {
     EXPECT_EQ(streamed.diagnostics, whole.diagnostics);
 }
 
+// The planner starts as soon as the package is read, beside the check: a package the check
+// refuses stops it, writes nothing, and reports the check's errors alone.
+TEST_F(PlanStreamTest, APackageTheCheckRefusesWritesNothingAndShowsNoPlan) {
+    auto entries = spec_package_entries(samples_dir());
+    const std::string doc = "/dwd_orders.schedule.json";
+    std::vector<Entry> copies;  // the same node again, in a document of its own
+    for (const auto& e : entries)
+        if (e.path.size() > doc.size() && e.path.compare(e.path.size() - doc.size(), doc.size(), doc) == 0)
+            copies.push_back({e.path.substr(0, e.path.size() - doc.size()) + "/again.schedule.json", e.content, e.type});
+    ASSERT_EQ(copies.size(), 1u);
+    entries.push_back(copies.front());
+    write_package(dir_ + "/sales_dw.zip", Format::zip, entries);
+    const Outcome streamed = import(catalog_only(), "streamed.db", false);
+    const Outcome whole = import(catalog_only(), "whole.db", true);
+    EXPECT_TRUE(streamed.result.refused);
+    EXPECT_TRUE(streamed.objects.empty());
+    EXPECT_TRUE(streamed.journal.empty());
+    ASSERT_FALSE(streamed.diagnostics.empty());
+    bool duplicate = false;
+    for (const auto& d : streamed.diagnostics) {
+        duplicate = duplicate || d.find("error FERRY-PKG-DUPLICATE-") != std::string::npos;
+        EXPECT_EQ(d.find("FERRY-PLAN-"), std::string::npos) << "the plan's own diagnostics are not shown: " << d;
+    }
+    EXPECT_TRUE(duplicate);
+    EXPECT_EQ(streamed.diagnostics, whole.diagnostics);
+}
+
 TEST_F(PlanStreamTest, StopsWhenTheImporterGivesUpPartWay) {
     host::TaskConfig task;
     sdk::Diagnostics d;

@@ -118,8 +118,8 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan* whole_plan, P
         return result;
     }
 
-    // A plan being made (plan_stream.hpp) is written as it comes, once its verdict is known; with
-    // neither it nor a whole plan, the plan is made here first.
+    // A plan being made (plan_stream.hpp) is written as it comes, once its verdict is known (the
+    // caller waited for that); with neither it nor a whole plan, the plan is made here first.
     Plan own_plan;
     const bool whole_given = whole_plan != nullptr;
     if (stream && !stream->wait_ready()) {
@@ -242,8 +242,9 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan* whole_plan, P
     if (!lock_lost) lander.flush();
     if (progress) progress->end();
     if (stream && !lock_lost) stream->finish();  // every object was taken: the planner has ended
-    // A plan made here is this run's to report, as import_task reports one it was given.
-    if (!whole_given && !lock_lost) diags.append(plan.diagnostics);
+    // A plan made here is this run's to report, as import_task reports one it was given (and the
+    // one a stream made).
+    if (!whole_given && !stream) diags.append(plan.diagnostics);
 
     if (lock_lost || lock.lost()) {
         // Someone broke or took over the lock: another import may be writing this workspace now,

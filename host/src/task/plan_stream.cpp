@@ -19,13 +19,20 @@ PlanStream::PlanStream(const PluginRegistry& registry, const TaskConfig& task, c
     });
 }
 
-PlanStream::~PlanStream() {
+PlanStream::~PlanStream() { stop(); }
+
+void PlanStream::stop() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
     }
     changed_.notify_all();
     if (thread_.joinable()) thread_.join();
+}
+
+bool PlanStream::stopped() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stopping_;
 }
 
 void PlanStream::ready(const Plan& plan) {

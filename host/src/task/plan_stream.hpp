@@ -55,15 +55,19 @@ class PlanStream : private PlanSink {
     bool next(PlannedObject& out);
     // Waits for the planner to end; rethrows what it threw.
     void finish();
+    // Stops the planner wherever it is and waits for it; what it threw is dropped. The plan's
+    // diagnostics then hold what it noted so far.
+    void stop();
 
   private:
     void ready(const Plan& plan) override;
     bool take(PlannedObject&& object) override;
+    bool stopped() const override;
 
     const std::size_t queued_;
     std::unique_ptr<catalog::Catalog> catalog_;
     Plan plan_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<PlannedObject> queue_;
     bool ready_ = false;

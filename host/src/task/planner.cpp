@@ -122,6 +122,9 @@ class PlanBuilder {
 
     // Thrown out of run() when the sink stops the planning.
     struct Stopped {};
+    void stop_if_asked() const {
+        if (sink_ && sink_->stopped()) throw Stopped{};
+    }
 
   private:
     // The task's destination plugin, created with its settings (no connection yet).
@@ -243,8 +246,12 @@ class PlanBuilder {
     // blocked, and knowing that before the first object is planned lets an import write what is
     // planned while the rest is being planned (task/plan_stream.hpp). The walk follows run()'s
     // order, each container's inner nodes after it, so the errors list objects as mapping them
-    // would; mapping then places each object again without noting anything.
+    // would; mapping then places each object again without noting anything. Every object the
+    // package holds is placed, also one whose document does not read back or an inner node not
+    // where its pointer says (mapping fails those alone): an instance the task does not map blocks
+    // the task whatever else is wrong with the objects that use it.
     void place_everything() {
+        stop_if_asked();
         noting_placements_ = true;
         for (const auto& r : model_.resources) place("resource " + r.name, engine_type_of(reg_, r), r.datasource_name);
         for (const auto& f : model_.functions) place("function " + f.name, engine_type_of(reg_, f), f.datasource_name);
@@ -257,6 +264,7 @@ class PlanBuilder {
                 }
         };
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
+            if (i % 1024 == 0) stop_if_asked();
             if (model_.nodes.tag(i)) continue;  // inner: placed with its container
             const Node n = model_.nodes[i];
             place("node " + n.name, engine_type_of(reg_, n), n.datasource_name);

@@ -82,6 +82,9 @@ class PlanSink {
     virtual void ready(const Plan& plan) = 0;
     // One planned object. False stops the planning: make_plan_into returns at once.
     virtual bool take(PlannedObject&& object) = 0;
+    // Asked now and then before ready() too (placing every object takes a while): true stops the
+    // planning as take() returning false does.
+    virtual bool stopped() const { return false; }
 };
 
 // make_plan, with each object going to `sink` instead of plan.objects.

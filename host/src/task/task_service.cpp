@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <system_error>
 
 #include "package/package_check.hpp"
 #include "task/engine_routing.hpp"
@@ -164,12 +165,42 @@ RunResult import_task(const PluginRegistry& registry, catalog::Catalog& catalog,
     std::optional<PlanStream> stream;
     const bool streamed = !confirm && Importer::streams_plan(task);
     auto start_planning = [&] {
-        sdk::Diagnostics reopen_diags;  // without a second connection the importer plans first
-        if (auto own = catalog.reopen(reopen_diags)) stream.emplace(registry, task, package.model, std::move(own));
+        // Without a second connection to the same data, or a thread, the importer plans first.
+        if (!catalog.reopen_shares_data()) return;
+        sdk::Diagnostics reopen_diags;
+        auto own = catalog.reopen(reopen_diags);
+        if (!own) return;
+        try {
+            stream.emplace(registry, task, package.model, std::move(own));
+        } catch (const std::system_error&) {
+        }
     };
-    if (streamed ? !read_and_check(registry, task, package, diags, start_planning, [] {})
+    // However the run ends, the stream's plan is stopped and its diagnostics reported after the
+    // run's, as a whole plan's are. A run refused before it started reports none, as before.
+    auto with_plan_diagnostics = [&](RunResult r) {
+        if (stream) {
+            stream->stop();
+            diags.append(stream->plan().diagnostics);
+        }
+        return r;
+    };
+    bool plan_started = true;
+    if (streamed ? !read_and_check(registry, task, package, diags, start_planning,
+                                   [&] {
+                                       // Planned up to its first object before the previous run's
+                                       // journal goes: a plan that cannot start changes nothing.
+                                       if (stream && !stream->wait_ready()) {
+                                           stream->finish();  // throws what ended it
+                                           plan_started = false;
+                                       }
+                                   })
                  : !prepare_task(registry, task, catalog, package, plan, diags))
         return refused;
+    if (!plan_started) {
+        diags.error("FERRY-INTERNAL", "the plan ended before its first object, with no reason given",
+                    "nothing was written; run the import again, and report this if it happens again", task.path);
+        return refused;
+    }
     if (confirm && !confirm(plan)) return refused;
     // A finished task run again starts from a clean journal; an EDITING task keeps its row.
     if (existing && existing->state != state::editing && !catalog.delete_task(task.name, diags)) return refused;
@@ -182,7 +213,8 @@ RunResult import_task(const PluginRegistry& registry, catalog::Catalog& catalog,
         if (!catalog.update_task(*existing, diags) || !catalog.ensure_workspace(task.workspace, diags)) return refused;
     }
     Importer importer(registry, catalog, task);
-    if (streamed) return importer.run_streaming(package, stream ? &*stream : nullptr, progress, diags);
+    if (streamed)
+        return with_plan_diagnostics(importer.run_streaming(package, stream ? &*stream : nullptr, progress, diags));
     RunResult result = importer.run(package, plan, false, progress, diags);
     diags.append(plan.diagnostics);
     return result;
