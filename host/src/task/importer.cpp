@@ -1,7 +1,6 @@
 #include "task/importer.hpp"
 
 #include <map>
-#include <optional>
 #include <set>
 #include <stdexcept>
 

@@ -61,8 +61,9 @@ class Importer {
     RunResult run(const LoadedPackage& package, Plan& plan, bool resume, ProgressSink* progress,
                   sdk::Diagnostics& diags);
     // The same for a new run whose plan is still being made (task/plan_stream.hpp): objects are
-    // written as they come. Null `stream`: the plan is made here first. The plan's diagnostics are
-    // added to `diags` at the end. Only for the imports streams_plan() names.
+    // written as they come, and the stream's diagnostics are the caller's to report once it has
+    // stopped the stream (import_task). Null `stream`: the plan is made here first, and its
+    // diagnostics are added to `diags`. Only for the imports streams_plan() names.
     RunResult run_streaming(const LoadedPackage& package, PlanStream* stream, ProgressSink* progress,
                             sdk::Diagnostics& diags);
     // Whether the task's run can be planned while it is written: no engine and no remote
