@@ -81,7 +81,7 @@ TEST_F(WalCheckpointerTest, WhatIsLeftBelowTheThresholdIsCopiedOnceTheWriterRest
     EXPECT_EQ(checkpointer.frames_copied(), checkpointer.frames_in_wal());
 }
 
-TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsCopiedAndNoThreadRuns) {
+TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsCopiedAtOnce) {
     WalCheckpointer checkpointer(db_);
     write(1);  // 100 rows: a tenth of the threshold
     EXPECT_EQ(checkpointer.frames_copied(), 0);

@@ -171,11 +171,7 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan* whole_plan, P
     // A streamed plan's verdict is known before its first object (plan_stream.hpp); its
     // diagnostics go on growing meanwhile, so they are not read until it ends.
     const bool blocked = stream ? stream->blocked() : plan.blocked();
-    const std::string blocked_reason = stream ? stream->blocked_reason() : [&] {
-        for (const auto& d : plan.diagnostics.items())
-            if (d.severity == sdk::Severity::error) return d.summary;
-        return std::string("the plan failed");
-    }();
+    const std::string blocked_reason = stream ? stream->blocked_reason() : plan.blocked_reason();
     std::size_t index = 0;
     auto next = [&](PlannedObject& out) {
         if (stream) return stream->next(out);

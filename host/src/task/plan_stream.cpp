@@ -38,12 +38,7 @@ bool PlanStream::stopped() const {
 void PlanStream::ready(const Plan& plan) {
     std::lock_guard<std::mutex> lock(mutex_);
     blocked_ = plan.blocked();
-    blocked_reason_ = "the plan failed";
-    for (const auto& d : plan.diagnostics.items())
-        if (d.severity == sdk::Severity::error) {
-            blocked_reason_ = d.summary;
-            break;
-        }
+    blocked_reason_ = plan.blocked_reason();
     ready_ = true;
     changed_.notify_all();
 }

@@ -29,6 +29,12 @@ using nlohmann::json;
 
 std::size_t Plan::count(sdk::Action a) const { return objects.count_tag(static_cast<std::uint8_t>(a)); }
 
+std::string Plan::blocked_reason() const {
+    for (const auto& d : diagnostics.items())
+        if (d.severity == sdk::Severity::error) return d.summary;
+    return "the plan failed";
+}
+
 std::string fingerprint(const sdk::ObjectRecord& r, const std::string& content_sha256) {
     Sha256 h;
     const char sep = '\x1f';

@@ -63,6 +63,8 @@ struct Plan {
     std::map<std::string, std::shared_ptr<sdk::Engine>> engines;  // destination instances by name
     std::shared_ptr<sdk::Destination> destination;                // the task's destination plugin
     bool blocked() const { return diagnostics.has_errors(); }
+    // Why it is blocked, for each object's journal entry: its first error.
+    std::string blocked_reason() const;
     std::size_t count(sdk::Action a) const;
 };
 
