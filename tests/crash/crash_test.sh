@@ -5,8 +5,9 @@
 #   crash_test.sh BUILD_DIR SOURCE_DIR sqlite     SIGKILL (FERRY_FAULT_KILL_AFTER_COMMITS) at 23 points,
 #                                                 and at the two points of ending a run (FERRY_FAULT_KILL_AT)
 #   crash_test.sh BUILD_DIR SOURCE_DIR postgresql SIGKILL at 6 + 2 points, then PostgreSQL stopped
-#       mid-import and started again (needs FERRY_TEST_PG_DSN, FERRY_TEST_PG_DIR, FERRY_TEST_PG_PORT
-#       from tests/servers/postgres.sh; the ctest runs it alone, since it stops the shared server)
+#       mid-import and started again. It starts a cluster of its own (tests/servers/postgres.sh, on a
+#       free loopback port): stopping the server the other tests share would fail them, and with its
+#       own the ctest can run it beside them.
 set -euo pipefail
 BUILD=$(cd "$1" && pwd) SRC=$(cd "$2" && pwd) backend=$3
 . "$SRC/tests/crash/lib.sh"
@@ -20,9 +21,15 @@ total=265
 task=crash_task
 
 if [[ $backend == postgresql ]]; then
-  for v in FERRY_TEST_PG_DSN FERRY_TEST_PG_DIR FERRY_TEST_PG_PORT; do
-    [[ -n ${!v:-} ]] || fail "$v is not set: start the server with tests/servers/postgres.sh start DIR PORT and export FERRY_TEST_PG_DSN (it prints it), FERRY_TEST_PG_DIR=DIR and FERRY_TEST_PG_PORT=PORT"
-  done
+  pgctl="$SRC/tests/servers/postgres.sh"
+  # Under /tmp, open to the postgres user the cluster runs as when the tests run as root.
+  pg_dir=$(mktemp -d /tmp/ferry-crash-pg.XXXXXX)
+  chmod 755 "$pg_dir"
+  pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  drop_cluster() { "$pgctl" stop "$pg_dir" "$pg_port" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+  trap drop_cluster EXIT
+  pg_exports=$("$pgctl" start "$pg_dir" "$pg_port") || fail "the test's PostgreSQL server did not start on port $pg_port (see $pg_dir/log)"
+  eval "$pg_exports"
   admin_dsn=$FERRY_TEST_PG_DSN
 fi
 
@@ -137,11 +144,9 @@ note "killed while ending the run (before-finish, finish), each finished by impo
 if [[ $backend == postgresql ]]; then
   # The server goes away under a running import: stopped once the import has committed some
   # objects, started again after the importer gave up, then the task is re-imported.
-  pgctl="$SRC/tests/servers/postgres.sh"
   restart_server() {
-    [[ -f $FERRY_TEST_PG_DIR/data/postmaster.pid ]] || "$pgctl" start "$FERRY_TEST_PG_DIR" "$FERRY_TEST_PG_PORT" >/dev/null
+    [[ -f $pg_dir/data/postmaster.pid ]] || "$pgctl" start "$pg_dir" "$pg_port" >/dev/null
   }
-  trap restart_server EXIT  # never leave the shared server down
   new_catalog stopped
   # One object per transaction here; the importer pauses itself after 20 of them (an import is
   # faster than any polling), the server stops, and the importer goes on against no server.
@@ -153,7 +158,7 @@ if [[ $backend == postgresql ]]; then
     sleep 0.02
   done
   landed=$(query "SELECT count(*) FROM objects")
-  "$pgctl" stop "$FERRY_TEST_PG_DIR" "$FERRY_TEST_PG_PORT"
+  "$pgctl" stop "$pg_dir" "$pg_port"
   kill -CONT "$importer" 2>/dev/null || true
   set +e
   wait $importer
@@ -167,9 +172,5 @@ if [[ $backend == postgresql ]]; then
     fail "reimport after the server restart failed: $(cat "$work/re_stopped.err")"
   check_resumed stopped
   note "PostgreSQL stopped after $landed of $total objects (import exited $rc), restarted, reimport = clean"
-  for label in clean stopped $(for k in $points; do echo "kill_$k"; done) \
-    end_before_finish_reimport end_before_finish_import end_finish_reimport end_finish_import; do
-    pg_query "$admin_dsn" "DROP DATABASE IF EXISTS ferry_crash_$label" >/dev/null
-  done
-fi
+fi  # the cluster, with every catalog the test made, goes on exit
 echo "PASS"

@@ -46,7 +46,7 @@ TEST_P(FuzzRegression, EveryCheckedInInputIsHandled) {
 
 // The targets themselves must accept the trivial inputs every fuzzer starts from.
 TEST_P(FuzzRegression, EmptyAndTinyInputsAreHandled) {
-    for (const std::string bytes : {std::string(), std::string("{"), std::string("PK\x03\x04", 4), std::string(512, '\0')})
+    for (const std::string& bytes : {std::string(), std::string("{"), std::string("PK\x03\x04", 4), std::string(512, '\0')})
         EXPECT_EQ(GetParam().run(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), 0);
 }
 
