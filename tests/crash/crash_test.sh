@@ -28,7 +28,7 @@ if [[ $backend == postgresql ]]; then
   pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
   drop_cluster() { "$pgctl" stop "$pg_dir" "$pg_port" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
   trap drop_cluster EXIT
-  pg_exports=$("$pgctl" start "$pg_dir" "$pg_port") || fail "the test's PostgreSQL server did not start on port $pg_port (see $pg_dir/log)"
+  pg_exports=$("$pgctl" start "$pg_dir" "$pg_port") || fail "the test's PostgreSQL server did not start on port $pg_port (its log is above)"
   eval "$pg_exports"
   admin_dsn=$FERRY_TEST_PG_DSN
 fi
