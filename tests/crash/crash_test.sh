@@ -25,7 +25,8 @@ if [[ $backend == postgresql ]]; then
   # Under /tmp, open to the postgres user the cluster runs as when the tests run as root.
   pg_dir=$(mktemp -d /tmp/ferry-crash-pg.XXXXXX)
   chmod 755 "$pg_dir"
-  pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  . "$SRC/tests/servers/free_port.sh"
+  pg_port=$(free_port)
   drop_cluster() { "$pgctl" stop "$pg_dir" "$pg_port" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
   trap drop_cluster EXIT
   pg_exports=$("$pgctl" start "$pg_dir" "$pg_port") || fail "the test's PostgreSQL server did not start on port $pg_port (its log is above)"

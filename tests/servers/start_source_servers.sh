@@ -36,9 +36,7 @@ wait_port_file() {  # file -> prints the port once the server wrote it
   cat "$1"
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+. "$HERE/free_port.sh"
 
 case "$ACTION" in
   stop)
