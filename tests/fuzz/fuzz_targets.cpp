@@ -1,5 +1,6 @@
 #include "fuzz_targets.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -15,6 +16,9 @@
 #include "package/package_reader.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "task/task_config.hpp"
+#include "util/json_text.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace ferry::fuzz {
 
@@ -77,8 +81,18 @@ int fuzz_package(const std::uint8_t* data, std::size_t size) {
     return 0;
 }
 
+// The fast JSON path accepts only what nlohmann's parser accepts, and reads it the same
+// (util/json_text.hpp): anything else is a crash for the fuzzer to report.
+static void check_fast_json_agrees(const std::string& text) {
+    nlohmann::json fast;
+    if (!host::parse_json_fast(text, 64, fast)) return;
+    const nlohmann::json slow = nlohmann::json::parse(text, nullptr, false);
+    if (slow.is_discarded() || slow.dump() != fast.dump()) std::abort();
+}
+
 int fuzz_flowspec(const std::uint8_t* data, std::size_t size) {
     const std::string text = text_of(data, size);
+    check_fast_json_agrees(text);
     host::looks_like_flowspec(text);
     host::DocumentHints hints;
     hints.workflow = "wf";

@@ -7,6 +7,7 @@
 #include "package/command_types.hpp"
 #include "package/object_folder.hpp"
 #include "util/json_fields.hpp"
+#include "util/json_text.hpp"
 #include "util/utf8.hpp"
 
 namespace ferry::host {
@@ -54,7 +55,7 @@ bool safe_folder(const std::string& folder) {
 }  // namespace
 
 bool spec_files_of(const sdk::ObjectRecord& o, std::vector<PackageFile>& out, sdk::Diagnostics& diags) {
-    json doc = json::parse(o.document, nullptr, false);
+    json doc = parse_json_or_discarded(o.document);
     if (!doc.is_object() || !doc.contains("spec")) {
         diags.error("FERRY-EXPORT-LEGACY",
                       std::string(sdk::to_string(o.kind)) + " '" + o.name +

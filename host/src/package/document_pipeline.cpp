@@ -40,11 +40,18 @@ void DocumentPipeline::run() {
     }
 }
 
+void DocumentPipeline::wake_parsers() {
+    unwoken_jobs_ = 0;
+    unwoken_bytes_ = 0;
+    work_.notify_all();
+}
+
 void DocumentPipeline::merge_finished(std::unique_lock<std::mutex>& lock, bool wait_all) {
     for (;;) {
         if (jobs_.empty()) return;
         if (!jobs_.front()->done) {
             if (!wait_all) return;
+            if (unwoken_jobs_ > 0) wake_parsers();  // they may be asleep with the very job waited for
             progress_.wait(lock, [this] { return jobs_.front()->done; });
         }
         std::unique_ptr<Job> job = std::move(jobs_.front());
@@ -66,11 +73,14 @@ void DocumentPipeline::submit(std::unique_ptr<Job> job) {
             merge_finished(lock, false);
             continue;
         }
+        if (unwoken_jobs_ > 0) wake_parsers();
         progress_.wait(lock, [this] { return jobs_.front()->done; });
     }
     queued_bytes_ += job->text.size();
+    ++unwoken_jobs_;
+    unwoken_bytes_ += job->text.size();
     jobs_.push_back(std::move(job));
-    work_.notify_one();
+    if (unwoken_jobs_ >= kWakeJobs || unwoken_bytes_ >= kWakeBytes) wake_parsers();
     merge_finished(lock, false);
 }
 

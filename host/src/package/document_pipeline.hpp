@@ -53,6 +53,7 @@ class DocumentPipeline {
   private:
     void run();
     void merge_finished(std::unique_lock<std::mutex>& lock, bool wait_all);
+    void wake_parsers();  // with the lock held
 
     const ParseOptions options_;
     const std::size_t max_queued_bytes_;
@@ -64,6 +65,13 @@ class DocumentPipeline {
     std::size_t queued_bytes_ = 0;
     std::size_t next_ = 0;  // index in jobs_ of the first job no parser has taken
     bool stopping_ = false;
+    // Waking a sleeping parser costs the walker a system call, more than parsing a small document
+    // takes: queued documents wake the parsers in batches (this many, or this much text), and
+    // always before the walker waits for them.
+    static constexpr std::size_t kWakeJobs = 16;
+    static constexpr std::size_t kWakeBytes = 256 * 1024;
+    std::size_t unwoken_jobs_ = 0;   // queued since the parsers were last woken
+    std::size_t unwoken_bytes_ = 0;
     static constexpr std::size_t kParsers = 2;
     std::vector<std::thread> threads_;
 };

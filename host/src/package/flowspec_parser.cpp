@@ -10,6 +10,7 @@
 #include "package/flowspec_references.hpp"
 #include "package/object_folder.hpp"
 #include "util/json_diff.hpp"
+#include "util/json_text.hpp"
 
 namespace ferry::host {
 
@@ -713,7 +714,7 @@ void line_column(const std::string& text, std::size_t offset, std::size_t& line,
 }
 
 bool looks_like_flowspec(const std::string& text) {
-    const json doc = json::parse(text, nullptr, false);
+    const json doc = parse_json_or_discarded(text);
     if (!doc.is_object()) return false;
     const bool versioned = doc.contains("version") || doc.contains("Version");
     const bool kinded = doc.contains("kind") || doc.contains("Kind");
@@ -722,19 +723,21 @@ bool looks_like_flowspec(const std::string& text) {
     return versioned && kinded && kVersions.count(str_at(doc, "version")) != 0;
 }
 
-bool parse_flowspec(const std::string& text, const std::string& entry, const DocumentHints& hints,
-                    const ParseOptions& options, ParsedDocument& out, sdk::Diagnostics& diags) {
-    if (!check_depth(text, entry, options.max_depth, diags)) return false;
-    json doc;
+namespace {
+// nlohmann's parser, after the depth check: slower than the fast path, but its verdict and messages
+// (with the line and column) are what ferry reports for text that is not well-formed.
+bool parse_reporting(const std::string& text, const std::string& entry, int max_depth, json& doc,
+                     sdk::Diagnostics& diags) {
+    if (!check_depth(text, entry, max_depth, diags)) return false;
     try {
         doc = json::parse(text);
+        return true;
     } catch (const json::parse_error& e) {
         std::string what = e.what();
         // nlohmann's text: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
         if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
         diags.error("FERRY-PKG-JSON", "malformed JSON: " + what, "fix the document or export the package again",
                     where_at(text, entry, e.byte > 0 ? e.byte - 1 : 0));
-        return false;
     } catch (const json::exception& e) {
         // Not a syntax error but still unreadable, e.g. a number too large for a double (found by
         // fuzzing: nlohmann throws out_of_range 406 for 3e3333...). No position comes with it.
@@ -743,8 +746,17 @@ bool parse_flowspec(const std::string& text, const std::string& entry, const Doc
         if (what.size() > 120) what = what.substr(0, 117) + "...";
         diags.error("FERRY-PKG-JSON", "malformed JSON: " + what, "fix the document or export the package again",
                     entry);
-        return false;
     }
+    return false;
+}
+}  // namespace
+
+bool parse_flowspec(const std::string& text, const std::string& entry, const DocumentHints& hints,
+                    const ParseOptions& options, ParsedDocument& out, sdk::Diagnostics& diags) {
+    json doc;
+    // The fast path takes well-formed text no deeper than the limit, and nothing else.
+    const bool fast = options.max_depth > 0 && parse_json_fast(text, static_cast<std::size_t>(options.max_depth), doc);
+    if (!fast && !parse_reporting(text, entry, options.max_depth, doc, diags)) return false;
     if (!doc.is_object()) {
         diags.error("FERRY-PKG-SPEC-INVALID", "the document is not a JSON object",
                     "a FlowSpec document is an object with version, kind and spec", entry);

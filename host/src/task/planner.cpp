@@ -21,6 +21,7 @@
 #include "util/read_ahead.hpp"
 #include "util/sha256.hpp"
 #include "util/json_fields.hpp"
+#include "util/json_text.hpp"
 #include "util/utf8.hpp"
 
 namespace ferry::host {
@@ -455,7 +456,7 @@ class PlanBuilder {
         } else if (!load_content(ref, text, d)) {
             r.failure = d.items().empty() ? "its document could not be read" : d.items().front().summary;
         } else {
-            r.doc = json::parse(text, nullptr, false);
+            r.doc = parse_json_or_discarded(text);
             if (!r.doc.is_object()) r.failure = "its document could not be read back";
         }
         return r;
@@ -1168,8 +1169,8 @@ class PlanBuilder {
         sdk::Diagnostics d;
         const auto stored = catalog_.find_object(task_.workspace, o.kind, o.name, d);
         if (!stored) return;
-        const json before = json::parse(stored->document, nullptr, false);
-        const json after = json::parse(o.record.document, nullptr, false);
+        const json before = parse_json_or_discarded(stored->document);
+        const json after = parse_json_or_discarded(o.record.document);
         if (!before.is_object()) {
             o.differences.push_back({"/", "(stored by an older ferry: not a FlowSpec document)", "(the package's document)"});
         } else {

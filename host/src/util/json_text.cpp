@@ -1,0 +1,102 @@
+#include "util/json_text.hpp"
+
+#include <simdjson.h>
+
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+namespace ferry::host {
+
+namespace {
+
+using json = nlohmann::json;
+
+// A parser keeps its buffers for the next document. Documents up to this size use the thread's
+// own parser; larger ones a parser of their own, freed after, so a thread does not hold the
+// buffers of the largest document it ever met.
+constexpr std::size_t kKeptCapacity = 1 << 20;
+// Beyond this nlohmann parses alone: simdjson's buffers (about ten bytes per byte of text) beside
+// the DOM being built would double what a huge document costs in memory.
+constexpr std::size_t kFastLimit = 16u << 20;
+// What parse_json_or_discarded allows before nlohmann takes over (it has no depth limit itself).
+constexpr std::size_t kDefaultDepth = 256;
+
+// Builds nlohmann's value from simdjson's. Recursion stops at max_depth, however deep the text.
+bool convert(simdjson::dom::element e, std::size_t depth, std::size_t max_depth, json& out) {
+    using type = simdjson::dom::element_type;
+    switch (e.type()) {
+        case type::OBJECT: {
+            if (depth + 1 > max_depth) return false;
+            out = json::object();
+            auto& members = out.get_ref<json::object_t&>();
+            for (auto [key, value] : simdjson::dom::object(e)) {
+                json v;
+                if (!convert(value, depth + 1, max_depth, v)) return false;
+                // A repeated key: the last one wins, as in nlohmann's parser.
+                members.insert_or_assign(std::string(key), std::move(v));
+            }
+            return true;
+        }
+        case type::ARRAY: {
+            if (depth + 1 > max_depth) return false;
+            out = json::array();
+            auto& items = out.get_ref<json::array_t&>();
+            const simdjson::dom::array array(e);
+            items.reserve(array.size());
+            for (auto value : array) {
+                items.emplace_back();
+                if (!convert(value, depth + 1, max_depth, items.back())) return false;
+            }
+            return true;
+        }
+        case type::STRING: out = std::string(std::string_view(e)); return true;
+        case type::INT64: {
+            // nlohmann keeps a number written without a sign as unsigned.
+            const std::int64_t v = std::int64_t(e);
+            if (v >= 0) out = static_cast<std::uint64_t>(v);
+            else out = v;
+            return true;
+        }
+        case type::UINT64: out = std::uint64_t(e); return true;
+        case type::DOUBLE: out = double(e); return true;
+        case type::BOOL: out = bool(e); return true;
+        case type::NULL_VALUE: out = nullptr; return true;
+    }
+    return false;
+}
+
+bool parse_with(simdjson::dom::parser& parser, const std::string& text, std::size_t max_depth, json& out) {
+    simdjson::dom::element root;
+    // simdjson reads a little past the end: the text is copied first when its string has no room
+    // for that (SIMDJSON_PADDING).
+    if (parser.parse(text).get(root) != simdjson::SUCCESS) return false;
+    json value;
+    if (!convert(root, 0, max_depth, value)) return false;
+    out = std::move(value);
+    return true;
+}
+
+}  // namespace
+
+bool parse_json_fast(const std::string& text, std::size_t max_depth, json& out) {
+    if (text.size() > kFastLimit) return false;
+    // simdjson's own depth limit is its default (1024); the caller's is convert()'s. One parser
+    // for every limit: a parser per limit asked for would be made again each time a thread
+    // alternated between two.
+    if (text.size() <= kKeptCapacity) {
+        // Its buffers grow to the largest document the thread has read (up to kKeptCapacity).
+        thread_local simdjson::dom::parser kept(kKeptCapacity);
+        return parse_with(kept, text, max_depth, out);
+    }
+    simdjson::dom::parser own(text.size());
+    return parse_with(own, text, max_depth, out);
+}
+
+json parse_json_or_discarded(const std::string& text) {
+    json out;
+    if (parse_json_fast(text, kDefaultDepth, out)) return out;
+    return json::parse(text, nullptr, false);
+}
+
+}  // namespace ferry::host
