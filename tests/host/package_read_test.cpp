@@ -7,6 +7,7 @@
 
 #include "package_builder.hpp"
 #include "test_env.hpp"
+#include "util/temp_dir.hpp"
 
 namespace ferry::test {
 namespace {
@@ -61,7 +62,12 @@ TEST_P(SpecPackage, ReadsEveryKindWithLayoutAndCode) {
     const std::optional<host::Node> mx = node_named(m, "python节点");
     ASSERT_TRUE(mx.has_value());
     EXPECT_EQ(mx->workflow, "sql-python工作流");
-    EXPECT_TRUE(mx->code.is_inline);
+    // Code written in the document: a check keeps where it is and its size, not its text.
+    ASSERT_TRUE(mx->code.present);
+    EXPECT_FALSE(mx->code.is_inline);
+    EXPECT_EQ(mx->code.entry_path, mx->source_path);
+    EXPECT_GT(mx->code.size, 0u);
+    EXPECT_TRUE(mx->code.inline_text.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, SpecPackage, ::testing::Values(Format::zip, Format::tar_gz),
@@ -97,10 +103,30 @@ TEST(LoosePackage, ReferencesResolveAcrossLists) {
     ASSERT_TRUE(n.has_value());
     EXPECT_EQ(n->command, "DI");
     EXPECT_EQ(n->cron, "00 */30 00-23 * * ?");  // from {{triggers.every_30_minutes}}
-    EXPECT_TRUE(n->code.is_inline);
+    EXPECT_TRUE(n->code.present);
+    EXPECT_EQ(n->code.entry_path, n->source_path);  // the document's own code
     const std::optional<host::Node> business = node_named(r.model, "cn_shanghai_api_access_detail");
     ASSERT_TRUE(business.has_value());
     EXPECT_EQ(business->depends.size(), 2u);
+}
+
+// An import keeps the text of code written in a document (a check keeps only its size).
+TEST(LoosePackage, AnImportKeepsInlineCodesText) {
+    host::TempDir spool("ferry-inline-code-");
+    const std::filesystem::path spool_dir = spool.path();
+    host::ReadOptions options;
+    options.spool_dir = &spool_dir;
+    const auto r = check_file(samples_dir() + "/flowspec-examples/real_case.json", options);
+    ASSERT_TRUE(r.read_ok) << codes_of(r.diags);
+    const std::optional<host::Node> n = node_named(r.model, "sls_full_access_log");
+    ASSERT_TRUE(n.has_value());
+    ASSERT_TRUE(n->code.is_inline);
+    EXPECT_FALSE(n->code.inline_text.empty());
+    EXPECT_EQ(n->code.size, n->code.inline_text.size());
+    const auto checked = check_file(samples_dir() + "/flowspec-examples/real_case.json");
+    const std::optional<host::Node> c = node_named(checked.model, "sls_full_access_log");
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->code.size, n->code.size);
 }
 
 TEST(LoosePackage, FlowFilesWithoutMarker) {

@@ -208,6 +208,8 @@ class DocumentReader {
                 if (id.empty()) continue;
                 flow_by_node_[id].push_back(std::move(entry));
             }
+        // At least one Node (over a kilobyte) per entry: growing the vector moved them all again.
+        if (const json& nodes = field(spec_, "nodes"); nodes.is_array()) out_.nodes.reserve(nodes.size());
         read_list("nodes", [&](const json& n, const std::string& ptr) { read_top_node(n, ptr); });
         const json& workflows = field(spec_, "workflows");
         workflow_count_ = workflows.is_array() ? workflows.size() : 0;
@@ -304,18 +306,30 @@ class DocumentReader {
     }
 
     // Moves inline code out of a script into `code` (a top-level object's content column).
-    static void take_inline_code(json& object, ContentRef& code) {
+    void take_inline_code(json& object, ContentRef& code) const {
         auto s = object.find("script");
         if (s == object.end() || !s->is_object()) return;
         for (const char* key : {"content", "code"}) {
             auto c = s->find(key);
             if (c == s->end() || !c->is_string()) continue;
-            code.present = true;
-            code.is_inline = true;
-            code.inline_text = c->get<std::string>();
-            code.size = code.inline_text.size();
+            set_code(code, c->get_ref<const std::string&>());
             s->erase(c);
             return;
+        }
+    }
+
+    // Code written in the document. A check keeps only that it is there and its size, as it does
+    // for a code file: nothing reads the text, and every node's copy went through the model's spool
+    // and back on each pass.
+    void set_code(ContentRef& code, const std::string& text) const {
+        code.present = true;
+        code.size = text.size();
+        if (options_.keep_documents) {
+            code.is_inline = true;
+            code.inline_text = text;
+        } else {
+            code.is_inline = false;
+            code.entry_path = entry_;
         }
     }
 
@@ -347,10 +361,7 @@ class DocumentReader {
         node.parameters = parameters_of(field(s, "parameters"));
         for (const char* key : {"content", "code"})
             if (const json& c = field(s, key); c.is_string()) {
-                node.code.present = true;
-                node.code.is_inline = true;
-                node.code.inline_text = c.get<std::string>();
-                node.code.size = node.code.inline_text.size();
+                set_code(node.code, c.get_ref<const std::string&>());
                 break;
             }
         const json& t = field(n, "trigger");

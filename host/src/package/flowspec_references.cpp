@@ -104,45 +104,47 @@ const json* FlowSpecReferences::find(const std::string& id, const char* prefer) 
     return it == by_id_.end() ? nullptr : it->second;
 }
 
-json FlowSpecReferences::resolve(const json& value, const std::string& key) { return walk(value, key, false, 0); }
+json FlowSpecReferences::resolve(const json& value, const std::string& key) {
+    json out = value;
+    walk(out, key, false, 0);
+    return out;
+}
 
-json FlowSpecReferences::walk(const json& v, const std::string& key, bool element, int depth) {
+void FlowSpecReferences::walk(json& v, const std::string& key, bool element, int depth) {
     // Every value written counts: references to entries that refer to others again can multiply a
     // small document into an exponential one.
-    if (++expanded_ > kMaxExpanded) return v;
+    if (++expanded_ > kMaxExpanded) return;
     if (v.is_string()) {
         const std::string& s = v.get_ref<const std::string&>();
         const std::string id = ref_id(s);
-        if (id.empty()) return v;
+        if (id.empty()) return;
         if (key == "nodeId" || key == "output") {
             if (const json* target = find(id, "outputs")) used_.insert(target);
-            return id;
+            v = id;
+            return;
         }
         const bool object_expected = element ? kObjectLists.count(key) != 0 : kObjectFields.count(key) != 0;
-        if (!object_expected) return v;
+        if (!object_expected) return;
         const json* target = find(id, list_for(key));
         // A reference that leads back into an entry being resolved would never end.
         if (!target || depth > 32 || expanding_.count(target)) {
             unresolved_.push_back(s);
-            return v;
+            return;
         }
         used_.insert(target);
         expanding_.insert(target);
-        json out = walk(*target, key, false, depth + 1);
+        json out = *target;
+        walk(out, key, false, depth + 1);
         expanding_.erase(target);
-        return out;
+        v = std::move(out);
+        return;
     }
     if (v.is_object()) {
-        json out = json::object();
-        for (const auto& [k, x] : v.items()) out[k] = walk(x, k, false, depth);
-        return out;
+        for (auto& [k, x] : v.items()) walk(x, k, false, depth);
+        return;
     }
-    if (v.is_array()) {
-        json out = json::array();
-        for (const auto& x : v) out.push_back(walk(x, key, true, depth));
-        return out;
-    }
-    return v;
+    if (v.is_array())
+        for (auto& x : v) walk(x, key, true, depth);
 }
 
 std::vector<std::pair<std::string, const json*>> FlowSpecReferences::unused_entries() const {

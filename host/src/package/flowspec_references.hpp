@@ -40,7 +40,10 @@ class FlowSpecReferences {
 
   private:
     const nlohmann::json* find(const std::string& id, const char* prefer) const;
-    nlohmann::json walk(const nlohmann::json& v, const std::string& key, bool element, int depth);
+    // Resolves in place: a copy of the value is made once (std::map copies without comparing
+    // keys) and only references are replaced, where rebuilding every object key by key was most of
+    // the reader's time besides parsing.
+    void walk(nlohmann::json& v, const std::string& key, bool element, int depth);
 
     std::unordered_map<std::string, const nlohmann::json*> by_id_;
     std::unordered_map<std::string, std::unordered_map<std::string, const nlohmann::json*>> by_list_;
