@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "package/command_types.hpp"
 #include "package/package_check.hpp"
@@ -85,9 +86,15 @@ std::string dialect_of(const std::string& engine_type) {
 }
 
 void check_package_with(const PluginRegistry& reg, const PackageModel& model, sdk::Diagnostics& diags) {
-    check_package(
-        model, [&](const std::string& c) { return reg.engine_owning("command", c) != nullptr; }, diags,
-        [&](const Table& t) { return dialect_of(engine_type_of(reg, t)); });
+    // A package has a handful of command types over thousands of nodes; asking every engine
+    // plugin about each node was a visible share of a check.
+    std::unordered_map<std::string, bool> known;
+    auto command_known = [&](const std::string& c) {
+        auto it = known.find(c);
+        if (it == known.end()) it = known.emplace(c, reg.engine_owning("command", c) != nullptr).first;
+        return it->second;
+    };
+    check_package(model, command_known, diags, [&](const Table& t) { return dialect_of(engine_type_of(reg, t)); });
 }
 
 }  // namespace ferry::host

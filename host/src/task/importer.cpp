@@ -181,12 +181,15 @@ RunResult Importer::run_locked(const LoadedPackage& package, Plan* whole_plan, P
     };
 
     bool lock_lost = false;
-    for (PlannedObject o; next(o);) {
+    for (PlannedObject next_object; next(next_object);) {
         if (lock.lost()) {
             lock_lost = true;
             break;
         }
-        LandingItem item{o, {}, o.action, false, {}};
+        // Moved, not copied: the object carries its whole document, statements and changes.
+        LandingItem item{std::move(next_object), {}, sdk::Action::create, false, {}};
+        const PlannedObject& o = item.object;
+        item.action = o.action;
         catalog::JournalEntry& entry = item.entry;
         entry.task = task_.name;
         entry.kind = o.kind;

@@ -63,9 +63,16 @@ void diff_json(const json& a, const json& b, std::vector<FieldChange>& out, cons
 
 std::string changes_text(const std::vector<FieldChange>& changes) {
     if (changes.empty()) return {};
-    json arr = json::array();
-    for (const auto& c : changes) arr.push_back({{"path", c.path}, {"before", c.before}, {"after", c.after}});
-    return arr.dump(-1, ' ', false, json::error_handler_t::replace);
+    // Written out directly, as an array of objects with their keys sorted would dump: every
+    // planned object's changes go through here on the importer's thread.
+    auto quoted = [](const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); };
+    std::string out = "[";
+    for (const auto& c : changes) {
+        if (out.size() > 1) out += ',';
+        out += "{\"after\":" + quoted(c.after) + ",\"before\":" + quoted(c.before) + ",\"path\":" + quoted(c.path) + "}";
+    }
+    out += ']';
+    return out;
 }
 
 std::vector<FieldChange> changes_from_text(const std::string& text) {
