@@ -2,8 +2,7 @@
 
 #include <simdjson.h>
 
-#include <cmath>
-#include <memory>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 namespace ferry::host {

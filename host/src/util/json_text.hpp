@@ -10,8 +10,8 @@
 // What simdjson refuses (malformed text, a number out of range, a BOM, a byte after the value,
 // nesting past the limit) goes to nlohmann's parser, whose result and error messages ferry has
 // always had: the fast path never accepts what nlohmann would refuse, and where both accept, the
-// two DOMs dump to the same text (tests/host/json_text_test.cpp; the `json` fuzz target checks it
-// on arbitrary bytes). The one difference nothing can see in the text: `-0` reads as an unsigned
+// two DOMs dump to the same text (tests/host/json_text_test.cpp; the flowspec fuzz target checks
+// it on every input it tries). The one difference nothing can see in the text: `-0` reads as an unsigned
 // zero, not a signed one; both dump as `0` and compare equal.
 #pragma once
 
