@@ -1,5 +1,5 @@
 // The fast JSON path (util/json_text.hpp) must read exactly what nlohmann's parser reads: where it
-// accepts a text, the same DOM (same dump, same number types); where nlohmann refuses one, it
+// accepts a text, the same DOM (same dump, same number types but for -0); where nlohmann refuses one, it
 // refuses too, so that the caller's nlohmann parse gives ferry's usual message. Also: the depth
 // limit, documents past the size of a thread's kept parser, threads, and the repository's own
 // FlowSpec files. (The fuzz build checks the same property on arbitrary bytes: fuzz_flowspec.)
@@ -58,6 +58,16 @@ TEST(JsonText, ReadsWhatNlohmannReads) {
              "2.2250738585072011e-308", "4.9e-324", "1.7976931348623157e308", "1e-400", "-1e-400", "-0.0", "42",
          })
         expect_agrees(text);
+}
+
+TEST(JsonText, MinusZeroIsTheOneKindThatDiffers) {
+    json fast;
+    ASSERT_TRUE(host::parse_json_fast("[-0]", 64, fast));
+    const json slow = json::parse("[-0]");
+    EXPECT_TRUE(fast[0].is_number_unsigned());
+    EXPECT_FALSE(slow[0].is_number_unsigned());
+    EXPECT_EQ(fast, slow);
+    EXPECT_EQ(fast.dump(), "[0]");
 }
 
 TEST(JsonText, NumbersKeepNlohmannsKinds) {
