@@ -58,7 +58,9 @@ struct ParsedDocument {
 
 struct ParseOptions {
     int max_depth = 64;
-    bool keep_documents = false;  // fill each object's `document` (an import needs them; a check does not)
+    // Fill each object's `document` and keep the text of code written in it (an import needs
+    // them); without, code in a document is kept as a code file is in a check: present, its size.
+    bool keep_documents = false;
 };
 
 // Checks that `text` is JSON no deeper than `max_depth`, then reads it. `entry` names the document
