@@ -123,6 +123,55 @@ TEST(ObjectSpool, TwoPassesAtOnceEachReadWhatTheyAskFor) {
     }
 }
 
+// A pass that needs a few fields reads only those (package_check, the reader's code and edge
+// passes): what it asks for is what went in, what it does not ask for is left as it was, and
+// skipping every kind of field (strings, lists, dependencies, contents) keeps the reading in step,
+// so the fields after the skipped ones, the numbers and flags at the end, are still right.
+TEST(ObjectSpool, ReadFieldsReadsWhatItIsAskedAndSkipsTheRest) {
+    ObjectList<Node> list;
+    for (std::size_t i = 0; i < 4; ++i) list.push_back(full_node(i));
+    for (std::size_t i = 0; i < 4; ++i) {
+        const Node want = full_node(i);
+        Node n;
+        n.owner = "kept";
+        list.read_fields(i, n, {&n.name, &n.depends, &n.code, &n.outputs, &n.pointer});
+        EXPECT_EQ(n.name, want.name);
+        ASSERT_EQ(n.depends.size(), 2u);
+        EXPECT_EQ(n.depends[1].target, want.depends[1].target);
+        EXPECT_EQ(n.depends[1].type, want.depends[1].type);
+        expect_same(n.code, want.code);
+        EXPECT_EQ(n.outputs, want.outputs);
+        EXPECT_EQ(n.pointer, want.pointer);
+        EXPECT_EQ(n.owner, "kept") << "a field not asked for keeps its value";
+        EXPECT_EQ(n.id, "");
+        EXPECT_TRUE(n.inputs.empty());
+        EXPECT_TRUE(n.parameters.empty());
+        EXPECT_FALSE(n.document.present);
+        EXPECT_EQ(n.rerun_interval, want.rerun_interval) << "numbers are always read";
+        EXPECT_EQ(n.timeout, want.timeout);
+        EXPECT_EQ(n.inner, want.inner);
+        EXPECT_EQ(n.container, want.container);
+        EXPECT_EQ(n.inner_count, want.inner_count);
+
+        Node none;  // nothing asked: every string, list and content skipped, the numbers still right
+        list.read_fields(i, none, {});
+        EXPECT_EQ(none.name, "");
+        EXPECT_TRUE(none.depends.empty());
+        EXPECT_FALSE(none.code.present);
+        EXPECT_EQ(none.timeout, want.timeout);
+        EXPECT_EQ(none.inner_count, want.inner_count);
+        Node all;
+        list.read_fields(i, all, {&all.id, &all.name, &all.owner, &all.source_path, &all.folder, &all.doc_kind,
+                                  &all.document, &all.workflow, &all.command, &all.command_type_id, &all.engine_label,
+                                  &all.language, &all.script_path, &all.datasource_name, &all.datasource_type,
+                                  &all.description, &all.resource_group, &all.resource_group_id, &all.trigger_type,
+                                  &all.cron, &all.start_time, &all.end_time, &all.timezone, &all.recurrence,
+                                  &all.instance_mode, &all.rerun_mode, &all.inputs, &all.outputs, &all.depends,
+                                  &all.parameters, &all.code, &all.pointer});
+        expect_same(all, want);
+    }
+}
+
 TEST(ObjectSpool, SetReplacesOneElementAndACopyKeepsItsOwn) {
     ObjectList<Node> list;
     for (std::size_t i = 0; i < 5; ++i) list.push_back(full_node(i));

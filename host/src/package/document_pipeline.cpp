@@ -4,8 +4,8 @@
 
 namespace ferry::host {
 
-DocumentPipeline::DocumentPipeline(ParseOptions options, std::size_t max_queued_bytes, Merge merge)
-    : options_(options), max_queued_bytes_(max_queued_bytes), merge_(std::move(merge)) {
+DocumentPipeline::DocumentPipeline(ParseOptions options, std::size_t max_queued_bytes, Merge merge, Report report)
+    : options_(options), max_queued_bytes_(max_queued_bytes), merge_(std::move(merge)), report_(std::move(report)) {
     for (std::size_t i = 0; i < kParsers; ++i) threads_.emplace_back([this] { run(); });
 }
 
@@ -15,6 +15,7 @@ DocumentPipeline::~DocumentPipeline() {
         stopping_ = true;
     }
     work_.notify_all();
+    // A parser in the middle of a merge finishes it first: the merge's targets outlive the pipeline.
     for (auto& t : threads_) t.join();
 }
 
@@ -36,8 +37,37 @@ void DocumentPipeline::run() {
         }
         lock.lock();
         job->done = true;
+        merge_in_order(lock);
+    }
+}
+
+void DocumentPipeline::merge_in_order(std::unique_lock<std::mutex>& lock) {
+    // One merger at a time keeps the order; the parser that finds another merging leaves its job
+    // to it, since the merger looks again under the lock before it stops.
+    if (merging_) return;
+    merging_ = true;
+    while (!stopping_ && unmerged_ < jobs_.size() && jobs_[unmerged_]->done) {
+        // The walker removes a job only once it is merged, so the pointer stays good unlocked.
+        Job* job = jobs_[unmerged_].get();
+        const bool skip = merge_failed_;
+        lock.unlock();
+        if (!skip) {
+            try {
+                merge_(*job);
+            } catch (...) {
+                job->merge_error = std::current_exception();
+            }
+        }
+        // Freed here, not on the walker, which is the bound of a read.
+        job->doc = ParsedDocument{};
+        std::string().swap(job->text);
+        lock.lock();
+        if (job->merge_error) merge_failed_ = true;
+        job->merged = true;
+        ++unmerged_;
         progress_.notify_all();
     }
+    merging_ = false;
 }
 
 void DocumentPipeline::wake_parsers() {
@@ -46,21 +76,24 @@ void DocumentPipeline::wake_parsers() {
     work_.notify_all();
 }
 
-void DocumentPipeline::merge_finished(std::unique_lock<std::mutex>& lock, bool wait_all) {
+void DocumentPipeline::report_merged(std::unique_lock<std::mutex>& lock, bool wait_all) {
     for (;;) {
         if (jobs_.empty()) return;
-        if (!jobs_.front()->done) {
+        if (!jobs_.front()->merged) {
             if (!wait_all) return;
             if (unwoken_jobs_ > 0) wake_parsers();  // they may be asleep with the very job waited for
-            progress_.wait(lock, [this] { return jobs_.front()->done; });
+            progress_.wait(lock, [this] { return jobs_.front()->merged; });
         }
         std::unique_ptr<Job> job = std::move(jobs_.front());
         jobs_.pop_front();
         --next_;
-        queued_bytes_ -= job->text.size();
-        // Merged without the lock: the parsers can go on with the next documents meanwhile.
+        --unmerged_;
+        queued_bytes_ -= job->queued_bytes;
+        // Reported without the lock: the parsers go on meanwhile.
         lock.unlock();
-        merge_(*job);
+        if (job->merge_error) std::rethrow_exception(job->merge_error);
+        report_(*job);
+        job.reset();
         lock.lock();
     }
 }
@@ -68,25 +101,26 @@ void DocumentPipeline::merge_finished(std::unique_lock<std::mutex>& lock, bool w
 void DocumentPipeline::submit(std::unique_ptr<Job> job) {
     std::unique_lock<std::mutex> lock(mutex_);
     // Room for it, or an empty queue: one document larger than the bound still goes through.
-    while (!jobs_.empty() && queued_bytes_ + job->text.size() > max_queued_bytes_) {
-        if (jobs_.front()->done) {
-            merge_finished(lock, false);
+    job->queued_bytes = job->text.size();
+    while (!jobs_.empty() && queued_bytes_ + job->queued_bytes > max_queued_bytes_) {
+        if (jobs_.front()->merged) {
+            report_merged(lock, false);
             continue;
         }
         if (unwoken_jobs_ > 0) wake_parsers();
-        progress_.wait(lock, [this] { return jobs_.front()->done; });
+        progress_.wait(lock, [this] { return jobs_.front()->merged; });
     }
-    queued_bytes_ += job->text.size();
+    queued_bytes_ += job->queued_bytes;
     ++unwoken_jobs_;
-    unwoken_bytes_ += job->text.size();
+    unwoken_bytes_ += job->queued_bytes;
     jobs_.push_back(std::move(job));
     if (unwoken_jobs_ >= kWakeJobs || unwoken_bytes_ >= kWakeBytes) wake_parsers();
-    merge_finished(lock, false);
+    report_merged(lock, false);
 }
 
 void DocumentPipeline::finish() {
     std::unique_lock<std::mutex> lock(mutex_);
-    merge_finished(lock, true);
+    report_merged(lock, true);
 }
 
 }  // namespace ferry::host

@@ -2,17 +2,26 @@
 //
 // Reading a package is two kinds of work: inflating and hashing the archive, and parsing its
 // thousands of JSON documents. Done one after the other on one core, check and import paid their
-// sum; here the walker hands each document's text to the parser threads and merges the results
-// itself, in the order the documents came, so the model is the same as a serial read whichever
-// thread parsed what. Two parsers: with one, a package whose documents hold their code inline (ten
-// nodes a document) waited on that one thread for three fifths of its reading. The queue holds at
-// most `max_queued_bytes` of text (plus the documents being parsed), so memory stays flat whatever
-// the package's size.
+// sum; here the walker hands each document's text to the parser threads. Two parsers: with one, a
+// package whose documents hold their code inline (ten nodes a document) waited on that one thread
+// for three fifths of its reading. The queue holds at most `max_queued_bytes` of text (plus the
+// documents being parsed), so memory stays flat whatever the package's size.
+//
+// Each result is taken in two steps, both in the order the documents came, so the model is the
+// same as a serial read whichever thread parsed what:
+// - `merge` puts the document's objects into the model. It runs on a parser thread, one document
+//   at a time: the walker is the bound of a read (it inflates every entry), and merging there was a
+//   tenth of its time. What `merge` writes must therefore be the merge's alone while the walk goes
+//   on; it may add diagnostics to the job.
+// - `report` runs on the walker's thread (in `submit` and `finish`), after the job's merge, and is
+//   where the job's diagnostics join the read's: the walker's own diagnostics need no lock, and
+//   they interleave with the documents' as they did when everything ran on one thread.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -32,38 +41,52 @@ class DocumentPipeline {
         std::string path;
         DocumentHints hints;
         bool layout_document = false;
-        // Filled by the parser thread that took the job.
+        // Filled by the parser thread that took the job, then by the one that merged it.
         bool done = false;
         bool ok = false;
         ParsedDocument doc;
         sdk::Diagnostics diags;
+        bool merged = false;
+        std::exception_ptr merge_error;  // what `merge` threw; rethrown on the walker's thread
+        // The text's size, counted against the queue's bound until the job is reported: the text
+        // and the document are freed on the merging thread, so `report` sees neither.
+        std::size_t queued_bytes = 0;
     };
     using Merge = std::function<void(Job&)>;
+    using Report = std::function<void(Job&)>;
 
-    DocumentPipeline(ParseOptions options, std::size_t max_queued_bytes, Merge merge);
-    ~DocumentPipeline();  // stops the thread; jobs not yet merged are dropped
+    DocumentPipeline(ParseOptions options, std::size_t max_queued_bytes, Merge merge, Report report);
+    ~DocumentPipeline();  // stops the threads; jobs not yet reported are dropped
     DocumentPipeline(const DocumentPipeline&) = delete;
     DocumentPipeline& operator=(const DocumentPipeline&) = delete;
 
-    // Queues a document (waits while the queue is full), then merges whatever has finished.
+    // Queues a document (waits while the queue is full), then reports whatever has been merged.
+    // Rethrows what a merge threw, once the documents before it are reported.
     void submit(std::unique_ptr<Job> job);
-    // Waits for every queued document and merges it.
+    // Waits for every queued document to be merged, and reports it.
     void finish();
 
   private:
     void run();
-    void merge_finished(std::unique_lock<std::mutex>& lock, bool wait_all);
+    // On a parser thread, with the lock held: merges the finished documents next in line, unless
+    // another parser is doing so.
+    void merge_in_order(std::unique_lock<std::mutex>& lock);
+    void report_merged(std::unique_lock<std::mutex>& lock, bool wait_all);
     void wake_parsers();  // with the lock held
 
     const ParseOptions options_;
     const std::size_t max_queued_bytes_;
     Merge merge_;
+    Report report_;
     std::mutex mutex_;
     std::condition_variable work_;     // the parsers wait for a job
-    std::condition_variable progress_; // the walker waits for a result or for room
+    std::condition_variable progress_; // the walker waits for a merged job or for room
     std::deque<std::unique_ptr<Job>> jobs_;  // submission order; a parser takes the first not taken
     std::size_t queued_bytes_ = 0;
-    std::size_t next_ = 0;  // index in jobs_ of the first job no parser has taken
+    std::size_t next_ = 0;      // index in jobs_ of the first job no parser has taken
+    std::size_t unmerged_ = 0;  // index in jobs_ of the first job not merged
+    bool merging_ = false;      // a parser is merging
+    bool merge_failed_ = false; // a merge threw: the model is unsound, later documents are not merged
     bool stopping_ = false;
     // Waking a sleeping parser costs the walker a system call, more than parsing a small document
     // takes: queued documents wake the parsers in batches (this many, or this much text), and

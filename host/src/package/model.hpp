@@ -152,7 +152,8 @@ void read_content_ref(SpoolReader& r, ContentRef& c);
     X(Node) X(Workflow) X(Resource) X(Table) X(Function) X(DataSource) X(Component) X(QualityRule) X(Service)
 #define FERRY_MODEL_CODEC(T)                       \
     void encode(const T& value, std::string& out); \
-    void decode(std::string_view in, T& value);
+    void decode(std::string_view in, T& value);    \
+    void decode_fields(std::string_view in, T& value, std::initializer_list<const void*> wanted);
 FERRY_MODEL_TYPES(FERRY_MODEL_CODEC)
 #undef FERRY_MODEL_CODEC
 

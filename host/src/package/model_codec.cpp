@@ -46,6 +46,51 @@ struct In {
     }
 };
 
+// Reads what `In` reads, but only the wanted strings, lists and contents (by their addresses in the
+// object): the rest are skipped in place, with no allocation. Numbers and flags are always read.
+struct Skim {
+    SpoolReader r;
+    std::initializer_list<const void*> wanted;
+    bool want(const void* field) const {
+        for (const void* w : wanted)
+            if (w == field) return true;
+        return false;
+    }
+    void operator()(std::string& s) {
+        if (want(&s)) s = r.str();
+        else r.view();
+    }
+    void operator()(std::vector<std::string>& v) {
+        if (want(&v)) v = r.strings();
+        else r.skip_strings();
+    }
+    void operator()(std::int64_t& v) { v = r.i64(); }
+    void operator()(std::uint64_t& v) { v = r.u64(); }
+    void operator()(bool& b) { b = r.boolean(); }
+    void operator()(ContentRef& c) {
+        if (want(&c)) return read_content_ref(r, c);
+        r.boolean();
+        r.boolean();
+        for (int i = 0; i < 3; ++i) r.view();
+        r.u64();
+        r.u64();
+    }
+    void operator()(std::vector<Dependency>& v) {
+        if (!want(&v)) {
+            for (std::uint64_t n = r.u64(); n > 0; --n) {
+                r.view();
+                r.view();
+            }
+            return;
+        }
+        v.resize(static_cast<std::size_t>(r.u64()));
+        for (auto& d : v) {
+            d.target = r.str();
+            d.type = r.str();
+        }
+    }
+};
+
 // std::size_t travels as uint64.
 template <class IO, class S>
 void size_field(IO& io, S& v) {
@@ -171,6 +216,11 @@ void read_content_ref(SpoolReader& r, ContentRef& c) {
     }                                                          \
     void decode(std::string_view in, T& value) {               \
         In io{SpoolReader(in)};                                \
+        fields(io, value, static_cast<T*>(nullptr));           \
+    }                                                          \
+    void decode_fields(std::string_view in, T& value,          \
+                       std::initializer_list<const void*> wanted) { \
+        Skim io{SpoolReader(in), wanted};                      \
         fields(io, value, static_cast<T*>(nullptr));           \
     }
 

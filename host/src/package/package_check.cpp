@@ -196,7 +196,8 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     std::vector<std::pair<std::size_t, std::string>> unresolved;
     std::vector<std::pair<std::size_t, sdk::Diagnostic>> command_warnings;
     for (std::size_t i = 0; i < model.nodes.size(); ++i) {
-        const Node n = model.nodes[i];
+        Node n;  // what the checks below read of it, and no more
+        model.nodes.read_fields(i, n, {&n.name, &n.source_path, &n.id, &n.outputs, &n.depends, &n.command, &n.pointer});
         if (model.nodes.tag(i)) inner.note(n, i, inner_names);
         else names.note(n, i, node_names);
         ids.note(n.id, false, i, n.source_path, node_ids);

@@ -121,6 +121,61 @@ bool read_entry(EntryReader& reader, std::uint64_t cap, const std::string& path,
     }
 }
 
+// An append-only temporary file of kept bytes: creating a file per entry made the kernel's file
+// creation the largest cost of an import. A read keeps two, one per thread that writes: the
+// walker's (files that are not documents) and the merger's (documents, see DocumentPipeline).
+class SpoolFile {
+  public:
+    explicit SpoolFile(const char* name) : name_(name) {}
+
+    // Creates the file in `dir` if it is not yet: an entry of no bytes is kept too, and has a path.
+    bool open(const std::filesystem::path& dir, const std::string& entry, sdk::Diagnostics& diags) {
+        if (file_) return true;
+        path_ = (dir / name_).string();
+        file_.reset(std::fopen(path_.c_str(), "wb"));
+        if (!file_)
+            diags.error("FERRY-PKG-SPOOL", "cannot create a temporary file in " + dir.string(),
+                        "check free space and permissions of the temporary folder (TMPDIR)", entry);
+        return file_ != nullptr;
+    }
+
+    // Appends; false after adding an error naming the entry.
+    bool write(const std::filesystem::path& dir, const std::string& entry, const char* data, std::size_t n,
+               sdk::Diagnostics& diags) {
+        if (!open(dir, entry, diags)) return false;
+        if (std::fwrite(data, 1, n, file_.get()) != n) {
+            diags.error("FERRY-PKG-SPOOL", "cannot write a temporary copy of the entry",
+                        "check free space in the temporary folder (TMPDIR)", entry);
+            return false;
+        }
+        size_ += n;
+        return true;
+    }
+
+    // Flushes, so readers see every byte; false after adding an error.
+    bool close(sdk::Diagnostics& diags) {
+        if (file_ && std::fflush(file_.get()) != 0) {
+            diags.error("FERRY-PKG-SPOOL", "cannot finish the temporary copy of the package",
+                        "check free space in the temporary folder (TMPDIR)", path_);
+            return false;
+        }
+        file_.reset();
+        return true;
+    }
+
+    const std::string& path() const { return path_; }  // empty until opened
+    std::uint64_t size() const { return size_; }
+
+  private:
+    struct FileCloser {
+        void operator()(std::FILE* f) const { std::fclose(f); }
+    };
+    const char* name_;
+    std::unique_ptr<std::FILE, FileCloser> file_;
+    std::string path_;
+    std::uint64_t size_ = 0;
+};
+
 class Collector {
   public:
     Collector(const ReadOptions& options, PackageModel& model, sdk::Diagnostics& diags)
@@ -197,8 +252,9 @@ class Collector {
             parse.max_depth = options_.limits.max_json_depth;
             // An import stores each object's document; a check or a preview only needs the views.
             parse.keep_documents = options_.spool_dir != nullptr;
-            pipeline_ = std::make_unique<DocumentPipeline>(parse, kMaxQueuedDocumentBytes,
-                                                           [this](DocumentPipeline::Job& job) { merge(job); });
+            pipeline_ = std::make_unique<DocumentPipeline>(
+                parse, kMaxQueuedDocumentBytes, [this](DocumentPipeline::Job& job) { merge(job); },
+                [this](DocumentPipeline::Job& job) { diags_.append(job.diags); });
         }
         auto job = std::make_unique<DocumentPipeline::Job>();
         job->text = std::move(text);
@@ -208,8 +264,9 @@ class Collector {
         pipeline_->submit(std::move(job));
     }
 
+    // On a parser thread (see DocumentPipeline): writes only the model, the members below that are
+    // the merge's, and the documents' spool; its diagnostics go to the job.
     void merge(DocumentPipeline::Job& job) {
-        diags_.append(job.diags);
         if (!job.ok) return;
         ParsedDocument& doc = job.doc;
         // Container indices were counted within the document; in the model they follow what came before.
@@ -217,17 +274,17 @@ class Collector {
         for (auto& n : doc.nodes) {
             layout_nodes_.push_back(job.layout_document && !n.inner);
             if (n.container != kNoContainer) n.container += n.in_workflow ? workflow_base : node_base;
-            spool_document(n);
+            spool_document(n, job.diags);
             model_.nodes.push_back(std::move(n));
         }
         for (auto& r : doc.resources) {
             layout_resources_.push_back(job.layout_document);
-            spool_document(r);
+            spool_document(r, job.diags);
             model_.resources.push_back(std::move(r));
         }
-        auto take = [this](auto& from, auto& to) {
+        auto take = [&](auto& from, auto& to) {
             for (auto& o : from) {
-                spool_document(o);
+                spool_document(o, job.diags);
                 to.push_back(std::move(o));
             }
         };
@@ -244,16 +301,17 @@ class Collector {
     }
 
     // An object's document goes to the spool as it arrives, so the model holds none of them.
-    void spool_document(PackageObject& o) {
+    void spool_document(PackageObject& o, sdk::Diagnostics& diags) {
         if (!o.document.present || !o.document.is_inline || !options_.spool_dir) return;
-        if (!open_spool(o.source_path)) return;
         ContentRef ref;
         ref.present = true;
         ref.entry_path = o.source_path;
-        ref.spool_path = spool_path_;
-        ref.offset = spool_size_;
+        ref.offset = documents_spool_.size();
         ref.size = o.document.inline_text.size();
-        if (!spool_write(o.source_path, o.document.inline_text.data(), o.document.inline_text.size())) return;
+        if (!documents_spool_.write(*options_.spool_dir, o.source_path, o.document.inline_text.data(),
+                                    o.document.inline_text.size(), diags))
+            return;
+        ref.spool_path = documents_spool_.path();
         o.document = std::move(ref);
     }
 
@@ -267,59 +325,33 @@ class Collector {
         }
     }
 
-    // Every kept entry goes into one append-only spool file: creating a file per entry made the
-    // kernel's file creation the largest cost of an import.
-    bool open_spool(const std::string& path) {
-        if (spool_) return true;
-        spool_path_ = (*options_.spool_dir / "entries.spool").string();
-        spool_.reset(std::fopen(spool_path_.c_str(), "wb"));
-        if (!spool_)
-            diags_.error("FERRY-PKG-SPOOL", "cannot create a temporary file in " + options_.spool_dir->string(),
-                         "check free space and permissions of the temporary folder (TMPDIR)", path);
-        return spool_ != nullptr;
-    }
-
-    bool spool_write(const std::string& path, const char* data, std::size_t n) {
-        if (std::fwrite(data, 1, n, spool_.get()) != n) {
-            diags_.error("FERRY-PKG-SPOOL", "cannot write a temporary copy of the entry",
-                         "check free space in the temporary folder (TMPDIR)", path);
-            return false;
-        }
-        spool_size_ += n;
-        return true;
-    }
-
     bool spool_stream(const std::string& path, EntryReader& reader, FileEntry& f) {
-        if (!open_spool(path)) return false;
+        if (!entries_spool_.open(*options_.spool_dir, path, diags_)) return false;
         f.spooled = true;
-        f.offset = spool_size_;
+        f.offset = entries_spool_.size();
         char buf[1 << 16];
         for (;;) {
             const std::ptrdiff_t n = reader.read(buf, sizeof buf);
             if (n < 0) return false;
             if (n == 0) return true;
-            if (!spool_write(path, buf, static_cast<std::size_t>(n))) return false;
+            if (!entries_spool_.write(*options_.spool_dir, path, buf, static_cast<std::size_t>(n), diags_))
+                return false;
             f.size += static_cast<std::uint64_t>(n);
         }
     }
 
     bool spool_text(const std::string& path, const std::string& text, FileEntry& f) {
-        if (!open_spool(path)) return false;
+        if (!entries_spool_.open(*options_.spool_dir, path, diags_)) return false;
         f.spooled = true;
-        f.offset = spool_size_;
-        return spool_write(path, text.data(), text.size());
+        f.offset = entries_spool_.size();
+        return entries_spool_.write(*options_.spool_dir, path, text.data(), text.size(), diags_);
     }
 
   public:
-    // Flushes the spool so readers see every byte; false after adding an error.
+    // Flushes the spools so readers see every byte; false after adding an error. After finish().
     bool close_spool() {
-        if (spool_ && std::fflush(spool_.get()) != 0) {
-            diags_.error("FERRY-PKG-SPOOL", "cannot finish the temporary copy of the package",
-                         "check free space in the temporary folder (TMPDIR)", spool_path_);
-            return false;
-        }
-        spool_.reset();
-        return true;
+        const bool entries = entries_spool_.close(diags_);
+        return documents_spool_.close(diags_) && entries;
     }
 
   private:
@@ -327,7 +359,7 @@ class Collector {
         ref.present = true;
         ref.is_inline = false;
         ref.entry_path = path;
-        ref.spool_path = f.spooled ? spool_path_ : std::string();
+        ref.spool_path = f.spooled ? entries_spool_.path() : std::string();
         ref.offset = f.offset;
         ref.size = f.size;
         f.claimed = true;
@@ -353,7 +385,9 @@ class Collector {
             if (auto ds = stem.rfind("DataStudio/"); ds != std::string_view::npos) by_stem.emplace(stem.substr(ds + 11), &path);
         }
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
-            Node node = model_.nodes[i];
+            Node node;  // what finding its code reads; the whole node only when it is found
+            model_.nodes.read_fields(i, node, {&node.code, &node.command, &node.source_path, &node.script_path,
+                                               &node.name});
             if (node.code.present || kNoCode.count(node.command)) continue;
             // An inner node's code sits at its script's path; only an object has a folder of its own.
             const bool from_layout = layout_nodes_[i];
@@ -380,8 +414,9 @@ class Collector {
                 else if (files_.count(sp)) found = sp;
             }
             if (!found.empty()) {
-                claim(node.code, found, files_[found]);
-                model_.nodes.set(i, node);
+                Node whole = model_.nodes[i];
+                claim(whole.code, found, files_[found]);
+                model_.nodes.set(i, whole);
             } else if (from_layout && !node.inner && !node.script_path.empty()) {
                 diags_.error("FERRY-PKG-CODE-MISSING",
                              "node '" + node.name + "' has no code: neither inline content nor a code file beside " +
@@ -412,7 +447,8 @@ class Collector {
         std::unordered_map<std::string, std::size_t> by_id;
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
             if (model_.nodes.tag(i)) continue;  // inner
-            const Node n = model_.nodes[i];
+            Node n;
+            model_.nodes.read_fields(i, n, {&n.id});
             if (!n.id.empty()) by_id.emplace(n.id, i);
         }
         for (const auto& e : edges_) {
@@ -444,20 +480,18 @@ class Collector {
     }
 
     const ReadOptions& options_;
+    // Until the pipeline has finished, the model is the merge's (see merge()), and so are the
+    // members down to documents_spool_; the walker has the rest, and diags_.
     PackageModel& model_;
-    sdk::Diagnostics& diags_;
-    std::map<std::string, FileEntry> files_;
-    std::map<std::string, sdk::Diagnostic> json_problems_;  // .json files that are not valid JSON
     std::vector<bool> layout_nodes_;      // per node: an object read from a layout document
     std::vector<bool> layout_resources_;  // per resource: the same
     std::set<std::string> workflow_seen_;
     std::vector<PendingEdge> edges_;
-    struct FileCloser {
-        void operator()(std::FILE* f) const { std::fclose(f); }
-    };
-    std::unique_ptr<std::FILE, FileCloser> spool_;
-    std::string spool_path_;
-    std::uint64_t spool_size_ = 0;
+    SpoolFile documents_spool_{"documents.spool"};
+    sdk::Diagnostics& diags_;
+    std::map<std::string, FileEntry> files_;
+    std::map<std::string, sdk::Diagnostic> json_problems_;  // .json files that are not valid JSON
+    SpoolFile entries_spool_{"entries.spool"};
     bool spec_marker_ = false;
     bool layout_docs_ = false;
     bool layout_flow_ = false;

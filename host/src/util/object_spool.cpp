@@ -154,6 +154,19 @@ std::string SpoolReader::str() {
     return s;
 }
 
+std::string_view SpoolReader::view() {
+    const std::uint64_t n = u64();
+    need(static_cast<std::size_t>(n));
+    const std::string_view s = in_.substr(at_, static_cast<std::size_t>(n));
+    at_ += static_cast<std::size_t>(n);
+    return s;
+}
+
+void SpoolReader::skip_strings() {
+    const std::uint64_t n = u64();
+    for (std::uint64_t i = 0; i < n; ++i) view();
+}
+
 std::vector<std::string> SpoolReader::strings() {
     const std::uint64_t n = u64();
     need(static_cast<std::size_t>(n));  // every string takes at least its length byte

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -106,6 +107,15 @@ class ObjectList {
         decode(bytes, out);
         return out;
     }
+    // Element i into `out`, reading only the fields of `out` whose addresses are in `wanted`;
+    // strings and lists not wanted are skipped, and keep the values `out` had (read into a fresh
+    // T). For a pass over every element that needs a few of its fields: reading all of a node's
+    // forty was most of such a pass. Needs decode_fields(bytes, T&, wanted) for T.
+    void read_fields(std::size_t i, T& out, std::initializer_list<const void*> wanted) const {
+        std::string bytes;
+        spool_->read(slots_.at(i).offset, slots_[i].size, bytes);
+        decode_fields(bytes, out, wanted);
+    }
     const T front() const { return (*this)[0]; }
     const T back() const { return (*this)[slots_.size() - 1]; }
 
@@ -168,7 +178,9 @@ class SpoolReader {
     std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
     bool boolean();
     std::string str();
+    std::string_view view();  // a string's bytes, in place: no copy for a field that is skipped
     std::vector<std::string> strings();
+    void skip_strings();
 
   private:
     void need(std::size_t n) const;
