@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ferry/catalog/catalog.hpp"
+#include "package/archive_walker.hpp"
+#include "package/metered_stream.hpp"
 #include "package_builder.hpp"
 #include "test_env.hpp"
 
@@ -451,6 +453,43 @@ TEST(Truncation, AnImportOfACutPackageWritesNoObject) {
         }
         EXPECT_FALSE(std::filesystem::exists(dir + "/rehearsal.db")) << "no engine was touched";
     }
+}
+
+// A handler may throw (a document merge that could not write its spool is rethrown there): the
+// exception reaches the caller, and the walk leaves nothing behind (the sanitizer build's leak
+// check fails this test if libarchive's reader is not freed).
+TEST(Truncation, AHandlerThatThrowsStopsTheWalkAndLeaksNothing) {
+    class StringStream : public sdk::ByteStream {
+      public:
+        explicit StringStream(std::string s) : s_(std::move(s)) {}
+        std::ptrdiff_t read(char* buffer, std::size_t size, sdk::Diagnostics&) override {
+            const std::size_t n = std::min(size, s_.size() - at_);
+            s_.copy(buffer, n, at_);
+            at_ += n;
+            return static_cast<std::ptrdiff_t>(n);
+        }
+
+      private:
+        std::string s_;
+        std::size_t at_ = 0;
+    };
+    StringStream source(build(Format::zip, sample()));
+    host::MeteredStream stream(source, 0, "whole.zip");
+    host::WalkStats stats;
+    sdk::Diagnostics diags;
+    int seen = 0;
+    const host::EntryHandler throws_at_second = [&](const host::EntryInfo& info, host::EntryReader&) -> bool {
+        if (++seen == 2) throw std::runtime_error("spool full at " + info.path);
+        return true;
+    };
+    try {
+        host::walk_package(stream, "whole.zip", host::PackageLimits{}, throws_at_second, stats, diags);
+        FAIL() << "the handler's exception was swallowed";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "spool full at wf/b.json");
+    }
+    EXPECT_EQ(seen, 2);
+    EXPECT_TRUE(diags.empty());
 }
 
 }  // namespace

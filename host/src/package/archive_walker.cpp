@@ -7,6 +7,7 @@
 #include <cctype>
 #include <clocale>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -404,7 +405,10 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
         return handler(info, reader) && !stream.failed();
     }
 
-    struct archive* a = archive_read_new();
+    // Freed however the walk ends: a handler may throw (a merge that could not write its spool is
+    // rethrown in the handler), and a long-running server must not keep the reader's buffers.
+    const std::unique_ptr<struct archive, int (*)(struct archive*)> reader(archive_read_new(), archive_read_free);
+    struct archive* a = reader.get();
     archive_read_support_format_zip(a);
     archive_read_support_format_tar(a);
     archive_read_support_format_gnutar(a);
@@ -416,7 +420,6 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
     Verdicts verdicts(a, feed, stream, stats, display_name, diags);
     if (archive_read_open(a, &feed, nullptr, feed_read, nullptr) != ARCHIVE_OK) {
         verdicts.header_failed(true);
-        archive_read_free(a);
         return false;
     }
     verdicts.opened();
@@ -514,7 +517,6 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
             break;
         }
     }
-    archive_read_free(a);
     if (feed.source_failed) ok = false;
     return ok;
 }
