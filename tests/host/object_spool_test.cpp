@@ -123,8 +123,7 @@ TEST(ObjectSpool, TwoPassesAtOnceEachReadWhatTheyAskFor) {
     }
 }
 
-// A pass that needs a few fields reads only those (package_check, the reader's code and edge
-// passes): what it asks for is what went in, what it does not ask for is left as it was, and
+// A pass that needs a few fields reads only those (package_check, the reader's edge pass): what it asks for is what went in, what it does not ask for is left as it was, and
 // skipping every kind of field (strings, lists, dependencies, contents) keeps the reading in step,
 // so the fields after the skipped ones, the numbers and flags at the end, are still right.
 TEST(ObjectSpool, ReadFieldsReadsWhatItIsAskedAndSkipsTheRest) {
