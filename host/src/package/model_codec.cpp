@@ -46,6 +46,9 @@ struct In {
     }
 };
 
+// Passes over a content written by write_content_ref (defined beside it, so its layout is in one place).
+void skip_content_ref(SpoolReader& r);
+
 // Reads what `In` reads, but only the wanted strings, lists and contents (by their addresses in the
 // object): the rest are skipped in place, with no allocation. Numbers and flags are always read.
 struct Skim {
@@ -69,11 +72,7 @@ struct Skim {
     void operator()(bool& b) { b = r.boolean(); }
     void operator()(ContentRef& c) {
         if (want(&c)) return read_content_ref(r, c);
-        r.boolean();
-        r.boolean();
-        for (int i = 0; i < 3; ++i) r.view();
-        r.u64();
-        r.u64();
+        skip_content_ref(r);
     }
     void operator()(std::vector<Dependency>& v) {
         if (!want(&v)) {
@@ -208,6 +207,18 @@ void read_content_ref(SpoolReader& r, ContentRef& c) {
     c.offset = r.u64();
     c.size = r.u64();
 }
+
+namespace {
+void skip_content_ref(SpoolReader& r) {
+    r.boolean();  // present
+    r.boolean();  // is_inline
+    r.view();     // inline_text
+    r.view();     // entry_path
+    r.view();     // spool_path
+    r.u64();      // offset
+    r.u64();      // size
+}
+}  // namespace
 
 #define FERRY_MODEL_CODEC(T)                                   \
     void encode(const T& value, std::string& out) {            \
