@@ -23,6 +23,19 @@ TEST(Cli, HelpDocumentsExitCodes) {
     EXPECT_NE(r.out.find("check"), std::string::npos);
 }
 
+#ifdef FERRY_TEST_MIMALLOC
+// main.cpp makes mimalloc's large pages the default from the executable's pre-initialisers; the
+// environment still decides. mimalloc prints its settled options when MIMALLOC_VERBOSE is set.
+TEST(Cli, MimallocLargePagesAreTheDefaultAndTheEnvironmentStillDecides) {
+    const auto by_default = run_ferry("--version", "MIMALLOC_VERBOSE=1");
+    EXPECT_EQ(by_default.exit_code, 0);
+    EXPECT_NE(by_default.err.find("option 'large_os_pages': 1"), std::string::npos) << by_default.err;
+    const auto turned_off = run_ferry("--version", "MIMALLOC_VERBOSE=1 MIMALLOC_LARGE_OS_PAGES=0");
+    EXPECT_EQ(turned_off.exit_code, 0);
+    EXPECT_NE(turned_off.err.find("option 'large_os_pages': 0"), std::string::npos) << turned_off.err;
+}
+#endif
+
 TEST(Cli, UnknownCommandIsUsageError) {
     const auto r = run_ferry("frobnicate");
     EXPECT_EQ(r.exit_code, 2);
