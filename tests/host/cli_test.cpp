@@ -24,8 +24,9 @@ TEST(Cli, HelpDocumentsExitCodes) {
 }
 
 #ifdef FERRY_TEST_MIMALLOC
-// main.cpp makes mimalloc's large pages the default from the executable's pre-initialisers; the
-// environment still decides. mimalloc prints its settled options when MIMALLOC_VERBOSE is set.
+// main.cpp makes mimalloc's large pages the default from the executable's pre-initialisers (not for
+// `serve` and `worker`); the environment still decides. mimalloc prints its settled options when
+// MIMALLOC_VERBOSE is set.
 TEST(Cli, MimallocLargePagesAreTheDefaultAndTheEnvironmentStillDecides) {
     const auto by_default = run_ferry("--version", "MIMALLOC_VERBOSE=1");
     EXPECT_EQ(by_default.exit_code, 0);
@@ -33,6 +34,14 @@ TEST(Cli, MimallocLargePagesAreTheDefaultAndTheEnvironmentStillDecides) {
     const auto turned_off = run_ferry("--version", "MIMALLOC_VERBOSE=1 MIMALLOC_LARGE_OS_PAGES=0");
     EXPECT_EQ(turned_off.exit_code, 0);
     EXPECT_NE(turned_off.err.find("option 'large_os_pages': 0"), std::string::npos) << turned_off.err;
+    // The commands that keep running keep mimalloc's default: it would never return large pages.
+    for (const char* command : {"serve --help", "--plugin-dir /nonexistent worker --help"}) {
+        const auto r = run_ferry(command, "MIMALLOC_VERBOSE=1");
+        EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.err;
+        EXPECT_NE(r.err.find("option 'large_os_pages': 0"), std::string::npos) << command << "\n" << r.err;
+    }
+    const auto check = run_ferry("--plugin-dir /nonexistent check --help", "MIMALLOC_VERBOSE=1");
+    EXPECT_NE(check.err.find("option 'large_os_pages': 1"), std::string::npos) << check.err;
 }
 #endif
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <string_view>
 
 #include <boost/program_options/errors.hpp>
 #ifdef FERRY_WITH_MIMALLOC
@@ -70,14 +71,29 @@ void print_help() {
 #ifdef FERRY_WITH_MIMALLOC
 // Reading and importing a package allocate fresh memory all the time (inflated entries, parsed
 // documents, spool and statement buffers), and the first touch of each 4 KiB page is a page fault:
-// on a virtual machine those faults were a fifth of `ferry check` and more of an import. mimalloc
+// on a virtual machine those faults were a tenth or more of `ferry check` and of an import. mimalloc
 // maps its memory with 2 MiB pages where the kernel's transparent huge pages allow it (Debian's
 // default, "madvise") when its large-page option is on (docs/performance.md has what it gained).
 // mimalloc settles its options as it starts, before main() (turning this one on in main() changed
 // nothing measurable), so it is made the default from the executable's pre-initialisers, which run
-// before any library's constructor. A default only: MIMALLOC_LARGE_OS_PAGES=0 in the environment
-// still turns it off.
-void prefer_large_pages(int, char**, char**) { mi_option_set_default(mi_option_large_os_pages, 1); }
+// before any library's constructor and are given the arguments. A default only: the environment's
+// MIMALLOC_LARGE_OS_PAGES still decides.
+//
+// Not for the commands that keep running: mimalloc never hands memory mapped with large pages back
+// to the system, so `serve` and `worker` would keep their largest import's peak for good.
+void prefer_large_pages(int argc, char** argv, char**) {
+    for (int i = 1; i < argc; ++i) {  // the command, as main() finds it below
+        const std::string_view arg = argv[i];
+        if (arg == "--plugin-dir") {
+            ++i;
+            continue;
+        }
+        if (arg.empty() || arg[0] == '-') continue;
+        if (arg == "serve" || arg == "worker") return;
+        break;
+    }
+    mi_option_set_default(mi_option_large_os_pages, 1);
+}
 __attribute__((section(".preinit_array"), used)) void (*const ferry_prefer_large_pages)(int, char**, char**) =
     prefer_large_pages;
 #endif
