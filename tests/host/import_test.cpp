@@ -446,16 +446,27 @@ TEST_F(Import, KilledImportResumesToTheCatalogOfACleanImport) {
     ASSERT_EQ(clean.size(), 8u);
 
     // Kill points: after the resource, after the table (its engine side done), mid-nodes, the last but one.
+    // The runs' temporary folders, to see that a killed run's copies do not stay behind.
+    const std::string tmp = dir_ + "/tmp";
+    fs::create_directory(tmp);
+    auto left_behind = [&] {
+        std::size_t n = 0;
+        for (const auto& e : fs::directory_iterator(tmp)) n += e.path().filename().string().rfind("ferry-import-", 0) == 0;
+        return n;
+    };
     for (int kill_after : {1, 2, 3, 5, 6, 7}) {
         fs::remove(dir_ + "/catalog.db");
         fs::remove(dir_ + "/rehearsal.db");
         // Batches of 3 so kills land both between transactions and inside an open one.
         const auto killed = run_ferry("import --yes " + task + " --catalog sqlite:" + dir_ + "/catalog.db",
-                                      "FERRY_COMMIT_BATCH=3 FERRY_FAULT_KILL_AFTER_COMMITS=" + std::to_string(kill_after));
+                                      "TMPDIR=" + tmp + " FERRY_COMMIT_BATCH=3 FERRY_FAULT_KILL_AFTER_COMMITS=" +
+                                          std::to_string(kill_after));
         EXPECT_NE(killed.exit_code, 0) << "the importer should have died after " << kill_after;
         EXPECT_LT(objects().size(), 8u) << "killed after " << kill_after;
-        const auto resumed = ferry("reimport sales_dw.t1");
+        EXPECT_EQ(left_behind(), 1u) << "the killed run's folder, which the next run removes";
+        const auto resumed = run_ferry("reimport sales_dw.t1 --catalog sqlite:" + dir_ + "/catalog.db", "TMPDIR=" + tmp);
         ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+        EXPECT_EQ(left_behind(), 0u) << "killed after " << kill_after;
         std::map<std::string, std::string> now;
         for (const auto& [k, o] : objects()) {
             now[k] = o.sha256;
