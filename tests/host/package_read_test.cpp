@@ -73,6 +73,41 @@ TEST_P(SpecPackage, ReadsEveryKindWithLayoutAndCode) {
 INSTANTIATE_TEST_SUITE_P(Formats, SpecPackage, ::testing::Values(Format::zip, Format::tar_gz),
                          [](const auto& info) { return info.param == Format::zip ? "zip" : "tar_gz"; });
 
+// A laid-out node's code is the file beside its document named like it: <name> or <name>.<ext>,
+// the first in path order. Files whose names only start alike (n1-old.sql, n10.sql) and files in a
+// subfolder (n1.d/inner.sql) are not its code, however many of them share the folder.
+TEST(SpecPackage, CodeBesideANodeIsTheFileNamedLikeIt) {
+    const std::string dir = "DataStudio/Business Flow/wf/MaxCompute/Data Analytics/";
+    auto doc = [](const std::string& id, const std::string& name) {
+        return R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"nodes": [{"id": ")" + id + R"(", "name": ")" +
+               name + R"(", "script": {"path": "Business Flow/wf/MaxCompute/Data Analytics/)" + name +
+               R"(", "runtime": {"command": "ODPS_SQL"}}}]}})";
+    };
+    std::vector<Entry> entries = {{"SPEC.FORMAT", ""},
+                                  {dir + "n1.schedule.json", doc("1", "n1")},
+                                  {dir + "n1-old.sql", "SELECT 'old';"},
+                                  {dir + "n1.d/inner.sql", "SELECT 'inner';"},
+                                  {dir + "n10.sql", "SELECT 10;"},
+                                  {dir + "n1.sql", "SELECT 1;"},
+                                  {dir + "n1.zz", "SELECT 'later in path order';"},
+                                  {dir + "n10.schedule.json", doc("10", "n10")},
+                                  {dir + "n3.schedule.json", doc("3", "n3")},
+                                  {dir + "n3", "SELECT 3;"}};
+    for (int i = 0; i < 200; ++i) entries.push_back({dir + "n1_" + std::to_string(i) + ".sql", "SELECT 0;"});
+    const std::string file = scratch_dir() + "/beside.zip";
+    write_package(file, Format::zip, entries);
+    const auto r = check_file(file);
+    ASSERT_TRUE(r.read_ok) << codes_of(r.diags);
+    EXPECT_FALSE(r.diags.has_errors()) << codes_of(r.diags);
+    for (const auto& [name, code] : std::vector<std::pair<std::string, std::string>>{
+             {"n1", "n1.sql"}, {"n10", "n10.sql"}, {"n3", "n3"}}) {
+        const std::optional<host::Node> n = node_named(r.model, name);
+        ASSERT_TRUE(n.has_value()) << name;
+        ASSERT_TRUE(n->code.present) << name;
+        EXPECT_EQ(n->code.entry_path, dir + code) << name;
+    }
+}
+
 TEST(LoosePackage, EveryMigrationXSampleReadsAsALoneDocument) {
     for (const auto& entry : std::filesystem::directory_iterator(samples_dir() + "/migrationx-spec")) {
         const auto r = check_file(entry.path().string());

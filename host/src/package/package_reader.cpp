@@ -368,22 +368,27 @@ class Collector {
     // The code of a node read from a layout document sits beside it: <node>/<node><ext>, or at the
     // script's path inside the package.
     void attach_code() {
-        // Views into files_'s keys (a map's keys stay put): a package of 100,000 code files is not
-        // copied three times over to find them.
-        std::unordered_map<std::string_view, std::vector<const std::string*>> by_dir;
-        // path without extension -> path, and the same relative to DataStudio/ (script paths are)
+        // By script path: path without extension -> path, and the same relative to DataStudio/
+        // (script paths are). Views into files_'s keys (a map's keys stay put). Built only when a
+        // node needs it: most nodes find their code beside them, and building it for 100,000 code
+        // files was a tenth of checking a package of one node per document.
         std::unordered_map<std::string_view, const std::string*> by_stem;
-        for (const auto& [path, f] : files_) {
-            const std::string_view whole(path);
-            const auto slash = whole.rfind('/');
-            by_dir[slash == std::string_view::npos ? std::string_view() : whole.substr(0, slash)].push_back(&path);
-            const std::string_view base = slash == std::string_view::npos ? whole : whole.substr(slash + 1);
-            const auto dot = base.rfind('.');
-            const std::string_view stem =
-                dot == std::string_view::npos || dot == 0 ? whole : whole.substr(0, whole.size() - (base.size() - dot));
-            by_stem.emplace(stem, &path);
-            if (auto ds = stem.rfind("DataStudio/"); ds != std::string_view::npos) by_stem.emplace(stem.substr(ds + 11), &path);
-        }
+        bool by_stem_built = false;
+        auto build_by_stem = [&] {
+            by_stem.reserve(files_.size() * 2);
+            for (const auto& [path, f] : files_) {
+                const std::string_view whole(path);
+                const auto slash = whole.rfind('/');
+                const std::string_view base = slash == std::string_view::npos ? whole : whole.substr(slash + 1);
+                const auto dot = base.rfind('.');
+                const std::string_view stem =
+                    dot == std::string_view::npos || dot == 0 ? whole : whole.substr(0, whole.size() - (base.size() - dot));
+                by_stem.emplace(stem, &path);
+                if (auto ds = stem.rfind("DataStudio/"); ds != std::string_view::npos)
+                    by_stem.emplace(stem.substr(ds + 11), &path);
+            }
+            by_stem_built = true;
+        };
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
             // Read whole, not skimmed (read_fields): most nodes that get this far are given a code
             // file and written back, and a skim before the whole read was 5% slower on a package of
@@ -395,27 +400,32 @@ class Collector {
             std::string stem = basename_of(node.source_path);
             for (const char* ext : {".schedule.json", ".flow"})
                 if (ends_with(stem, ext)) stem.resize(stem.size() - std::string(ext).size());
-            std::string found;
+            auto found = files_.end();
             if (from_layout) {
+                // The first file, in path order, of the node's folder named <stem> or <stem>.<ext>.
+                // files_ is sorted: <stem> comes first, and the <stem>.* sit together after it, so
+                // only they are looked at (a folder of many nodes is not read once per node).
                 const std::string dir = dirname_of(node.source_path);
-                if (auto in = by_dir.find(dir); in != by_dir.end())
-                    for (const std::string* candidate : in->second) {
-                        const std::string b = basename_of(*candidate);
-                        if (b == stem ||
-                            (b.size() > stem.size() && b.compare(0, stem.size(), stem) == 0 && b[stem.size()] == '.')) {
-                            found = *candidate;
-                            break;
-                        }
+                const std::string exact = dir.empty() ? stem : dir + "/" + stem;
+                found = files_.find(exact);
+                const std::string dotted = exact + ".";
+                for (auto it = found == files_.end() ? files_.lower_bound(dotted) : files_.end();
+                     it != files_.end() && it->first.compare(0, dotted.size(), dotted) == 0; ++it) {
+                    if (it->first.find('/', dotted.size()) == std::string::npos) {  // not in a subfolder
+                        found = it;
+                        break;
                     }
+                }
             }
-            if (found.empty() && !node.script_path.empty()) {
+            if (found == files_.end() && !node.script_path.empty()) {
                 std::string sp = node.script_path;
                 while (!sp.empty() && sp.front() == '/') sp.erase(0, 1);
-                if (auto it = by_stem.find(sp); it != by_stem.end()) found = *it->second;
-                else if (files_.count(sp)) found = sp;
+                if (!by_stem_built) build_by_stem();
+                if (auto it = by_stem.find(sp); it != by_stem.end()) found = files_.find(*it->second);
+                else found = files_.find(sp);
             }
-            if (!found.empty()) {
-                claim(node.code, found, files_[found]);
+            if (found != files_.end()) {
+                claim(node.code, found->first, found->second);
                 model_.nodes.set(i, node);
             } else if (from_layout && !node.inner && !node.script_path.empty()) {
                 diags_.error("FERRY-PKG-CODE-MISSING",
