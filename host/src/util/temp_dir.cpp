@@ -76,13 +76,16 @@ TempDir::TempDir(const std::string& prefix) {
                              ")");
         const std::filesystem::path made = buf.data();
         const int fd = open_dir(made);
-        if (fd >= 0 && ::flock(fd, LOCK_EX) == 0 && still_there(fd, made)) {
+        // On a filesystem without locks this fails; the folder then stays unlocked, and no sweep
+        // can take it either (its flock fails the same way).
+        if (fd >= 0) ::flock(fd, LOCK_EX);
+        if (fd < 0 || still_there(fd, made)) {
             path_ = made;
             lock_fd_ = fd;
             return;
         }
         // Another run's sweep took it between mkdtemp and the lock: make another.
-        if (fd >= 0) ::close(fd);
+        ::close(fd);
         std::error_code ec;
         std::filesystem::remove_all(made, ec);
     }
