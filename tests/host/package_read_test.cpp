@@ -74,14 +74,14 @@ INSTANTIATE_TEST_SUITE_P(Formats, SpecPackage, ::testing::Values(Format::zip, Fo
                          [](const auto& info) { return info.param == Format::zip ? "zip" : "tar_gz"; });
 
 // A laid-out node's code is the file beside its document named like it: <name> or <name>.<ext>,
-// the first in path order. Files whose names only start alike (n1-old.sql, n10.sql) and files in a
+// the first in path order; without one, the file at its script path. Files whose names only start alike (n1-old.sql, n10.sql) and files in a
 // subfolder (n1.d/inner.sql) are not its code, however many of them share the folder.
 TEST(SpecPackage, CodeBesideANodeIsTheFileNamedLikeIt) {
     const std::string dir = "DataStudio/Business Flow/wf/MaxCompute/Data Analytics/";
-    auto doc = [](const std::string& id, const std::string& name) {
+    auto doc = [](const std::string& id, const std::string& name,
+                  const std::string& script = "Business Flow/wf/MaxCompute/Data Analytics/") {
         return R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"nodes": [{"id": ")" + id + R"(", "name": ")" +
-               name + R"(", "script": {"path": "Business Flow/wf/MaxCompute/Data Analytics/)" + name +
-               R"(", "runtime": {"command": "ODPS_SQL"}}}]}})";
+               name + R"(", "script": {"path": ")" + script + name + R"(", "runtime": {"command": "ODPS_SQL"}}}]}})";
     };
     std::vector<Entry> entries = {{"SPEC.FORMAT", ""},
                                   {dir + "n1.schedule.json", doc("1", "n1")},
@@ -92,7 +92,10 @@ TEST(SpecPackage, CodeBesideANodeIsTheFileNamedLikeIt) {
                                   {dir + "n1.zz", "SELECT 'later in path order';"},
                                   {dir + "n10.schedule.json", doc("10", "n10")},
                                   {dir + "n3.schedule.json", doc("3", "n3")},
-                                  {dir + "n3", "SELECT 3;"}};
+                                  {dir + "n3", "SELECT 3;"},
+                                  // Nothing beside it: found by its script path, relative to DataStudio/.
+                                  {dir + "n4.schedule.json", doc("4", "n4", "Business Flow/wf/shared/")},
+                                  {"DataStudio/Business Flow/wf/shared/n4.sql", "SELECT 4;"}};
     for (int i = 0; i < 200; ++i) entries.push_back({dir + "n1_" + std::to_string(i) + ".sql", "SELECT 0;"});
     const std::string file = scratch_dir() + "/beside.zip";
     write_package(file, Format::zip, entries);
@@ -100,11 +103,14 @@ TEST(SpecPackage, CodeBesideANodeIsTheFileNamedLikeIt) {
     ASSERT_TRUE(r.read_ok) << codes_of(r.diags);
     EXPECT_FALSE(r.diags.has_errors()) << codes_of(r.diags);
     for (const auto& [name, code] : std::vector<std::pair<std::string, std::string>>{
-             {"n1", "n1.sql"}, {"n10", "n10.sql"}, {"n3", "n3"}}) {
+             {"n1", dir + "n1.sql"},
+             {"n10", dir + "n10.sql"},
+             {"n3", dir + "n3"},
+             {"n4", "DataStudio/Business Flow/wf/shared/n4.sql"}}) {
         const std::optional<host::Node> n = node_named(r.model, name);
         ASSERT_TRUE(n.has_value()) << name;
         ASSERT_TRUE(n->code.present) << name;
-        EXPECT_EQ(n->code.entry_path, dir + code) << name;
+        EXPECT_EQ(n->code.entry_path, code) << name;
     }
 }
 

@@ -112,7 +112,7 @@ TEST_F(TempDirSweep, WhatIsNotAFolderOfOursIsLeftAlone) {
     EXPECT_TRUE(fs::exists(target / "keep"));
 }
 
-TEST_F(TempDirSweep, AnUnlockedEmptyFolderOfOurNameIsTakenForDead) {
+TEST_F(TempDirSweep, AnUnlockedFolderOfOurNameIsTakenForDead) {
     // What an older ferry, which held no lock, left behind: swept like a killed run's.
     fs::create_directory(base_ / "ferry-import-Zz09Qq");
     std::ofstream(base_ / "ferry-import-Zz09Qq" / "entries.spool") << "x";

@@ -368,24 +368,25 @@ class Collector {
     // The code of a node read from a layout document sits beside it: <node>/<node><ext>, or at the
     // script's path inside the package.
     void attach_code() {
-        // By script path: path without extension -> path, and the same relative to DataStudio/
-        // (script paths are). Views into files_'s keys (a map's keys stay put). Built only when a
-        // node needs it: most nodes find their code beside them, and building it for 100,000 code
-        // files was a tenth of checking a package of one node per document.
-        std::unordered_map<std::string_view, const std::string*> by_stem;
+        // By script path: path without extension -> the file, and the same relative to DataStudio/
+        // (script paths are). Views into files_'s keys, and its iterators (a map's entries stay
+        // put). Built only when a node needs it: most nodes find their code beside them, and
+        // building it for 100,000 code files was a tenth of checking a package of one node per
+        // document.
+        std::unordered_map<std::string_view, std::map<std::string, FileEntry>::iterator> by_stem;
         bool by_stem_built = false;
         auto build_by_stem = [&] {
             by_stem.reserve(files_.size() * 2);
-            for (const auto& [path, f] : files_) {
-                const std::string_view whole(path);
+            for (auto it = files_.begin(); it != files_.end(); ++it) {
+                const std::string_view whole(it->first);
                 const auto slash = whole.rfind('/');
                 const std::string_view base = slash == std::string_view::npos ? whole : whole.substr(slash + 1);
                 const auto dot = base.rfind('.');
                 const std::string_view stem =
                     dot == std::string_view::npos || dot == 0 ? whole : whole.substr(0, whole.size() - (base.size() - dot));
-                by_stem.emplace(stem, &path);
+                by_stem.emplace(stem, it);
                 if (auto ds = stem.rfind("DataStudio/"); ds != std::string_view::npos)
-                    by_stem.emplace(stem.substr(ds + 11), &path);
+                    by_stem.emplace(stem.substr(ds + 11), it);
             }
             by_stem_built = true;
         };
@@ -421,7 +422,7 @@ class Collector {
                 std::string sp = node.script_path;
                 while (!sp.empty() && sp.front() == '/') sp.erase(0, 1);
                 if (!by_stem_built) build_by_stem();
-                if (auto it = by_stem.find(sp); it != by_stem.end()) found = files_.find(*it->second);
+                if (auto it = by_stem.find(sp); it != by_stem.end()) found = it->second;
                 else found = files_.find(sp);
             }
             if (found != files_.end()) {
