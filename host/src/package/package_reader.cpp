@@ -589,6 +589,26 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
 }
 
 namespace {
+// Reads up to `n` bytes of a spool file from `offset`; how many it got (short only at an error or the
+// file's end). A plain descriptor and pread: an ifstream per object (buffer allocation, seek) was a
+// visible share of planning and committing thousands of objects.
+std::uint64_t pread_full(int fd, char* into, std::uint64_t n, std::uint64_t offset) {
+    std::uint64_t got = 0;
+    while (got < n) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(n - got, 1u << 30));
+        const ssize_t r = ::pread(fd, into + got, want, static_cast<off_t>(offset + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += static_cast<std::uint64_t>(r);
+    }
+    return got;
+}
+
+bool content_unreadable(const ContentRef& ref, sdk::Diagnostics& diags) {
+    diags.error("FERRY-PKG-CONTENT", "cannot read the temporary copy of '" + ref.entry_path + "'", "", ref.entry_path);
+    return false;
+}
+
 // Feeds a content reference's bytes to `sink` in chunks.
 template <typename Sink>
 bool each_chunk(const ContentRef& ref, sdk::Diagnostics& diags, Sink&& sink) {
@@ -597,40 +617,44 @@ bool each_chunk(const ContentRef& ref, sdk::Diagnostics& diags, Sink&& sink) {
         sink(ref.inline_text.data(), ref.inline_text.size());
         return true;
     }
-    // A plain descriptor and pread: an ifstream per object (buffer allocation, seek) was a visible
-    // share of planning and committing thousands of objects.
     std::uint64_t left = ref.size;
     if (const int fd = ::open(ref.spool_path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
         std::vector<char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(left, 1 << 16)));
         while (left > 0) {
-            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
-            const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(ref.offset + (ref.size - left)));
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            sink(buf.data(), static_cast<std::size_t>(n));
-            left -= static_cast<std::uint64_t>(n);
+            const std::uint64_t want = std::min<std::uint64_t>(left, buf.size());
+            const std::uint64_t n = pread_full(fd, buf.data(), want, ref.offset + (ref.size - left));
+            if (n > 0) sink(buf.data(), static_cast<std::size_t>(n));
+            left -= n;
+            if (n < want) break;
         }
         ::close(fd);
     }
-    if (left != 0) {
-        diags.error("FERRY-PKG-CONTENT", "cannot read the temporary copy of '" + ref.entry_path + "'", "", ref.entry_path);
-        return false;
-    }
-    return true;
+    return left == 0 || content_unreadable(ref, diags);
 }
 }  // namespace
 
 bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& diags) {
     out.clear();
-    if (ref.present && !ref.is_inline && ref.spool_path.empty()) {
+    if (!ref.present) return true;
+    if (ref.is_inline) {
+        out = ref.inline_text;
+        return true;
+    }
+    if (ref.spool_path.empty()) {
         diags.error("FERRY-PKG-CONTENT", "the content of '" + ref.entry_path + "' was not kept",
                     "this is a bug in ferry: the package was read without a spool folder", ref.entry_path);
         return false;
     }
-    out.reserve(static_cast<std::size_t>(ref.is_inline ? ref.inline_text.size() : ref.size));
-    if (each_chunk(ref, diags, [&](const char* p, std::size_t n) { out.append(p, n); })) return true;
+    // Straight into the string: no bounce buffer, no second copy of every document and code read.
+    out.resize(static_cast<std::size_t>(ref.size));
+    std::uint64_t got = 0;
+    if (const int fd = ::open(ref.spool_path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+        got = pread_full(fd, out.data(), ref.size, ref.offset);
+        ::close(fd);
+    }
+    if (got == ref.size) return true;
     out.clear();
-    return false;
+    return content_unreadable(ref, diags);
 }
 
 bool hash_content(const ContentRef& ref, std::string& hex, sdk::Diagnostics& diags) {

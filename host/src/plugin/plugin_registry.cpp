@@ -45,16 +45,12 @@ struct PluginRegistry::Library {
     boost::dll::shared_library lib;
 };
 
-bool PluginInfo::owns_value(const std::string& what, const std::string& value) const {
-    const std::string key = what + ":" + value;
-    for (const auto& o : owns) {
-        if (o.size() == key.size() && std::equal(o.begin(), o.end(), key.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-            }))
-            return true;
-    }
-    return false;
+namespace {
+void lower_in_place(std::string& s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
+}  // namespace
 
 PluginRegistry::PluginRegistry() : services_(std::make_unique<StderrServices>()) {}
 
@@ -174,6 +170,12 @@ bool PluginRegistry::load(const fs::path& file) {
     if (d->struct_size >= sizeof(sdk::PluginDescriptor))
         for (std::uint32_t i = 0; i < d->owns_size && d->owns; ++i)
             if (d->owns[i]) info.owns.emplace_back(d->owns[i]);
+    if (info.kind == sdk::PluginKind::engine) {
+        for (std::string key : info.owns) {
+            lower_in_place(key);
+            engine_owns_.emplace(std::move(key), plugins_.size());  // an earlier plugin keeps its claim
+        }
+    }
     plugins_.push_back(std::move(info));
     libraries_.push_back(std::move(library));
     return true;
@@ -191,9 +193,12 @@ const PluginInfo* PluginRegistry::find(sdk::PluginKind kind, const std::string& 
 }
 
 const PluginInfo* PluginRegistry::engine_owning(const std::string& what, const std::string& value) const {
-    for (const auto& p : plugins_)
-        if (p.kind == sdk::PluginKind::engine && p.owns_value(what, value)) return &p;
-    return nullptr;
+    if (engine_owns_.empty()) return nullptr;
+    thread_local std::string key;  // no allocation per object once it has grown
+    key.assign(what).append(1, ':').append(value);
+    lower_in_place(key);
+    const auto it = engine_owns_.find(key);
+    return it == engine_owns_.end() ? nullptr : &plugins_[it->second];
 }
 
 std::shared_ptr<sdk::PluginObject> PluginRegistry::create(const PluginInfo& plugin, const sdk::Config& config,

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ferry/sdk/plugin.hpp"
@@ -22,9 +23,7 @@ struct PluginInfo {
     unsigned abi_major = 0;
     unsigned abi_minor = 0;
     std::vector<sdk::ConfigKey> schema;  // string pointers stay valid: the library is never unloaded
-    std::vector<std::string> owns;
-
-    bool owns_value(const std::string& what, const std::string& value) const;
+    std::vector<std::string> owns;  // "what:value" pairs it routes (PluginRegistry::engine_owning)
 };
 
 struct PluginRejection {
@@ -77,6 +76,9 @@ class PluginRegistry {
     std::vector<PluginInfo> plugins_;
     std::vector<std::shared_ptr<Library>> libraries_;  // parallel to plugins_
     std::vector<PluginRejection> rejected_;
+    // "what:value" in lower case -> index of the first engine plugin that owns it. The planner asks
+    // for every object; scanning each plugin's list (a string built per plugin) was a twentieth of it.
+    std::unordered_map<std::string, std::size_t> engine_owns_;
     std::unique_ptr<sdk::HostServices> services_;
 };
 
