@@ -196,7 +196,7 @@ class Parser {
             } else {
                 value = inline_value(l, v, indent, depth + 1);
             }
-            m.map.emplace_back(std::move(key), std::move(value));
+            m.map.push_back({std::move(key), std::move(value)});
         }
         return m;
     }
@@ -418,7 +418,7 @@ class Parser {
                 YamlNode v = item();
                 for (const auto& [key, val] : n.map)
                     if (key == k.scalar) fail(l, k.column - 1, "the key '" + k.scalar + "' is given twice in one mapping");
-                n.map.emplace_back(k.scalar, std::move(v));
+                n.map.push_back({k.scalar, std::move(v)});
             }
             space();
             if (i < l.text.size() && l.text[i] == ',') ++i;

@@ -15,11 +15,13 @@
 
 namespace ferry::reader::azkaban {
 
+struct YamlEntry;
+
 struct YamlNode {
     enum class Kind { null, scalar, map, seq };
     Kind kind = Kind::null;
     std::string scalar;
-    std::vector<std::pair<std::string, YamlNode>> map;  // in document order
+    std::vector<YamlEntry> map;  // in document order
     std::vector<YamlNode> seq;
     std::size_t line = 0, column = 0;
 
@@ -27,6 +29,13 @@ struct YamlNode {
     bool is_map() const { return kind == Kind::map; }
     bool is_seq() const { return kind == Kind::seq; }
     bool is_scalar() const { return kind == Kind::scalar; }
+};
+
+// A named struct, not std::pair: pair<string, YamlNode> needs a complete YamlNode inside its own
+// definition, which clang with libstdc++ in C++20 mode enforces (the sanitizer build uses clang).
+struct YamlEntry {
+    std::string key;
+    YamlNode value;
 };
 
 struct YamlError {

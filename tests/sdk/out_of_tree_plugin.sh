@@ -7,13 +7,14 @@ set -euo pipefail
 build=$1
 src=$2
 sanitize=${3:-OFF}
+cxx=${4:-c++}  # the host's compiler: a sanitized host and plugin must share one sanitizer runtime
 work=$build/tests/out-of-tree
 rm -rf "$work"
 mkdir -p "$work"
 cmake --install "$build" --prefix "$work/prefix" >"$work/install.log"
 flags=""
 if [ "$sanitize" = "ON" ]; then flags="-fsanitize=address,undefined -fno-omit-frame-pointer"; fi
-cmake -S "$src/examples/plugins" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+cmake -S "$src/examples/plugins" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_COMPILER="$cxx" \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_MODULE_LINKER_FLAGS="$flags" >"$work/configure.log"
 cmake --build "$work/build" -j2 >"$work/build.log"
 json=$("$build/bin/ferry" --plugin-dir "$work/build" plugins --json)
