@@ -150,6 +150,20 @@ TEST(PluginLoading, DiscoveryOrderPluginDirThenEnvThenBesideBinary) {
     EXPECT_EQ(folders[3].filename(), "plugins");
 }
 
+// The engine that routes an object is found by its claim ("command:HOLOGRES_SQL"), whatever the
+// case of the package's spelling; a claim nobody made, or made for another kind of value, is none.
+TEST(PluginLoading, AnEngineIsFoundByItsClaimInAnyCase) {
+    host::PluginRegistry reg;
+    reg.discover({plugin_dir()});
+    const host::PluginInfo* hologres = reg.engine_owning("command", "HOLOGRES_SQL");
+    ASSERT_NE(hologres, nullptr);
+    EXPECT_EQ(hologres->name, "hologres");
+    EXPECT_EQ(reg.engine_owning("Command", "hologres_sql"), hologres);
+    EXPECT_EQ(reg.engine_owning("command", "HOLOGRES_SQL_X"), nullptr);
+    EXPECT_EQ(reg.engine_owning("commands", "HOLOGRES_SQL"), nullptr);
+    EXPECT_EQ(reg.engine_owning("command", ""), nullptr);
+}
+
 TEST(PluginLoading, CliListsRefusals) {
     const std::string dir = scratch_dir();
     fs::copy_file(fixture("fixture_build_id"), dir + "/fixture_build_id.so");
