@@ -36,12 +36,12 @@ WalCheckpointer::~WalCheckpointer() {
 
 long WalCheckpointer::frames_copied() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return frames_copied_;
+    return ledger_.copied();
 }
 
 long WalCheckpointer::frames_in_wal() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return frames_in_wal_;
+    return ledger_.in_wal();
 }
 
 int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
@@ -55,15 +55,11 @@ int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int 
     return SQLITE_OK;
 }
 
-// Called on the writer's thread after each commit with the WAL's length in frames. The WAL starts
-// over once a checkpoint copied all of it, so a shorter WAL than last time means a new one.
+// Called on the writer's thread after each commit with the WAL's length in frames.
 void WalCheckpointer::wake(int frames) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (frames < frames_in_wal_) frames_at_last_wake_ = frames_copied_ = 0;  // a new WAL
-        frames_in_wal_ = frames;
-        if (frames - frames_at_last_wake_ < kFramesPerCheckpoint) return;
-        frames_at_last_wake_ = frames;
+        if (!ledger_.committed(frames)) return;
         pending_ = true;
         if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
     }
@@ -77,13 +73,14 @@ void WalCheckpointer::run() {
         const auto woken = [this] { return pending_ || stopping_; };
         // What the last commits left below the threshold is copied once the writer rests, so a
         // connection that lives on (ferry serve) does not keep it in the WAL until it closes.
-        if (frames_in_wal_ > frames_copied_) {
+        if (ledger_.behind()) {
             if (!cv_.wait_for(lock, kRest, woken)) pending_ = true;
         } else {
             cv_.wait(lock, woken);
         }
         if (stopping_) break;
         pending_ = false;
+        const WalLedger::Ticket ticket = ledger_.ticket();
         lock.unlock();
         // A connection that has read nothing yet does not know the file is in WAL mode, and its
         // checkpoints would do nothing; reading may meet a lock (busy timeout), so until it has
@@ -93,8 +90,7 @@ void WalCheckpointer::run() {
         int in_wal = 0, copied = 0;
         const int rc = sqlite3_wal_checkpoint_v2(own_, "main", SQLITE_CHECKPOINT_PASSIVE, &in_wal, &copied);
         lock.lock();
-        if (rc == SQLITE_OK && primed) frames_copied_ = copied;
-        else frames_copied_ = frames_in_wal_;  // failed: wait for the next wake, not the next rest
+        ledger_.checkpointed(ticket, rc == SQLITE_OK && primed, copied);
     }
 }
 

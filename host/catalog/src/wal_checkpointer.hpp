@@ -20,6 +20,8 @@
 #include <mutex>
 #include <thread>
 
+#include "wal_ledger.hpp"
+
 struct sqlite3;
 
 namespace ferry::catalog {
@@ -56,11 +58,9 @@ class WalCheckpointer {
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::thread thread_;
-    int frames_at_last_wake_ = 0;
-    int frames_in_wal_ = 0;
+    WalLedger ledger_{kFramesPerCheckpoint};  // under mutex_
     bool pending_ = false;
     bool stopping_ = false;
-    long frames_copied_ = 0;
 };
 
 }  // namespace ferry::catalog
