@@ -34,8 +34,9 @@ class WalLedger {
     Ticket ticket() const { return generation_; }
 
     // A checkpoint ended. `ok`: it ran and `copied` frames of the WAL are in the database file.
-    // A failed one counts as having copied everything, so the thread waits for the next wake
-    // rather than retrying at every rest. A result from an older WAL says nothing of this one.
+    // A failed one counts as having copied everything, so the thread does not retry at every
+    // rest while nothing is written; the next commit leaves it behind, and the rest after it
+    // retries. A result from an older WAL says nothing of this one.
     void checkpointed(Ticket ticket, bool ok, int copied) {
         if (ticket != generation_) return;
         copied_ = ok ? copied : in_wal_;
