@@ -59,9 +59,15 @@ int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int 
 void WalCheckpointer::wake(int frames) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!ledger_.committed(frames)) return;
-        pending_ = true;
-        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+        if (ledger_.committed(frames)) {
+            pending_ = true;
+            if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+        } else if (!idle_) {
+            // Below the threshold: the thread, when it runs, is already counting the writer's rest.
+            return;
+        }
+        // An idle thread had copied everything; these frames are new, so it starts counting the
+        // rest after which it copies them.
     }
     cv_.notify_one();
 }
@@ -76,7 +82,13 @@ void WalCheckpointer::run() {
         if (ledger_.behind()) {
             if (!cv_.wait_for(lock, kRest, woken)) pending_ = true;
         } else {
-            cv_.wait(lock, woken);
+            // Nothing left to copy: waits for enough new frames, or for any at all (wake), after
+            // which it waits for the writer to rest. Waiting for enough only once left commits
+            // below the threshold in the WAL until the connection closed.
+            idle_ = true;
+            cv_.wait(lock, [&] { return woken() || ledger_.behind(); });
+            idle_ = false;
+            if (!pending_ && !stopping_) continue;
         }
         if (stopping_) break;
         pending_ = false;

@@ -61,6 +61,7 @@ class WalCheckpointer {
     WalLedger ledger_{kFramesPerCheckpoint};  // under mutex_
     bool pending_ = false;
     bool stopping_ = false;
+    bool idle_ = false;  // the thread waits with nothing left to copy (under mutex_)
 };
 
 }  // namespace ferry::catalog

@@ -81,6 +81,25 @@ TEST_F(WalCheckpointerTest, WhatIsLeftBelowTheThresholdIsCopiedOnceTheWriterRest
     EXPECT_EQ(checkpointer.frames_copied(), checkpointer.frames_in_wal());
 }
 
+// The order the test above only sometimes met: the thread has copied the whole WAL and waits for
+// work when a few commits, too few to wake it, start a new WAL. It must still copy them once the
+// writer rests, not leave them for the last connection's close.
+TEST_F(WalCheckpointerTest, CommitsAfterTheThreadCaughtUpAreCopiedOnceTheWriterRests) {
+    WalCheckpointer checkpointer(db_);
+    write(12);
+    ASSERT_TRUE(copied_at_least(checkpointer, WalCheckpointer::kFramesPerCheckpoint));
+    for (int i = 0; i < 1000 && checkpointer.frames_copied() < checkpointer.frames_in_wal(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(checkpointer.frames_copied(), checkpointer.frames_in_wal());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the thread is waiting for work
+    write(1);  // 100 rows: a new WAL, a tenth of the threshold
+    ASSERT_LT(checkpointer.frames_in_wal(), WalCheckpointer::kFramesPerCheckpoint);
+    for (int i = 0; i < 1000 && checkpointer.frames_copied() < checkpointer.frames_in_wal(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(checkpointer.frames_copied(), checkpointer.frames_in_wal());
+    EXPECT_GT(checkpointer.frames_copied(), 0);
+}
+
 TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsCopiedAtOnce) {
     WalCheckpointer checkpointer(db_);
     write(1);  // 100 rows: a tenth of the threshold
