@@ -17,7 +17,9 @@
 #include "package/flowspec_parser.hpp"
 #include "package/reader_stage.hpp"
 #include "plugin/guarded_call.hpp"
+#include "util/read_windows.hpp"
 #include "util/sha256.hpp"
+#include "util/spool_reads.hpp"
 
 namespace ferry::host {
 
@@ -132,6 +134,7 @@ class SpoolFile {
     bool open(const std::filesystem::path& dir, const std::string& entry, sdk::Diagnostics& diags) {
         if (file_) return true;
         path_ = (dir / name_).string();
+        spool_reads::forget(path_);  // whatever a file of this name held is gone
         file_.reset(std::fopen(path_.c_str(), "wb"));
         if (!file_)
             diags.error("FERRY-PKG-SPOOL", "cannot create a temporary file in " + dir.string(),
@@ -589,21 +592,6 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
 }
 
 namespace {
-// Reads up to `n` bytes of a spool file from `offset`; how many it got (short only at an error or the
-// file's end). A plain descriptor and pread: an ifstream per object (buffer allocation, seek) was a
-// visible share of planning and committing thousands of objects.
-std::uint64_t pread_full(int fd, char* into, std::uint64_t n, std::uint64_t offset) {
-    std::uint64_t got = 0;
-    while (got < n) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(n - got, 1u << 30));
-        const ssize_t r = ::pread(fd, into + got, want, static_cast<off_t>(offset + got));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += static_cast<std::uint64_t>(r);
-    }
-    return got;
-}
-
 bool content_unreadable(const ContentRef& ref, sdk::Diagnostics& diags) {
     diags.error("FERRY-PKG-CONTENT", "cannot read the temporary copy of '" + ref.entry_path + "'", "", ref.entry_path);
     return false;
@@ -645,14 +633,8 @@ bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& dia
                     "this is a bug in ferry: the package was read without a spool folder", ref.entry_path);
         return false;
     }
-    // Straight into the string: no bounce buffer, no second copy of every document and code read.
-    out.resize(static_cast<std::size_t>(ref.size));
-    std::uint64_t got = 0;
-    if (const int fd = ::open(ref.spool_path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-        got = pread_full(fd, out.data(), ref.size, ref.offset);
-        ::close(fd);
-    }
-    if (got == ref.size) return true;
+    // The spool stays open and is read a window at a time (util/spool_reads.hpp).
+    if (spool_reads::read(ref.spool_path, ref.offset, ref.size, out)) return true;
     out.clear();
     return content_unreadable(ref, diags);
 }

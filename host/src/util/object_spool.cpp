@@ -12,7 +12,6 @@ namespace ferry::host {
 
 namespace {
 constexpr std::size_t kFlushAt = 1u << 20;   // pending bytes written in 1 MiB steps
-constexpr std::size_t kWindow = 256u << 10;  // read-ahead of a sequential pass
 
 std::string temp_dir() {
     const char* t = std::getenv("TMPDIR");
@@ -57,51 +56,13 @@ std::uint64_t ObjectSpool::append(std::string_view bytes) {
 
 void ObjectSpool::read(std::uint64_t offset, std::uint32_t size, std::string& out) {
     std::lock_guard<std::mutex> lock(mutex_);
-    const std::uint64_t end = offset + size;
     if (offset >= flushed_) {  // still in memory (objects are appended whole)
         out.assign(pending_, static_cast<std::size_t>(offset - flushed_), size);
         return;
     }
-    ++clock_;
-    Window* continued = nullptr;
-    Window* oldest = &windows_[0];
-    for (auto& w : windows_) {
-        if (offset >= w.offset && end <= w.offset + w.bytes.size()) {
-            out.assign(w.bytes, static_cast<std::size_t>(offset - w.offset), size);
-            w.last_end = end;
-            w.used = clock_;
-            return;
-        }
-        if (w.last_end == offset) continued = &w;
-        if (w.used < oldest->used) oldest = &w;
-    }
-    // A read where one of the passes left off fills that pass's window ahead; any other read takes
-    // just its bytes, and the least recently used window follows it from there.
-    Window& w = continued ? *continued : *oldest;
-    w.last_end = end;
-    w.used = clock_;
-    std::size_t want = size;
-    if (continued)
-        want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::size_t>(size, kWindow), flushed_ - offset));
-    std::string& into = continued ? w.bytes : out;
-    into.resize(want);
-    std::size_t got = 0;
-    while (got < want) {
-        const ssize_t n = ::pread(fd_, into.data() + got, want - got, static_cast<off_t>(offset + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
-    if (got < size) {
-        if (continued) w.bytes.clear();
+    if (!windows_.read(fd_, flushed_, offset, size, out))
         throw SpoolError(std::string("cannot read the temporary file of the objects (") +
                          (errno ? std::strerror(errno) : "short read") + ")");
-    }
-    if (continued) {
-        w.offset = offset;
-        w.bytes.resize(got);
-        out.assign(w.bytes, 0, size);
-    }
 }
 
 // ---- the binary form ---------------------------------------------------------------------------

@@ -13,7 +13,6 @@
 // planned object's action), so counting by it reads nothing from disk.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -24,6 +23,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "util/read_windows.hpp"
 
 namespace ferry::host {
 
@@ -52,17 +53,8 @@ class ObjectSpool {
     int fd_ = -1;
     std::uint64_t flushed_ = 0;  // bytes in the file
     std::string pending_;        // bytes after flushed_, not written yet
-    // Sequential reads (a pass over a list) are served from a read-ahead window, one system call
-    // per window; a read elsewhere reads just what it needs. A few windows, so that passes made at
-    // once (the planner's beside the check's) each keep theirs.
-    struct Window {
-        std::uint64_t offset = 0;
-        std::string bytes;
-        std::uint64_t last_end = 0;  // where the last read it served or followed ended
-        std::uint64_t used = 0;      // clock_ then
-    };
-    std::array<Window, 4> windows_;
-    std::uint64_t clock_ = 0;
+    // A pass over a list reads one window at a time (util/read_windows.hpp).
+    ReadWindows windows_;
 };
 
 template <class T>

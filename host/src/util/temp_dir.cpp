@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "util/object_spool.hpp"
+#include "util/spool_reads.hpp"
 
 namespace ferry::host {
 
@@ -93,6 +94,7 @@ TempDir::TempDir(const std::string& prefix) {
 }
 
 TempDir::~TempDir() {
+    spool_reads::forget_under(path_);  // spool files read through it are closed before they go
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
     if (lock_fd_ >= 0) ::close(lock_fd_);
