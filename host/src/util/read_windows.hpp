@@ -4,7 +4,7 @@
 // or a list beside its documents) each keep a window of their own; a read elsewhere, or one larger
 // than a window, reads just its bytes.
 //
-// Not thread-safe, and the file is not owned: ObjectSpool and SpoolReads (util/spool_reads.hpp)
+// Not thread-safe, and the file is not owned: ObjectSpool and spool_reads (util/spool_reads.hpp)
 // call it under their own locks with their own descriptors. The bytes read must not change while
 // windows hold them: both files are append-only.
 #pragma once
