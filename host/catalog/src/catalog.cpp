@@ -229,9 +229,12 @@ std::unique_ptr<Catalog> Catalog::open(const std::string& uri, sdk::Diagnostics&
             Poco::Int64 limit = 0;
             *impl->session << "PRAGMA journal_size_limit = 67108864", into(limit), now;
             // The default 2 MB page cache made a 10,000-object import and its re-run read and write the
-            // same pages thousands of times; 32 MB (a bound, not an allocation) and reads through
-            // mmap keep them in memory.
-            *impl->session << "PRAGMA cache_size = -32768", now;
+            // same pages thousands of times. 4 MB holds what an import reads again (the indexes'
+            // pages; rows are appended) at 10,000 and 100,000 objects. 32 MB held nearly a
+            // 10,000-node catalog whole, each page of it memory the process touched for the first
+            // time, which is dear (the kernel clearing fresh pages was a fifth of the writer
+            // thread's samples): that import was 5% slower and 32 MB larger (docs/performance.md).
+            *impl->session << "PRAGMA cache_size = -4096", now;
             Poco::Int64 mapped = 0;
             *impl->session << "PRAGMA mmap_size = 0", into(mapped), now;
             sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*impl->session);
