@@ -19,7 +19,9 @@
 //       M tasks, each into its own workspace of one PostgreSQL catalog, queued; then W `ferry worker
 //       --once` processes started at once and timed until the queue is drained: tasks per minute
 //       for each W, and every task checked IMPORT_SUCCESS, claimed exactly once.
-// Every figure is printed with the command that produced it; nothing here is a unit test (none is
+// Every run first prints the machine's state (a fixed loop's time on each CPU, fresh memory's cost:
+// host_state.hpp) and ends with the share of CPU time the host took away (steal), since ratios
+// move with both. Every figure is printed with the command that produced it; nothing here is a unit test (none is
 // run by ctest), and only `export`'s memory bound and `pg`'s ratio change the exit code.
 #include <algorithm>
 #include <chrono>
@@ -34,6 +36,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
+#include "host_state.hpp"
 #include "package_generator.hpp"
 #include "pg_server.hpp"
 
@@ -653,12 +656,21 @@ int main(int argc, char** argv) {
         else return usage();
     }
     if (work.empty()) return usage();
+    if (mode != "check" && mode != "import" && mode != "export" && mode != "memory" && mode != "pg" &&
+        !(mode == "workers" && tasks > 0))
+        return usage();
     fs::create_directories(work);
-    if (mode == "check") return bench_check(work, split(sizes), nodes, repeat);
-    if (mode == "import") return bench_import(work, split(nodes_list), repeat);
-    if (mode == "export") return bench_export(work, split(nodes_list), repeat, max_rss_ratio);
-    if (mode == "memory") return bench_memory(work, split(nodes_list), repeat, max_rss_ratio);
-    if (mode == "pg") return bench_pg(work, split(nodes_list), repeat, max_ratio);
-    if (mode == "workers") return tasks > 0 ? bench_workers(work, tasks, split(worker_counts), nodes) : usage();
-    return usage();
+    // The machine's state first, and the CPU time the host took away at the end (host_state.hpp).
+    std::printf("%s\n", probe_host().c_str());
+    std::fflush(stdout);
+    const CpuTimes before = read_cpu_times();
+    int rc = 2;
+    if (mode == "check") rc = bench_check(work, split(sizes), nodes, repeat);
+    else if (mode == "import") rc = bench_import(work, split(nodes_list), repeat);
+    else if (mode == "export") rc = bench_export(work, split(nodes_list), repeat, max_rss_ratio);
+    else if (mode == "memory") rc = bench_memory(work, split(nodes_list), repeat, max_rss_ratio);
+    else if (mode == "pg") rc = bench_pg(work, split(nodes_list), repeat, max_ratio);
+    else rc = bench_workers(work, tasks, split(worker_counts), nodes);
+    if (const std::string steal = steal_since(before); !steal.empty()) std::printf("during the run: %s\n", steal.c_str());
+    return rc;
 }
