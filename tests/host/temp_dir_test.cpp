@@ -95,6 +95,31 @@ TEST_F(TempDirSweep, ALiveRunsFolderIsLeftAlone) {
     EXPECT_NE(other.path(), live.path());
 }
 
+// Another run's sweep removes a new folder before its maker could open and lock it (ctest running
+// two imports at once met this): the maker makes another rather than use a folder that is gone.
+TEST_F(TempDirSweep, AFolderSweptBeforeItWasLockedIsMadeAgain) {
+    static fs::path swept;
+    static int calls = 0;
+    swept.clear();
+    calls = 0;
+    TempDir::before_lock_for_tests = [](const fs::path& made) {
+        if (calls++ > 0) return;
+        swept = made;
+        EXPECT_EQ(TempDir::sweep_dead(made.parent_path(), "ferry-import-"), 1);
+    };
+    {
+        TempDir t("ferry-import-");
+        TempDir::before_lock_for_tests = nullptr;
+        EXPECT_EQ(calls, 2);
+        EXPECT_FALSE(fs::exists(swept));
+        EXPECT_NE(t.path(), swept);
+        EXPECT_TRUE(fs::is_directory(t.path()));
+        EXPECT_EQ(TempDir::sweep_dead(base_, "ferry-import-"), 0) << "the folder made again is locked";
+        EXPECT_TRUE(fs::is_directory(t.path()));
+    }
+    TempDir::before_lock_for_tests = nullptr;
+}
+
 TEST_F(TempDirSweep, WhatIsNotAFolderOfOursIsLeftAlone) {
     // A file and a symbolic link with a folder's name, and folders whose names only start alike.
     std::ofstream(base_ / "ferry-import-aaaaaa") << "a user's file";

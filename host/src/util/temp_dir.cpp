@@ -63,6 +63,8 @@ int TempDir::sweep_dead(const std::filesystem::path& base, const std::string& pr
     return removed;
 }
 
+void (*TempDir::before_lock_for_tests)(const std::filesystem::path&) = nullptr;
+
 TempDir::TempDir(const std::string& prefix) {
     // TMPDIR as the object spools read it; a TMPDIR that is not there is the same clear error.
     const char* t = std::getenv("TMPDIR");
@@ -76,11 +78,18 @@ TempDir::TempDir(const std::string& prefix) {
             throw SpoolError("cannot create a temporary folder in " + base.string() + " (" + std::strerror(errno) +
                              ")");
         const std::filesystem::path made = buf.data();
+        if (before_lock_for_tests) before_lock_for_tests(made);
+        // Until it is locked, another run's sweep may take the new folder for a dead run's. When
+        // it is gone before it could be opened, another is made: a run once used a folder another
+        // run's sweep had removed, and could write nothing in it (FERRY-PKG-SPOOL).
         const int fd = open_dir(made);
-        // On a filesystem without locks this fails; the folder then stays unlocked, and no sweep
-        // can take it either (its flock fails the same way).
-        if (fd >= 0) ::flock(fd, LOCK_EX);
-        if (fd < 0 || still_there(fd, made)) {
+        if (fd < 0) continue;
+        // A signal may interrupt the wait while a sweep holds the lock. On a filesystem without
+        // locks flock fails for good; the folder then stays unlocked, and no sweep can take it
+        // either (its flock fails the same way).
+        while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+        }
+        if (still_there(fd, made)) {
             path_ = made;
             lock_fd_ = fd;
             return;

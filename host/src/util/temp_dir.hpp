@@ -25,6 +25,10 @@ class TempDir {
     // folders of this user, not symbolic links, whose lock can be taken at once.
     static int sweep_dead(const std::filesystem::path& base, const std::string& prefix);
 
+    // For the tests: called with each folder made, before it is opened and locked: the moment
+    // another run's sweep can take it for a dead run's.
+    static void (*before_lock_for_tests)(const std::filesystem::path& made);
+
   private:
     std::filesystem::path path_;
     int lock_fd_ = -1;
