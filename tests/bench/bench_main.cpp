@@ -21,8 +21,9 @@
 //       for each W, and every task checked IMPORT_SUCCESS, claimed exactly once.
 // Every run first prints the machine's state (a fixed loop's time on each CPU, fresh memory's cost:
 // host_state.hpp) and ends with the share of CPU time the host took away (steal), since ratios
-// move with both. Every figure is printed with the command that produced it; nothing here is a unit test (none is
-// run by ctest), and only `export`'s memory bound and `pg`'s ratio change the exit code.
+// move with both. Every figure is printed with the command that produced it; nothing here is a
+// unit test (none is run by ctest), and only `export`'s memory bound and `pg`'s ratio change the
+// exit code.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -83,7 +83,11 @@ TempDir::TempDir(const std::string& prefix) {
         // it is gone before it could be opened, another is made: a run once used a folder another
         // run's sweep had removed, and could write nothing in it (FERRY-PKG-SPOOL).
         const int fd = open_dir(made);
-        if (fd < 0) continue;
+        if (fd < 0) {
+            std::error_code ec;
+            std::filesystem::remove(made, ec);  // if it is still there, empty
+            continue;
+        }
         // A signal may interrupt the wait while a sweep holds the lock. On a filesystem without
         // locks flock fails for good; the folder then stays unlocked, and no sweep can take it
         // either (its flock fails the same way).
