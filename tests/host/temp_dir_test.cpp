@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "util/object_spool.hpp"  // SpoolError
 #include "util/temp_dir.hpp"
 
 namespace ferry::test {
@@ -118,6 +119,24 @@ TEST_F(TempDirSweep, AFolderSweptBeforeItWasLockedIsMadeAgain) {
         EXPECT_TRUE(fs::is_directory(t.path()));
     }
     TempDir::before_lock_for_tests = nullptr;
+}
+
+// Should every folder made be swept before it is locked, the run stops with a clear error rather
+// than use one that is gone.
+TEST_F(TempDirSweep, FoldersSweptEveryTimeEndInAClearError) {
+    TempDir::before_lock_for_tests = [](const fs::path& made) {
+        TempDir::sweep_dead(made.parent_path(), "ferry-import-");
+    };
+    std::string message;
+    try {
+        TempDir t("ferry-import-");
+    } catch (const host::SpoolError& e) {
+        message = e.what();
+    }
+    TempDir::before_lock_for_tests = nullptr;
+    EXPECT_EQ(message, "cannot create and lock a temporary folder in " + base_.string() +
+                           " (another run's sweep removed each folder made)");
+    EXPECT_TRUE(fs::is_empty(base_));
 }
 
 TEST_F(TempDirSweep, WhatIsNotAFolderOfOursIsLeftAlone) {

@@ -70,6 +70,7 @@ TempDir::TempDir(const std::string& prefix) {
     const char* t = std::getenv("TMPDIR");
     const std::filesystem::path base = t && *t ? t : "/tmp";
     sweep_dead(base, prefix);
+    std::string why = "another run's sweep removed each folder made";  // what ended the last attempt
     for (int attempt = 0; attempt < 8; ++attempt) {
         std::string templ = (base / (prefix + std::string(kRandomChars, 'X'))).string();
         std::vector<char> buf(templ.begin(), templ.end());
@@ -84,6 +85,8 @@ TempDir::TempDir(const std::string& prefix) {
         // run's sweep had removed, and could write nothing in it (FERRY-PKG-SPOOL).
         const int fd = open_dir(made);
         if (fd < 0) {
+            why = errno == ENOENT ? "another run's sweep removed each folder made"
+                                  : std::string("a folder made could not be opened: ") + std::strerror(errno);
             std::error_code ec;
             std::filesystem::remove(made, ec);  // if it is still there, empty
             continue;
@@ -103,7 +106,7 @@ TempDir::TempDir(const std::string& prefix) {
         std::error_code ec;
         std::filesystem::remove_all(made, ec);
     }
-    throw SpoolError("cannot create and lock a temporary folder in " + base.string());
+    throw SpoolError("cannot create and lock a temporary folder in " + base.string() + " (" + why + ")");
 }
 
 TempDir::~TempDir() {
