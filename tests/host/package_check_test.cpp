@@ -240,6 +240,36 @@ TEST(Check, NotAnArchive) {
     EXPECT_EQ(d->summary, "the package is not an archive ferry reads: Unrecognized archive format");
 }
 
+// A zip's entry names are read as libarchive holds them: one that is not UTF-8 is refused whether
+// or not the zip's UTF-8 flag (bit 11 of both headers' flags) says it is.
+TEST(Check, AZipNameThatIsNotUtf8IsRefusedWithOrWithoutItsUtf8Flag) {
+    for (const bool flagged : {false, true}) {
+        const std::string dir = scratch_dir();
+        write_package(dir + "/ok.zip", Format::zip, {{"badXY.json", spec("a")}});
+        std::string bytes = read_file(dir + "/ok.zip");
+        int names = 0;
+        for (auto at = bytes.find("badXY"); at != std::string::npos; at = bytes.find("badXY", at), ++names) {
+            bytes[at + 3] = '\xff';
+            bytes[at + 4] = '\xfe';
+        }
+        ASSERT_EQ(names, 2) << "the local header's and the central directory's";
+        int headers = 0;
+        for (const auto& [signature, flags_at] : {std::pair<std::string, std::size_t>{"PK\x03\x04", 6}, {"PK\x01\x02", 8}})
+            for (auto at = bytes.find(signature); at != std::string::npos; at = bytes.find(signature, at + 4), ++headers) {
+                auto& high = reinterpret_cast<unsigned char&>(bytes[at + flags_at + 1]);
+                high = flagged ? (high | 0x08) : (high & ~0x08);
+            }
+        ASSERT_EQ(headers, 2);
+        write_file(dir + "/bad.zip", bytes);
+        const auto r = check_file(dir + "/bad.zip");
+        const auto* d = find_code(r.diags, "FERRY-PKG-NAME-ENCODING");
+        ASSERT_NE(d, nullptr) << (flagged ? "flagged: " : "not flagged: ") << codes_of(r.diags);
+        EXPECT_EQ(d->summary, "entry path is not valid UTF-8");
+        // The name the directory lists is the one the entry had: nothing else is said of it.
+        EXPECT_EQ(r.diags.items().size(), 1u) << codes_of(r.diags);
+    }
+}
+
 // Cut short is not damaged: its own code (package_truncation_test.cpp has every way to cut one).
 TEST(Check, TruncatedTarGzIsTruncatedNotCorrupt) {
     const std::string dir = scratch_dir();

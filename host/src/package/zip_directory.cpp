@@ -198,8 +198,15 @@ std::uint64_t locate_local_header(const ReadAheadWindow& window, std::uint64_t s
 }
 
 void ZipDirectory::add_local(std::uint64_t offset, std::string_view name) {
-    locals_.push_back({offset, names_.size(), name.size()});
-    names_.append(name);
+    constexpr std::size_t kBlock = 1 << 20;  // a name is at most 65,535 bytes (its length is 16 bits)
+    if (names_.empty() || names_.back().size() + name.size() > names_.back().capacity()) {
+        names_.emplace_back();
+        names_.back().reserve(std::max(kBlock, name.size()));
+    }
+    std::string& block = names_.back();
+    locals_.push_back({offset, static_cast<std::uint32_t>(names_.size() - 1), static_cast<std::uint32_t>(block.size()),
+                       static_cast<std::uint32_t>(name.size())});
+    block.append(name);
 }
 
 const ZipDirectory::Local* ZipDirectory::local_at(std::uint64_t offset, std::size_t hint) const {

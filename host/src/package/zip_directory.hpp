@@ -74,16 +74,21 @@ class ZipDirectory {
   private:
     struct Local {
         std::uint64_t offset;
-        std::uint64_t name_at;  // in names_
-        std::size_t name_size;
+        std::uint32_t block;      // in names_
+        std::uint32_t name_at;    // in that block
+        std::uint32_t name_size;
     };
-    std::string_view name_of(const Local& l) const { return std::string_view(names_).substr(l.name_at, l.name_size); }
+    std::string_view name_of(const Local& l) const {
+        return std::string_view(names_[l.block]).substr(l.name_at, l.name_size);
+    }
     // Offsets rise in stream order, so a directory entry's local entry is found by its offset.
     const Local* local_at(std::uint64_t offset, std::size_t hint) const;
 
-    // Flat on purpose: 200,000 entries cost their names plus 24 bytes each.
+    // Flat on purpose: 200,000 entries cost their names plus 24 bytes each. Names fill blocks of a
+    // fixed size that are never moved: one string grown by doubling copied every name again and
+    // touched twice the memory.
     std::vector<Local> locals_;
-    std::string names_;
+    std::vector<std::string> names_;
 };
 
 }  // namespace ferry::host

@@ -28,8 +28,14 @@ bool utf8_next(std::string_view s, std::size_t& pos, std::uint32_t& cp) {
 bool valid_utf8(std::string_view s) {
     std::size_t pos = 0;
     std::uint32_t cp = 0;
-    while (pos < s.size())
+    while (pos < s.size()) {
+        // ASCII needs no decoding: every entry name of a package comes through here.
+        if (static_cast<unsigned char>(s[pos]) < 0x80) {
+            ++pos;
+            continue;
+        }
         if (!utf8_next(s, pos, cp)) return false;
+    }
     return true;
 }
 
