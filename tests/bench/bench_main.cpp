@@ -4,7 +4,8 @@
 //       for packages that grow in resource bytes at a fixed node count (memory should stay flat).
 //   ferry_bench import --work DIR [--nodes 1000,10000,100000] [--repeat N]
 //       import time at each node count beside the sqlite3 tool inserting the same rows (objects and
-//       journal) in one transaction, and a second, unchanged import of the same task (medians of N).
+//       journal) in one transaction, and a second, unchanged import of the same task (medians of N;
+//       the ratio is the median of each round's ratio).
 //   ferry_bench export --work DIR [--nodes 10000,100000] [--repeat N] [--max-rss-ratio R]
 //       `ferry export` of the workspace an import of the same packages made: to a zip, to a new
 //       folder, and to that folder again unchanged; time, peak RSS and its anonymous and file-backed
@@ -13,7 +14,8 @@
 //       never holds the package in memory).
 //   ferry_bench pg --work DIR [--nodes 3000] [--repeat N] [--max-ratio R]
 //       the same import into a fresh SQLite catalog and into a fresh PostgreSQL database (a throwaway
-//       server on a free loopback port), side by side each round; medians and their ratio. Exits 3
+//       server on a free loopback port), side by side each round; medians, and the median of the
+//       rounds' ratios. Exits 3
 //       when the ratio is over R (default 2; issue 15).
 //   ferry_bench workers --work DIR [--tasks M] [--workers 1,2,4] [--nodes N]
 //       M tasks, each into its own workspace of one PostgreSQL catalog, queued; then W `ferry worker
@@ -59,6 +61,16 @@ std::vector<std::string> split(const std::string& list) {
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// The median of each round's ratio a[i] / b[i], both taken in the same round. This machine's speed
+// drifts within minutes (a floor took 0.40 s, then 0.86 s within the hour): a ratio of medians
+// set an a from one moment against a b from another.
+double median_ratio(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> r;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        if (b[i] > 0) r.push_back(a[i] / b[i]);
+    return median(std::move(r));
 }
 
 // The catalog-only task the benchmarks import: commission rules off so no engine runs, and the
@@ -228,7 +240,8 @@ int bench_import(const fs::path& work, const std::vector<std::string>& counts, i
         std::printf("%8llu %8llu | %9.2f %9.0f %8.1f | %9.2f %9llu %6.2f | %9.2f %5.1f%% | %8.2f\n",
                     static_cast<unsigned long long>(n), static_cast<unsigned long long>(objects), import_s,
                     static_cast<double>(objects) / import_s, static_cast<double>(first.max_rss_kb) / 1024, floor_s,
-                    static_cast<unsigned long long>(rows), import_s / floor_s, noop_s, 100.0 * noop_s / import_s,
+                    static_cast<unsigned long long>(rows), median_ratio(first_s, floor_all), noop_s,
+                    100.0 * noop_s / import_s,
                     median(check_all));
         std::fflush(stdout);
     }
@@ -459,7 +472,7 @@ int bench_pg(const fs::path& work, const std::vector<std::string>& counts, int r
                          want_journal.c_str());
             return 1;
         }
-        const double ls = median(sqlite_s), ps = median(pg_s), ratio = ps / ls;
+        const double ls = median(sqlite_s), ps = median(pg_s), ratio = median_ratio(pg_s, sqlite_s);
         within = within && ratio <= max_ratio;
         std::printf("%8llu %8llu | %9.2f %9.0f | %9.2f %9.0f | %5.2fx%s\n", static_cast<unsigned long long>(n),
                     static_cast<unsigned long long>(objects), ls, static_cast<double>(objects) / ls, ps,
@@ -554,7 +567,7 @@ int bench_workers(const fs::path& work, int tasks, const std::vector<std::string
 }
 
 // Issue 15's memory table: per node count, `ferry check` beside `unzip -p` (the same package,
-// medians of the rounds) with check's peak RSS, then a catalog-only import's peak RSS and time.
+// medians of the rounds, and the median of the rounds' ratios) with check's peak RSS, then a catalog-only import's peak RSS and time.
 // Exits 3 when a goal is missed: check over 100 MB, import over 200 MB, or the largest count's import
 // peak RSS over `max_ratio` times the smallest's (flat in the number of objects).
 int bench_memory(const fs::path& work, const std::vector<std::string>& counts, int repeat, double max_ratio) {
@@ -593,7 +606,7 @@ int bench_memory(const fs::path& work, const std::vector<std::string>& counts, i
         const double um = median(unzip_s), cm = median(check_s);
         std::printf("%8s %8llu %9.1f | %8.2f %8.2f %6.2f | %7.1f MB | %9.2f %7.1f MB\n", count_text.c_str(),
                     static_cast<unsigned long long>(objects), static_cast<double>(stats.file_bytes) / 1e6, um, cm,
-                    cm / um, static_cast<double>(check_rss) / 1024, imp.seconds,
+                    median_ratio(check_s, unzip_s), static_cast<double>(check_rss) / 1024, imp.seconds,
                     static_cast<double>(imp.max_rss_kb) / 1024);
         std::fflush(stdout);
         if (check_rss > 100 * 1024 || imp.max_rss_kb > 200 * 1024) missed = true;

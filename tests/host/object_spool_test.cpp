@@ -186,6 +186,34 @@ TEST(ObjectSpool, SetReplacesOneElementAndACopyKeepsItsOwn) {
     EXPECT_THROW(list.set(5, changed), std::out_of_range);
 }
 
+// The reader gives nodes their code files and dependencies this way: only the fields named change,
+// whatever else the value given holds, and every other field reads back as it went in.
+TEST(ObjectSpool, SetFieldsReplacesTheFieldsItNamesAndKeepsTheRest) {
+    ObjectList<Node> list;
+    for (std::size_t i = 0; i < 4; ++i) list.push_back(full_node(i));
+    const ObjectList<Node> before = list;
+    Node value;  // only what is named is taken from it: its empty name and id are not
+    value.code = {true, "", false, "DataStudio/wf/n.sql", "/tmp/spool", 77, 1234};
+    value.depends = {{"upstream", "Normal"}};
+    value.inner = true;  // a flag is never taken: the tag stays the element's
+    list.set_fields(3, value, {&value.code, &value.depends});
+    Node want = full_node(3);
+    want.code = value.code;
+    want.depends = value.depends;
+    expect_same(list[3], want);
+    EXPECT_EQ(list.tag(3), 1) << "full_node(3) is inner";
+    list.set_fields(2, value, {&value.code});
+    Node want2 = full_node(2);
+    want2.code = value.code;
+    expect_same(list[2], want2);
+    EXPECT_FALSE(list[2].inner);
+    EXPECT_EQ(list.tag(2), 0);
+    list.set_fields(1, value, {});
+    expect_same(list[1], full_node(1));
+    expect_same(before[3], full_node(3));  // a copy still reads the old bytes
+    EXPECT_THROW(list.set_fields(4, value, {&value.code}), std::out_of_range);
+}
+
 TEST(ObjectSpool, EveryFieldOfAPlannedObjectComesBackAsItWent) {
     PlannedObject o;
     o.kind = sdk::ObjectKind::table;

@@ -153,7 +153,8 @@ void read_content_ref(SpoolReader& r, ContentRef& c);
 #define FERRY_MODEL_CODEC(T)                       \
     void encode(const T& value, std::string& out); \
     void decode(std::string_view in, T& value);    \
-    void decode_fields(std::string_view in, T& value, std::initializer_list<const void*> wanted);
+    void decode_fields(std::string_view in, T& value, std::initializer_list<const void*> wanted); \
+    void encode_fields(std::string_view in, const T& value, std::initializer_list<const void*> replaced, std::string& out);
 FERRY_MODEL_TYPES(FERRY_MODEL_CODEC)
 #undef FERRY_MODEL_CODEC
 

@@ -12,6 +12,21 @@ static_assert(sizeof(Node) == 1240 && sizeof(Workflow) == 440 && sizeof(Resource
               "a model type changed: update its fields() in model_codec.cpp, then these sizes");
 
 // Fields go through one of these two: `io(field)` writes it or reads it back.
+void write_dependencies(SpoolWriter& w, const std::vector<Dependency>& v) {
+    w.u64(v.size());
+    for (const auto& d : v) {
+        w.str(d.target);
+        w.str(d.type);
+    }
+}
+
+void skip_dependencies(SpoolReader& r) {
+    for (std::uint64_t n = r.u64(); n > 0; --n) {
+        r.view();
+        r.view();
+    }
+}
+
 struct Out {
     SpoolWriter w;
     void operator()(const std::string& s) { w.str(s); }
@@ -20,13 +35,7 @@ struct Out {
     void operator()(const std::uint64_t& v) { w.u64(v); }
     void operator()(const bool& b) { w.boolean(b); }
     void operator()(const ContentRef& c) { write_content_ref(w, c); }
-    void operator()(const std::vector<Dependency>& v) {
-        w.u64(v.size());
-        for (const auto& d : v) {
-            w.str(d.target);
-            w.str(d.type);
-        }
-    }
+    void operator()(const std::vector<Dependency>& v) { write_dependencies(w, v); }
 };
 
 struct In {
@@ -75,19 +84,57 @@ struct Skim {
         skip_content_ref(r);
     }
     void operator()(std::vector<Dependency>& v) {
-        if (!want(&v)) {
-            for (std::uint64_t n = r.u64(); n > 0; --n) {
-                r.view();
-                r.view();
-            }
-            return;
-        }
+        if (!want(&v)) return skip_dependencies(r);
         v.resize(static_cast<std::size_t>(r.u64()));
         for (auto& d : v) {
             d.target = r.str();
             d.type = r.str();
         }
     }
+};
+
+// Writes an object's bytes again: the wanted strings, lists and contents from `value` (by their
+// addresses in it), every other field as its bytes were in `in`. Numbers and flags are always copied.
+// Fields are walked only to find where the wanted ones are.
+struct Patch {
+    std::string_view in;
+    SpoolReader r;
+    std::string& out;
+    std::initializer_list<const void*> wanted;
+    std::size_t copied = 0;  // `in` up to here is in `out`
+    bool want(const void* field) const {
+        for (const void* w : wanted)
+            if (w == field) return true;
+        return false;
+    }
+    // Passes over one field of `in` with `skip`; a wanted one is written from `value` with `write`,
+    // after the bytes of the fields not wanted before it, copied in one piece.
+    template <class Skip, class Write>
+    void field(const void* at, Skip&& skip, Write&& write) {
+        const std::size_t from = r.position();
+        skip();
+        if (!want(at)) return;
+        out.append(in.substr(copied, from - copied));
+        SpoolWriter w(out);
+        write(w);
+        copied = r.position();
+    }
+    void finish() { out.append(in.substr(copied)); }
+    void operator()(const std::string& s) {
+        field(&s, [&] { r.view(); }, [&](SpoolWriter& w) { w.str(s); });
+    }
+    void operator()(const std::vector<std::string>& v) {
+        field(&v, [&] { r.skip_strings(); }, [&](SpoolWriter& w) { w.strings(v); });
+    }
+    void operator()(const ContentRef& c) {
+        field(&c, [&] { skip_content_ref(r); }, [&](SpoolWriter& w) { write_content_ref(w, c); });
+    }
+    void operator()(const std::vector<Dependency>& v) {
+        field(&v, [&] { skip_dependencies(r); }, [&](SpoolWriter& w) { write_dependencies(w, v); });
+    }
+    void operator()(const std::int64_t&) { field(nullptr, [&] { r.i64(); }, [](SpoolWriter&) {}); }
+    void operator()(const std::uint64_t&) { field(nullptr, [&] { r.u64(); }, [](SpoolWriter&) {}); }
+    void operator()(const bool&) { field(nullptr, [&] { r.boolean(); }, [](SpoolWriter&) {}); }
 };
 
 // std::size_t travels as uint64.
@@ -233,6 +280,12 @@ void skip_content_ref(SpoolReader& r) {
                        std::initializer_list<const void*> wanted) { \
         Skim io{SpoolReader(in), wanted};                      \
         fields(io, value, static_cast<T*>(nullptr));           \
+    }                                                          \
+    void encode_fields(std::string_view in, const T& value,    \
+                       std::initializer_list<const void*> replaced, std::string& out) { \
+        Patch io{in, SpoolReader(in), out, replaced};          \
+        fields(io, value, static_cast<T*>(nullptr));           \
+        io.finish();                                           \
     }
 
 FERRY_MODEL_TYPES(FERRY_MODEL_CODEC)

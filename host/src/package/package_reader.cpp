@@ -394,10 +394,12 @@ class Collector {
             by_stem_built = true;
         };
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
-            // Read whole, not skimmed (read_fields): most nodes that get this far are given a code
-            // file and written back, and a skim before the whole read was 5% slower on a package of
-            // one node per document.
-            Node node = model_.nodes[i];
+            // What this pass reads of a node, and it writes back only its code (set_fields): the
+            // whole node decoded and encoded again for each was most of the time between reading a
+            // package of one node per document and planning it.
+            Node node;
+            model_.nodes.read_fields(i, node, {&node.code, &node.command, &node.source_path, &node.script_path,
+                                               &node.name});
             if (node.code.present || kNoCode.count(node.command)) continue;
             // An inner node's code sits at its script's path; only an object has a folder of its own.
             const bool from_layout = layout_nodes_[i];
@@ -430,7 +432,7 @@ class Collector {
             }
             if (found != files_.end()) {
                 claim(node.code, found->first, found->second);
-                model_.nodes.set(i, node);
+                model_.nodes.set_fields(i, node, {&node.code});
             } else if (from_layout && !node.inner && !node.script_path.empty()) {
                 diags_.error("FERRY-PKG-CODE-MISSING",
                              "node '" + node.name + "' has no code: neither inline content nor a code file beside " +
@@ -445,13 +447,14 @@ class Collector {
     void attach_resource_files() {
         for (std::size_t i = 0; i < model_.resources.size(); ++i) {
             if (!layout_resources_[i]) continue;
-            Resource r = model_.resources[i];
+            Resource r;
+            model_.resources.read_fields(i, r, {&r.content, &r.source_path, &r.name});
             if (r.content.present) continue;
             const std::string dir = dirname_of(r.source_path);
             const std::string candidate = (dir.empty() ? "" : dir + "/") + r.name;
             if (auto it = files_.find(candidate); it != files_.end()) {
                 claim(r.content, candidate, it->second);
-                model_.resources.set(i, r);
+                model_.resources.set_fields(i, r, {&r.content});
             }
         }
     }
@@ -473,12 +476,13 @@ class Collector {
                                "the edge is dropped; check the exported workflow", e.where);
                 continue;
             }
-            Node node = model_.nodes[it->second];
+            Node node;
+            model_.nodes.read_fields(it->second, node, {&node.depends});
             bool seen = false;
             for (const auto& d : node.depends) seen = seen || d.target == e.dependency.target;
             if (!seen) {
                 node.depends.push_back(e.dependency);
-                model_.nodes.set(it->second, node);
+                model_.nodes.set_fields(it->second, node, {&node.depends});
             }
         }
     }
