@@ -67,7 +67,7 @@ void ObjectSpool::read(std::uint64_t offset, std::uint32_t size, std::string& ou
 
 // ---- the binary form ---------------------------------------------------------------------------
 
-void SpoolWriter::u64(std::uint64_t v) {
+void SpoolWriter::u64_long(std::uint64_t v) {
     // LEB128: most values (lengths, small counters) take one byte.
     do {
         std::uint8_t b = v & 0x7f;
@@ -91,7 +91,7 @@ void SpoolReader::need(std::size_t n) const {
     if (n > in_.size() - at_) throw SpoolError("a spooled object is cut short (a bug in ferry)");
 }
 
-std::uint64_t SpoolReader::u64() {
+std::uint64_t SpoolReader::u64_long() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         need(1);

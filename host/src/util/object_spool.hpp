@@ -165,20 +165,30 @@ class ObjectList {
 class SpoolWriter {
   public:
     explicit SpoolWriter(std::string& out) : out_(out) {}
-    void u64(std::uint64_t v);
+    // Inline for the one-byte case (lengths, flags, small counts): every field of every object
+    // written or read passes through here.
+    void u64(std::uint64_t v) {
+        if (v < 0x80) out_.push_back(static_cast<char>(v));
+        else u64_long(v);
+    }
     void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
     void boolean(bool b) { out_.push_back(b ? 1 : 0); }
     void str(const std::string& s);
     void strings(const std::vector<std::string>& v);
 
   private:
+    void u64_long(std::uint64_t v);
     std::string& out_;
 };
 
 class SpoolReader {
   public:
     explicit SpoolReader(std::string_view in) : in_(in) {}
-    std::uint64_t u64();
+    std::uint64_t u64() {
+        if (at_ < in_.size() && static_cast<unsigned char>(in_[at_]) < 0x80)
+            return static_cast<unsigned char>(in_[at_++]);
+        return u64_long();
+    }
     std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
     bool boolean();
     std::string str();
@@ -188,6 +198,7 @@ class SpoolReader {
     void skip_strings();
 
   private:
+    std::uint64_t u64_long();
     void need(std::size_t n) const;
     std::string_view in_;
     std::size_t at_ = 0;
