@@ -96,6 +96,13 @@ TEST_F(TempDirSweep, ALiveRunsFolderIsLeftAlone) {
     EXPECT_NE(other.path(), live.path());
 }
 
+// Sets TempDir's test hook, and clears it however the test ends (a failed assertion or a throw
+// left it set for every later test).
+struct BeforeLock {
+    explicit BeforeLock(void (*hook)(const fs::path&)) { TempDir::before_lock_for_tests = hook; }
+    ~BeforeLock() { TempDir::before_lock_for_tests = nullptr; }
+};
+
 // Another run's sweep removes a new folder before its maker could open and lock it (ctest running
 // two imports at once met this): the maker makes another rather than use a folder that is gone.
 TEST_F(TempDirSweep, AFolderSweptBeforeItWasLockedIsMadeAgain) {
@@ -103,37 +110,30 @@ TEST_F(TempDirSweep, AFolderSweptBeforeItWasLockedIsMadeAgain) {
     static int calls = 0;
     swept.clear();
     calls = 0;
-    TempDir::before_lock_for_tests = [](const fs::path& made) {
+    BeforeLock hook([](const fs::path& made) {
         if (calls++ > 0) return;
         swept = made;
         EXPECT_EQ(TempDir::sweep_dead(made.parent_path(), "ferry-import-"), 1);
-    };
-    {
-        TempDir t("ferry-import-");
-        TempDir::before_lock_for_tests = nullptr;
-        EXPECT_EQ(calls, 2);
-        EXPECT_FALSE(fs::exists(swept));
-        EXPECT_NE(t.path(), swept);
-        EXPECT_TRUE(fs::is_directory(t.path()));
-        EXPECT_EQ(TempDir::sweep_dead(base_, "ferry-import-"), 0) << "the folder made again is locked";
-        EXPECT_TRUE(fs::is_directory(t.path()));
-    }
-    TempDir::before_lock_for_tests = nullptr;
+    });
+    TempDir t("ferry-import-");
+    EXPECT_EQ(calls, 2);
+    EXPECT_FALSE(fs::exists(swept));
+    EXPECT_NE(t.path(), swept);
+    EXPECT_TRUE(fs::is_directory(t.path()));
+    EXPECT_EQ(TempDir::sweep_dead(base_, "ferry-import-"), 0) << "the folder made again is locked";
+    EXPECT_TRUE(fs::is_directory(t.path()));
 }
 
 // Should every folder made be swept before it is locked, the run stops with a clear error rather
 // than use one that is gone.
 TEST_F(TempDirSweep, FoldersSweptEveryTimeEndInAClearError) {
-    TempDir::before_lock_for_tests = [](const fs::path& made) {
-        TempDir::sweep_dead(made.parent_path(), "ferry-import-");
-    };
+    BeforeLock hook([](const fs::path& made) { TempDir::sweep_dead(made.parent_path(), "ferry-import-"); });
     std::string message;
     try {
         TempDir t("ferry-import-");
     } catch (const host::SpoolError& e) {
         message = e.what();
     }
-    TempDir::before_lock_for_tests = nullptr;
     EXPECT_EQ(message, "cannot create and lock a temporary folder in " + base_.string() +
                            " (another run's sweep removed each folder made)");
     EXPECT_TRUE(fs::is_empty(base_));

@@ -55,6 +55,13 @@ struct In {
     }
 };
 
+// Whether a field (by its address) is among those asked for: Skim reads them, Patch replaces them.
+bool listed(std::initializer_list<const void*> fields, const void* field) {
+    for (const void* f : fields)
+        if (f == field) return true;
+    return false;
+}
+
 // Passes over a content written by write_content_ref (defined beside it, so its layout is in one place).
 void skip_content_ref(SpoolReader& r);
 
@@ -63,11 +70,7 @@ void skip_content_ref(SpoolReader& r);
 struct Skim {
     SpoolReader r;
     std::initializer_list<const void*> wanted;
-    bool want(const void* field) const {
-        for (const void* w : wanted)
-            if (w == field) return true;
-        return false;
-    }
+    bool want(const void* field) const { return listed(wanted, field); }
     void operator()(std::string& s) {
         if (want(&s)) s = r.str();
         else r.view();
@@ -102,11 +105,7 @@ struct Patch {
     std::string& out;
     std::initializer_list<const void*> wanted;
     std::size_t copied = 0;  // `in` up to here is in `out`
-    bool want(const void* field) const {
-        for (const void* w : wanted)
-            if (w == field) return true;
-        return false;
-    }
+    bool want(const void* field) const { return listed(wanted, field); }
     // Passes over one field of `in` with `skip`; a wanted one is written from `value` with `write`,
     // after the bytes of the fields not wanted before it, copied in one piece.
     template <class Skip, class Write>

@@ -115,9 +115,9 @@ class ObjectList {
     // Replaces element i (the new bytes are appended; the old ones stay, unread).
     void set(std::size_t i, const T& value) { slots_.at(i) = write(value); }
     // Replaces the strings, lists and contents of element i whose addresses in `value` are in
-    // `fields` by value's, and keeps every other field's bytes as they were: giving each of 100,000
-    // nodes its code file decoded and encoded each whole node again. Numbers and flags are kept,
-    // so the tag is too. Needs encode_fields(old bytes, value, fields, out) for T.
+    // `fields` by value's, and keeps every other field's bytes as they were (set() decoded and
+    // encoded a whole node to give it its code file, 100,000 times in a large package). Numbers
+    // and flags are always kept, so the tag is too. Needs encode_fields(old, value, fields, out) for T.
     void set_fields(std::size_t i, const T& value, std::initializer_list<const void*> fields) {
         std::string old, bytes;
         spool_->read(slots_.at(i).offset, slots_[i].size, old);
