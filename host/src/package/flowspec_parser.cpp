@@ -11,6 +11,7 @@
 #include "package/object_folder.hpp"
 #include "util/json_diff.hpp"
 #include "util/json_text.hpp"
+#include "util/json_write.hpp"
 
 namespace ferry::host {
 
@@ -290,7 +291,7 @@ class DocumentReader {
                     for (const auto& e : v) list.push_back(e);
                 }
             }
-            std::string text = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+            std::string text = json_text(doc);
             PackageObject& o = object();
             o.document.present = true;
             o.document.is_inline = true;
@@ -644,7 +645,7 @@ class DocumentReader {
         if (svc.folder.empty()) svc.folder = default_folder(sdk::ObjectKind::service, doc);
         out_.services.push_back(std::move(svc));
         if (options_.keep_documents) {
-            std::string text = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+            std::string text = json_text(doc);
             PackageObject& o = out_.services.back();
             o.document.present = true;
             o.document.is_inline = true;

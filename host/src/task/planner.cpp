@@ -22,6 +22,7 @@
 #include "util/sha256.hpp"
 #include "util/json_fields.hpp"
 #include "util/json_text.hpp"
+#include "util/json_write.hpp"
 #include "util/utf8.hpp"
 
 namespace ferry::host {
@@ -535,7 +536,7 @@ class PlanBuilder {
                     std::vector<PlannedObject> batch;
                     batch.reserve(shared->size());
                     for (auto& [o, doc] : *shared) {
-                        if (doc) o.record.document = doc->dump(-1, ' ', false, json::error_handler_t::replace);
+                        if (doc) o.record.document = json_text(*doc);
                         doc.reset();
                         batch.push_back(std::move(o));
                     }

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_write.hpp"
+
 namespace ferry::host {
 
 using json = nlohmann::json;
@@ -21,7 +23,7 @@ std::string pointer_token(const std::string& key) {
 
 std::string shown_value(const json& value) {
     if (value.is_null()) return "null";
-    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string text = json_text(value);
     constexpr std::size_t kMax = 160;
     if (text.size() > kMax) {
         std::size_t cut = kMax;
@@ -65,11 +67,16 @@ std::string changes_text(const std::vector<FieldChange>& changes) {
     if (changes.empty()) return {};
     // Written out directly, as an array of objects with their keys sorted would dump: every
     // planned object's changes go through here on the importer's thread.
-    auto quoted = [](const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); };
     std::string out = "[";
     for (const auto& c : changes) {
         if (out.size() > 1) out += ',';
-        out += "{\"after\":" + quoted(c.after) + ",\"before\":" + quoted(c.before) + ",\"path\":" + quoted(c.path) + "}";
+        out += "{\"after\":";
+        append_json_string(c.after, out);
+        out += ",\"before\":";
+        append_json_string(c.before, out);
+        out += ",\"path\":";
+        append_json_string(c.path, out);
+        out += '}';
     }
     out += ']';
     return out;
