@@ -22,9 +22,14 @@ DocumentPipeline::~DocumentPipeline() {
 void DocumentPipeline::run() {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-        work_.wait(lock, [this] { return stopping_ || next_ < jobs_.size(); });
+        while (!stopping_ && next_ >= jobs_.size()) {
+            ++idle_parsers_;
+            work_.wait(lock);
+            --idle_parsers_;
+        }
         if (stopping_) return;
         Job* job = jobs_[next_++].get();
+        untaken_bytes_ -= job->queued_bytes;
         lock.unlock();
         // The job's fields belong to this thread until `done` is set under the lock.
         try {
@@ -70,10 +75,17 @@ void DocumentPipeline::merge_in_order(std::unique_lock<std::mutex>& lock) {
     merging_ = false;
 }
 
-void DocumentPipeline::wake_parsers() {
+void DocumentPipeline::wake_parsers(bool all) {
     unwoken_jobs_ = 0;
     unwoken_bytes_ = 0;
-    work_.notify_all();
+    if (all || jobs_.size() - next_ >= kBehindJobs || untaken_bytes_ >= kBehindBytes) {
+        work_.notify_all();
+    } else if (idle_parsers_ == kParsers) {
+        // None at work: one starts. One that is at work takes what was queued when it is done, so
+        // a second is woken only when they fall behind: where one parser keeps up (a document per
+        // node), the walker, which bounds the read, keeps the other core to itself.
+        work_.notify_one();
+    }
 }
 
 void DocumentPipeline::report_merged(std::unique_lock<std::mutex>& lock, bool wait_all) {
@@ -81,7 +93,7 @@ void DocumentPipeline::report_merged(std::unique_lock<std::mutex>& lock, bool wa
         if (jobs_.empty()) return;
         if (!jobs_.front()->merged) {
             if (!wait_all) return;
-            if (unwoken_jobs_ > 0) wake_parsers();  // they may be asleep with the very job waited for
+            wake_parsers(true);  // they may be asleep with the very job waited for
             progress_.wait(lock, [this] { return jobs_.front()->merged; });
         }
         std::unique_ptr<Job> job = std::move(jobs_.front());
@@ -107,14 +119,15 @@ void DocumentPipeline::submit(std::unique_ptr<Job> job) {
             report_merged(lock, false);
             continue;
         }
-        if (unwoken_jobs_ > 0) wake_parsers();
+        wake_parsers(true);
         progress_.wait(lock, [this] { return jobs_.front()->merged; });
     }
     queued_bytes_ += job->queued_bytes;
     ++unwoken_jobs_;
     unwoken_bytes_ += job->queued_bytes;
+    untaken_bytes_ += job->queued_bytes;
     jobs_.push_back(std::move(job));
-    if (unwoken_jobs_ >= kWakeJobs || unwoken_bytes_ >= kWakeBytes) wake_parsers();
+    if (unwoken_jobs_ >= kWakeJobs || unwoken_bytes_ >= kWakeBytes) wake_parsers(false);
     report_merged(lock, false);
 }
 

@@ -72,7 +72,8 @@ class DocumentPipeline {
     // another parser is doing so.
     void merge_in_order(std::unique_lock<std::mutex>& lock);
     void report_merged(std::unique_lock<std::mutex>& lock, bool wait_all);
-    void wake_parsers();  // with the lock held
+    // With the lock held. `all`: the walker is about to wait for them.
+    void wake_parsers(bool all);
 
     const ParseOptions options_;
     const std::size_t max_queued_bytes_;
@@ -96,6 +97,11 @@ class DocumentPipeline {
     std::size_t unwoken_jobs_ = 0;   // queued since the parsers were last woken
     std::size_t unwoken_bytes_ = 0;
     static constexpr std::size_t kParsers = 2;
+    std::size_t idle_parsers_ = 0;   // parsers waiting for work
+    std::size_t untaken_bytes_ = 0;  // text of the jobs no parser has taken
+    // Queued and untaken past this, the parsers at work fall behind: all are woken.
+    static constexpr std::size_t kBehindJobs = 2 * kWakeJobs;
+    static constexpr std::size_t kBehindBytes = 2 * kWakeBytes;
     std::vector<std::thread> threads_;
 };
 
