@@ -17,6 +17,7 @@
 #include "plugin/plugin_registry.hpp"
 #include "task/task_config.hpp"
 #include "util/json_text.hpp"
+#include "util/json_write.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -101,9 +102,22 @@ static void check_fast_json_agrees(const std::string& text) {
     if (slow.is_discarded() || slow.dump() != fast.dump() || !same_kinds(fast, slow)) std::abort();
 }
 
+// ferry's JSON writer gives nlohmann's bytes (util/json_write.hpp): for the parsed value, and for
+// the input's raw bytes as one string (where bytes that are not UTF-8 are replaced).
+static void check_json_writer_agrees(const std::string& text) {
+    const auto nlohmann_text = [](const nlohmann::json& v) {
+        return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    const nlohmann::json raw(text);
+    if (host::json_text(raw) != nlohmann_text(raw)) std::abort();
+    const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+    if (!parsed.is_discarded() && host::json_text(parsed) != nlohmann_text(parsed)) std::abort();
+}
+
 int fuzz_flowspec(const std::uint8_t* data, std::size_t size) {
     const std::string text = text_of(data, size);
     check_fast_json_agrees(text);
+    check_json_writer_agrees(text);
     host::looks_like_flowspec(text);
     host::DocumentHints hints;
     hints.workflow = "wf";

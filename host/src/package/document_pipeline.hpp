@@ -4,7 +4,9 @@
 // thousands of JSON documents. Done one after the other on one core, check and import paid their
 // sum; here the walker hands each document's text to the parser threads. Two parsers: with one, a
 // package whose documents hold their code inline (ten nodes a document) waited on that one thread
-// for three fifths of its reading. The queue holds at most `max_queued_bytes` of text (plus the
+// for three fifths of its reading. The second one is woken only when the first falls behind: with
+// a document per node, one parser keeps up, and two beside the walker on two cores took the core
+// the walker, which bounds that read, needs. The queue holds at most `max_queued_bytes` of text (plus the
 // documents being parsed), so memory stays flat whatever the package's size.
 //
 // Each result is taken in two steps, both in the order the documents came, so the model is the
