@@ -93,7 +93,8 @@ void DocumentPipeline::report_merged(std::unique_lock<std::mutex>& lock, bool wa
         if (jobs_.empty()) return;
         if (!jobs_.front()->merged) {
             if (!wait_all) return;
-            wake_parsers(true);  // they may be asleep with the very job waited for
+            // A parser may be asleep with the very job waited for.
+            if (next_ < jobs_.size()) wake_parsers(true);
             progress_.wait(lock, [this] { return jobs_.front()->merged; });
         }
         std::unique_ptr<Job> job = std::move(jobs_.front());
@@ -119,7 +120,7 @@ void DocumentPipeline::submit(std::unique_ptr<Job> job) {
             report_merged(lock, false);
             continue;
         }
-        wake_parsers(true);
+        if (next_ < jobs_.size()) wake_parsers(true);
         progress_.wait(lock, [this] { return jobs_.front()->merged; });
     }
     queued_bytes_ += job->queued_bytes;

@@ -61,7 +61,7 @@ void append_json_string(std::string_view s, std::string& out) {
                 // Not UTF-8: which bytes a bad sequence swallows is nlohmann's decoder's rule, so
                 // nlohmann writes the whole string. Such strings are rare.
                 out.resize(start);
-                out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+                append_dumped(json(std::string(s)), out);
                 return;
             }
             continue;
