@@ -7,7 +7,8 @@
 // the DOM's order, UTF-8 kept as it is, bytes that are not UTF-8 replaced by U+FFFD): a string
 // that is valid UTF-8 is copied in runs between the characters JSON escapes; anything else (a
 // string that is not UTF-8, a floating-point number, binary) is left to nlohmann, so the text can
-// never differ (tests/host/json_write_test.cpp compares the two on every kind of value).
+// never differ (tests/host/json_write_test.cpp compares the two on every kind of value, and the
+// flowspec fuzz target on every input it tries).
 #pragma once
 
 #include <string>
