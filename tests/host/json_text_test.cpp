@@ -5,15 +5,13 @@
 // FlowSpec files. (The fuzz build checks the same property on arbitrary bytes: fuzz_flowspec.)
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "test_env.hpp"
 #include "util/json_text.hpp"
 
 namespace ferry::test {
@@ -166,17 +164,13 @@ TEST(JsonText, ThreadsParseAtOnce) {
 // The FlowSpec, DolphinScheduler and other files the repository tests with: each one either read
 // alike by both, or (the fast path refusing) by nlohmann alone.
 TEST(JsonText, TheRepositorysJsonFilesReadAlike) {
-    namespace fs = std::filesystem;
     std::size_t read_fast = 0;
-    for (const auto& e : fs::recursive_directory_iterator(fs::path(FERRY_TEST_SOURCE_DIR) / "tests" / "data")) {
-        if (!e.is_regular_file() || e.path().extension() != ".json") continue;
-        std::ifstream in(e.path(), std::ios::binary);
-        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const auto& [path, text] : repository_json_files()) {
         json fast;
         const json slow = json::parse(text, nullptr, false);
         if (host::parse_json_fast(text, 64, fast)) {
-            ASSERT_FALSE(slow.is_discarded()) << e.path();
-            EXPECT_EQ(fast.dump(), slow.dump()) << e.path();
+            ASSERT_FALSE(slow.is_discarded()) << path;
+            EXPECT_EQ(fast.dump(), slow.dump()) << path;
             ++read_fast;
         }
     }

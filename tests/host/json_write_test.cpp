@@ -6,10 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
 #include <functional>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <random>
 #include <string>
@@ -17,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_env.hpp"
 #include "util/json_write.hpp"
 
 namespace ferry::test {
@@ -110,15 +108,11 @@ TEST(JsonWrite, AppendsAfterWhatIsThere) {
 }
 
 TEST(JsonWrite, TheRepositorysJsonFilesWriteAlike) {
-    namespace fs = std::filesystem;
     std::size_t written = 0;
-    for (const auto& e : fs::recursive_directory_iterator(fs::path(FERRY_TEST_SOURCE_DIR) / "tests" / "data")) {
-        if (!e.is_regular_file() || e.path().extension() != ".json") continue;
-        std::ifstream in(e.path(), std::ios::binary);
-        const json v = json::parse(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()),
-                                   nullptr, false);
+    for (const auto& [path, text] : repository_json_files()) {
+        const json v = json::parse(text, nullptr, false);
         if (v.is_discarded()) continue;
-        EXPECT_EQ(host::json_text(v), nlohmann_text(v)) << e.path();
+        EXPECT_EQ(host::json_text(v), nlohmann_text(v)) << path;
         ++written;
     }
     EXPECT_GE(written, 30u);

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <clocale>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -22,6 +24,18 @@ std::string plugin_dir() { return FERRY_TEST_BUILD_DIR "/lib/ferry/plugins"; }
 std::string fixture_plugin_dir() { return FERRY_TEST_BUILD_DIR "/tests/fixture-plugins"; }
 std::string samples_dir() { return FERRY_TEST_SOURCE_DIR "/tests/data/dataworks-spec"; }
 std::string ferry_binary() { return FERRY_TEST_BUILD_DIR "/bin/ferry"; }
+
+std::vector<std::pair<std::string, std::string>> repository_json_files() {
+    std::vector<std::pair<std::string, std::string>> out;
+    namespace fs = std::filesystem;
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(FERRY_TEST_SOURCE_DIR) / "tests" / "data")) {
+        if (!e.is_regular_file() || e.path().extension() != ".json") continue;
+        std::ifstream in(e.path(), std::ios::binary);
+        out.emplace_back(e.path().string(),
+                         std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+    }
+    return out;
+}
 
 std::string scratch_dir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();

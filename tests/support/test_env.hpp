@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ferry/sdk/diagnostic.hpp"
 #include "package/model.hpp"
@@ -15,6 +17,8 @@ std::string fixture_plugin_dir();  // build/tests/fixture-plugins
 std::string samples_dir();         // tests/data/dataworks-spec
 std::string ferry_binary();        // build/bin/ferry
 std::string scratch_dir();         // a fresh folder per test, under the build tree
+// Every *.json file under tests/data (FlowSpec, DolphinScheduler and other samples): path and text.
+std::vector<std::pair<std::string, std::string>> repository_json_files();
 
 host::PluginRegistry& built_plugins();
 
