@@ -85,13 +85,14 @@ std::string str(const json& v) {
     return {};
 }
 
-std::string str_at(const json& obj, const char* key) {
+// Keys as views: a const char* key was measured again (strlen) at every comparison of the lookup.
+std::string str_at(const json& obj, std::string_view key) {
     if (!obj.is_object()) return {};
     auto it = obj.find(key);
     return it == obj.end() ? std::string{} : str(*it);
 }
 
-const json& field(const json& obj, const char* key) {
+const json& field(const json& obj, std::string_view key) {
     static const json none;
     if (!obj.is_object()) return none;
     auto it = obj.find(key);

@@ -25,6 +25,12 @@ bool utf8_next(std::string_view s, std::size_t& pos, std::uint32_t& cp) {
     return true;
 }
 
+int utf8_char(const char* s, std::size_t n, std::uint32_t& cp) {
+    std::size_t pos = 0;
+    if (n == 0 || !utf8_next(std::string_view(s, n < 4 ? n : 4), pos, cp)) return 0;
+    return static_cast<int>(pos);
+}
+
 bool valid_utf8(std::string_view s) {
     std::size_t pos = 0;
     std::uint32_t cp = 0;

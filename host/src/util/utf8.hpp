@@ -10,6 +10,9 @@ namespace ferry::host {
 // Decodes one code point at `pos`; returns false on an invalid or overlong sequence.
 bool utf8_next(std::string_view s, std::size_t& pos, std::uint32_t& cp);
 bool valid_utf8(std::string_view s);
+// The character at the start of the `n` bytes at `s` when they begin with a whole, valid UTF-8
+// sequence (shortest form, no surrogate, at most U+10FFFF): its length in bytes; else 0.
+int utf8_char(const char* s, std::size_t n, std::uint32_t& cp);
 std::string codepoint_label(std::uint32_t cp);  // "U+0020"
 std::size_t utf8_length(std::string_view s);   // code points (of valid UTF-8)
 
