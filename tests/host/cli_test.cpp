@@ -69,6 +69,37 @@ TEST(Cli, CheckJsonShape) {
     EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
+// The binary defines mbrtowc (host/src/cli/fast_mbrtowc.cpp): libarchive's zip reader converts every
+// entry name through it. A name in UTF-8 must arrive whole (here, in the error that quotes it), and
+// one that is not UTF-8 (left to the C library) must still be refused for its encoding.
+TEST(Cli, ZipEntryNamesReachTheBinarysChecksAsWritten) {
+    const std::string dir = scratch_dir();
+    write_package(dir + "/names.zip", Format::zip,
+                  {{"\xE4\xB8\x9A\xE5\x8A\xA1/a.json", one_node_spec("a")},
+                   {"\xE4\xB8\x9A\xE5\x8A\xA1/../../\xF0\x9F\x98\x80.json", one_node_spec("b")}});
+    const auto unsafe = run_ferry("check --json " + dir + "/names.zip");
+    EXPECT_EQ(unsafe.exit_code, 1) << unsafe.err;
+    const json doc = json::parse(unsafe.out);
+    ASSERT_EQ(doc["diagnostics"].size(), 1u) << unsafe.out;
+    EXPECT_EQ(doc["diagnostics"][0]["code"], "FERRY-PKG-UNSAFE-PATH");
+    EXPECT_EQ(doc["diagnostics"][0]["message"],
+              "entry path contains '..': '\xE4\xB8\x9A\xE5\x8A\xA1/../../\xF0\x9F\x98\x80.json'");
+
+    write_package(dir + "/ok.zip", Format::zip, {{"badXY.json", one_node_spec("a")}});
+    std::string bytes = read_file(dir + "/ok.zip");
+    for (auto at = bytes.find("badXY"); at != std::string::npos; at = bytes.find("badXY", at)) {
+        bytes[at + 3] = '\xE4';  // a character cut short, then a byte no UTF-8 sequence has
+        bytes[at + 4] = '\xfe';
+    }
+    write_file(dir + "/bad.zip", bytes);
+    const auto bad = run_ferry("check --json " + dir + "/bad.zip");
+    EXPECT_EQ(bad.exit_code, 1) << bad.err;
+    const json refused = json::parse(bad.out);
+    ASSERT_EQ(refused["diagnostics"].size(), 1u) << bad.out;
+    EXPECT_EQ(refused["diagnostics"][0]["code"], "FERRY-PKG-NAME-ENCODING");
+    EXPECT_EQ(refused["diagnostics"][0]["message"], "entry path is not valid UTF-8");
+}
+
 // The objects read go to a temporary file (util/object_spool.hpp): a TMPDIR that cannot take one is
 // a clear error with its code, not an internal one.
 TEST(Cli, ATemporaryFolderThatCannotBeWrittenIsAClearError) {
