@@ -191,13 +191,14 @@ void check_package(const PackageModel& model, const std::function<bool(const std
                     "check that you exported the right workspace or folder", model.info.location);
         return;
     }
-    // Nodes are by far the most objects. Their names (and every other kind's) are checked on a
-    // thread of their own while this one reads each node for its id, what it produces and its
-    // dependencies: in a check of a package of small documents this stretch ran alone after the
-    // read, on one core of two. The two passes share only the spool (ObjectSpool locks; each pass
-    // keeps a read window of its own). Diagnostics are kept apart per check and given in the order
-    // of the checks, as when one thread did both.
+    // Nodes are by far the most objects. Their names and ids (and every other kind's names) are
+    // checked on a thread of their own while this one reads each node for what it produces, its
+    // dependencies and its command: in a check of a package of small documents this stretch ran
+    // alone after the read, on one core of two. The two passes share only the spool (ObjectSpool
+    // locks; each pass keeps a read window of its own). Diagnostics are kept apart per check and
+    // given in the order of the checks, as when one thread did both.
     sdk::Diagnostics node_names, kind_names, inner_names, node_ids;
+    IdCheck ids(model);
     std::exception_ptr names_failed;
     std::thread names_pass([&] {
         try {
@@ -205,9 +206,10 @@ void check_package(const PackageModel& model, const std::function<bool(const std
             InnerNameCheck inner(model);
             for (std::size_t i = 0; i < model.nodes.size(); ++i) {
                 Node n;  // what the checks read of it (its container is a number: always read)
-                model.nodes.read_fields(i, n, {&n.name, &n.source_path, &n.pointer});
+                model.nodes.read_fields(i, n, {&n.name, &n.source_path, &n.pointer, &n.id});
                 if (model.nodes.tag(i)) inner.note(n, i, inner_names);
                 else names.note(n, i, node_names);
+                ids.note(n.id, false, i, n.source_path, node_ids);
             }
             check_kind("workflow", model.workflows, false, kind_names);
             check_kind("resource", model.resources, false, kind_names);
@@ -228,7 +230,6 @@ void check_package(const PackageModel& model, const std::function<bool(const std
         }
     } join{names_pass};
 
-    IdCheck ids(model);
     std::unordered_set<std::string> producible;
     producible.reserve(model.nodes.size() * 2 + model.workflows.size());  // an id and an output a node
     // A dependency is looked at when its node is read; one on a node or workflow not read yet is
@@ -238,7 +239,6 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     for (std::size_t i = 0; i < model.nodes.size(); ++i) {
         Node n;  // what the checks below read of it, and no more
         model.nodes.read_fields(i, n, {&n.name, &n.source_path, &n.id, &n.outputs, &n.depends, &n.command});
-        ids.note(n.id, false, i, n.source_path, node_ids);
         if (!n.id.empty()) producible.insert(n.id);
         for (const auto& o : n.outputs) producible.insert(o);
         for (const auto& d : n.depends)
