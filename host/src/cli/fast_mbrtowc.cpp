@@ -11,8 +11,8 @@
 // read from the initial shift state, under a UTF-8 character type (ferry sets C.UTF-8, see
 // main.cpp). Everything else (another codeset, bytes cut short or not UTF-8, a state in the middle
 // of a character, a null pointer) goes to the C library's own mbrtowc, unchanged.
-// tests/host/fast_mbrtowc_test.cpp holds the decoding to glibc's on every sequence of up to three
-// bytes and on samples of four.
+// tests/host/utf8_char_test.cpp holds the decoding to glibc's on every sequence of up to three
+// bytes and on samples of four; Cli.ZipEntryNamesReachTheBinarysChecksAsWritten runs the binary.
 #include <dlfcn.h>
 #include <langinfo.h>
 
@@ -32,7 +32,8 @@ Mbrtowc c_library_mbrtowc() {
 }
 
 // Asked on every call (a thread may switch locales with uselocale); the codeset's name is
-// compared only when it is not the one last found to be UTF-8.
+// compared only when it is not the one last found to be UTF-8. glibc keeps the locale data it
+// has loaded for the life of the process, so a pointer once found to name UTF-8 still does.
 bool utf8_character_type() {
     static thread_local const char* known_utf8 = nullptr;
     const char* codeset = nl_langinfo(CODESET);
