@@ -11,8 +11,10 @@
 // read from the initial shift state, under a UTF-8 character type (ferry sets C.UTF-8, see
 // main.cpp). Everything else (another codeset, bytes cut short or not UTF-8, a state in the middle
 // of a character, a null pointer) goes to the C library's own mbrtowc, unchanged.
-// tests/host/utf8_char_test.cpp holds the decoding to glibc's on every sequence of up to three
-// bytes and on samples of four; Cli.ZipEntryNamesReachTheBinarysChecksAsWritten runs the binary.
+// tests/host/utf8_char_test.cpp holds the decoding to glibc's on every one- and two-byte
+// sequence, every three-byte one that starts with a three-byte lead (E0-EF: the lead alone says
+// how many bytes follow) and 4.2 million of four; Cli.ZipEntryNamesReachTheBinarysChecksAsWritten
+// runs the binary.
 #include <dlfcn.h>
 #include <langinfo.h>
 
