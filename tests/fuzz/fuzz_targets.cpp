@@ -18,6 +18,7 @@
 #include "task/task_config.hpp"
 #include "util/json_text.hpp"
 #include "util/json_write.hpp"
+#include "../support/parsed_document_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -114,6 +115,20 @@ static void check_json_writer_agrees(const std::string& text) {
     if (!parsed.is_discarded() && host::json_text(parsed) != nlohmann_text(parsed)) std::abort();
 }
 
+// A check reads through simdjson's DOM where it can (package/json_view.hpp): it must give what
+// nlohmann's DOM gives, object for object and diagnostic for diagnostic.
+static void check_view_agrees(const std::string& text, const host::DocumentHints& hints) {
+    const auto read = [&](bool through_dom) {
+        host::ParseOptions options;
+        options.through_dom = through_dom;
+        host::ParsedDocument doc;
+        sdk::Diagnostics diags;
+        const bool ok = host::parse_flowspec(text, "doc.schedule.json", hints, options, doc, diags);
+        return test::parsed_document_text(ok, doc, diags);
+    };
+    if (read(false) != read(true)) std::abort();
+}
+
 int fuzz_flowspec(const std::uint8_t* data, std::size_t size) {
     const std::string text = text_of(data, size);
     check_fast_json_agrees(text);
@@ -126,6 +141,8 @@ int fuzz_flowspec(const std::uint8_t* data, std::size_t size) {
     host::ParseOptions options;
     options.keep_documents = true;  // every object's canonical document is built, as an import does
     host::parse_flowspec(text, "doc.schedule.json", hints, options, doc, diags);
+    check_view_agrees(text, hints);
+    check_view_agrees(text, {});  // a loose document: folders are made from what it says
     return 0;
 }
 

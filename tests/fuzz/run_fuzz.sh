@@ -26,7 +26,7 @@ cmake --build "$build" -j2 --target ferry_fuzz_targets >"$build.build.log" 2>&1 
 # Seeds, rebuilt each run (cheap) so they follow the generator and the samples.
 seeds="$build/seeds"
 rm -rf "$seeds" && mkdir -p "$seeds"/{package,flowspec,ddl,task_config}
-find "$root/tests/data/dataworks-spec" -name '*.json' -exec cp {} "$seeds/flowspec/" \;
+find "$root/tests/data/dataworks-spec" "$root/tests/data/flowspec-features" -name '*.json' -exec cp {} "$seeds/flowspec/" \;
 cp "$seeds"/flowspec/*.json "$seeds/package/" 2>/dev/null || true  # a lone document is a package too
 gen="$build/bin/ferry_bench_genpkg"
 "$gen" "$seeds/package/small.zip" --nodes 3 --tables 1 --functions 1 --resources 1 --code-bytes 64 --resource-bytes 64 >/dev/null

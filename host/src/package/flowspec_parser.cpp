@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <functional>
 #include <set>
+#include <type_traits>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "package/flowspec_references.hpp"
+#include "package/json_view.hpp"
 #include "package/object_folder.hpp"
 #include "util/json_diff.hpp"
 #include "util/json_text.hpp"
@@ -76,87 +78,93 @@ bool check_depth(const std::string& text, const std::string& entry, int max_dept
     return true;
 }
 
-std::string str(const json& v) {
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_number_integer()) return std::to_string(v.get<long long>());
-    if (v.is_number_unsigned()) return std::to_string(v.get<unsigned long long>());
-    if (v.is_number_float()) return std::to_string(v.get<double>());
-    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-    return {};
-}
-
-// Keys as views: a const char* key was measured again (strlen) at every comparison of the lookup.
-std::string str_at(const json& obj, std::string_view key) {
-    if (!obj.is_object()) return {};
-    auto it = obj.find(key);
-    return it == obj.end() ? std::string{} : str(*it);
-}
-
-const json& field(const json& obj, std::string_view key) {
-    static const json none;
-    if (!obj.is_object()) return none;
-    auto it = obj.find(key);
-    return it == obj.end() ? none : *it;
-}
-
-std::int64_t int_at(const json& obj, const char* key) {
-    const json& v = field(obj, key);
-    if (v.is_number_integer()) return v.get<std::int64_t>();
-    if (v.is_number_unsigned()) return static_cast<std::int64_t>(v.get<std::uint64_t>());
-    if (v.is_number_float()) return static_cast<std::int64_t>(v.get<double>());
-    if (v.is_string()) {
-        try {
-            return std::stoll(v.get<std::string>());
-        } catch (...) {
-        }
+// A value as text: strings as written, numbers and booleans as JSON writes them.
+template <class V>
+std::string str(V v) {
+    switch (v.type()) {
+        case JsonType::string: return std::string(v.string());
+        case JsonType::signed_integer: return std::to_string(v.signed_integer());
+        case JsonType::unsigned_integer: return std::to_string(v.unsigned_integer());
+        case JsonType::floating: return std::to_string(v.floating());
+        case JsonType::boolean: return v.boolean() ? "true" : "false";
+        default: return {};
     }
-    return 0;
 }
 
-std::string owner_of(const json& obj, const std::string& fallback) {
+template <class V>
+std::string str_at(V obj, std::string_view key) {
+    return str(obj[key]);
+}
+
+// The field's text when it is a string; empty otherwise.
+template <class V>
+std::string text_at(V obj, std::string_view key) {
+    const V v = obj[key];
+    return v.is_string() ? std::string(v.string()) : std::string();
+}
+
+// A number, or a string holding one; 0 for anything else (and for a float no integer can hold).
+template <class V>
+std::int64_t int_at(V obj, std::string_view key) {
+    const V v = obj[key];
+    switch (v.type()) {
+        case JsonType::signed_integer: return v.signed_integer();
+        case JsonType::unsigned_integer: return static_cast<std::int64_t>(v.unsigned_integer());
+        case JsonType::floating: {
+            const double d = v.floating();
+            return d > -9.2e18 && d < 9.2e18 ? static_cast<std::int64_t>(d) : 0;
+        }
+        case JsonType::string:
+            try {
+                return std::stoll(std::string(v.string()));
+            } catch (...) {
+            }
+            return 0;
+        default: return 0;
+    }
+}
+
+template <class V>
+std::string owner_of(V obj, const std::string& fallback) {
     std::string o = str_at(obj, "owner");
-    if (o.empty()) o = str_at(field(obj, "metadata"), "owner");
+    if (o.empty()) o = str_at(obj["metadata"], "owner");
     return o.empty() ? fallback : o;
 }
 
 // Collects what a node reads or writes; node outputs (not tables) also go to `node_outputs`, since
 // an input node output is a dependency.
-void collect_artifacts(const json& io, std::vector<std::string>& out, std::vector<std::string>* node_outputs = nullptr) {
-    if (!io.is_object()) return;
-    for (const char* key : {"nodeOutputs", "outputs", "output"}) {
-        const json& list = field(io, key);
-        if (!list.is_array()) continue;
-        for (const auto& o : list) {
+template <class V>
+void collect_artifacts(V io, std::vector<std::string>& out, std::vector<std::string>* node_outputs = nullptr) {
+    for (const char* key : {"nodeOutputs", "outputs", "output"})
+        io[key].each([&](V o) {
             std::string d = o.is_object() ? str_at(o, "data") : str(o);
             if (d.empty() && o.is_object()) d = str_at(o, "output");
             if (!d.empty()) {
                 out.push_back(d);
                 if (node_outputs) node_outputs->push_back(d);
             }
-        }
-    }
-    const json& tables = field(io, "tables");
-    if (tables.is_array())
-        for (const auto& t : tables) {
-            std::string g = t.is_object() ? str_at(t, "guid") : str(t);
-            if (g.empty() && t.is_object()) g = str_at(t, "name");
-            if (!g.empty()) out.push_back(g);
-        }
+        });
+    io["tables"].each([&](V t) {
+        std::string g = t.is_object() ? str_at(t, "guid") : str(t);
+        if (g.empty() && t.is_object()) g = str_at(t, "name");
+        if (!g.empty()) out.push_back(g);
+    });
 }
 
-std::vector<std::string> parameters_of(const json& list) {
+template <class V>
+std::vector<std::string> parameters_of(V list) {
     std::vector<std::string> out;
-    if (!list.is_array()) return out;
-    for (const auto& p : list) {
+    list.each([&](V p) {
         const std::string name = p.is_object() ? str_at(p, "name") : str(p);
-        if (name.empty()) continue;
-        const json& value = field(p, "value");
+        if (name.empty()) return;
+        const V value = p["value"];
         out.push_back(value.is_null() ? name : name + "=" + str(value));
-    }
+    });
     return out;
 }
 
-Dependency dependency_of(const json& d) {
+template <class V>
+Dependency dependency_of(V d) {
     Dependency dep;
     dep.type = str_at(d, "type");
     if (dep.type.empty()) dep.type = "Normal";
@@ -172,25 +180,36 @@ void add_dependency(std::vector<Dependency>& deps, Dependency dep) {
     deps.push_back(std::move(dep));
 }
 
+// Reads one document through a view (json_view.hpp). Over nlohmann's DOM it resolves references and
+// builds each object's document; over simdjson's (a check of a document with no reference in it)
+// it only reads: references and documents are the DOM's alone.
+template <class V>
 class DocumentReader {
+    static constexpr bool kDom = std::is_same_v<V, DomView>;
+    // What resolving an entry gives: a resolved copy over the DOM, the entry itself otherwise.
+    using Resolved = std::conditional_t<kDom, json, V>;
+
   public:
-    DocumentReader(const json& doc, const json& spec, bool wrapped, const std::string& entry, const DocumentHints& hints,
+    DocumentReader(V doc, V spec, bool wrapped, const std::string& entry, const DocumentHints& hints,
                    const ParseOptions& options, ParsedDocument& out, sdk::Diagnostics& diags)
         : spec_(spec), entry_(entry), hints_(hints), options_(options), out_(out), diags_(diags),
-          refs_(spec) {
+          refs_(dom_of(spec)) {
         kind_ = str_at(doc, "kind");
         if (kind_.empty()) kind_ = str_at(doc, "Kind");
-        // The envelope every object's document carries: what sits beside the spec (the FlowSpec 1.0
-        // form has no wrapper: only version, kind and metadata are the envelope then).
-        envelope_ = json::object();
-        for (const auto& [k, v] : doc.items()) {
-            if (wrapped ? (k == "spec" || k == "Spec") : (k != "version" && k != "kind" && k != "metadata"))
-                continue;
-            envelope_[k] = v;
+        if constexpr (kDom) {
+            // The envelope every object's document carries: what sits beside the spec (the FlowSpec
+            // 1.0 form has no wrapper: only version, kind and metadata are the envelope then).
+            envelope_ = json::object();
+            for (const auto& [k, v] : doc.dom().items()) {
+                if (wrapped ? (k == "spec" || k == "Spec") : (k != "version" && k != "kind" && k != "metadata"))
+                    continue;
+                envelope_[k] = v;
+            }
+            spec_base_ = json::object();
+            for (const auto& [k, v] : spec.dom().items())
+                if (!kObjectLists.count(k)) spec_base_[k] = refs_.resolve(v, k);
         }
-        spec_base_ = json::object();
-        for (const auto& [k, v] : spec.items())
-            if (!kObjectLists.count(k)) spec_base_[k] = refs_.resolve(v, k);
+        (void)wrapped;
         doc_owner_ = owner_of(doc, owner_of(spec, ""));
         doc_workflow_ = hints.workflow;
         if (doc_workflow_.empty() && kind_.find("Workflow") != std::string::npos) doc_workflow_ = str_at(spec, "name");
@@ -202,107 +221,127 @@ class DocumentReader {
             return;
         }
         // Flow edges by the node they belong to.
-        const json& flow = field(spec_, "flow");
-        if (flow.is_array())
-            for (const auto& f : flow) {
-                json entry = refs_.resolve(f, "flow");
-                const std::string id = str_at(entry, "nodeId");
-                if (id.empty()) continue;
-                flow_by_node_[id].push_back(std::move(entry));
-            }
+        spec_["flow"].each([&](V f) {
+            Resolved entry = resolve(f, "flow");
+            const std::string id = str_at(view(entry), "nodeId");
+            if (!id.empty()) flow_by_node_[id].push_back(std::move(entry));
+        });
         // At least one Node (over a kilobyte) per entry: growing the vector moved them all again.
-        if (const json& nodes = field(spec_, "nodes"); nodes.is_array()) out_.nodes.reserve(nodes.size());
-        read_list("nodes", [&](const json& n, const std::string& ptr) { read_top_node(n, ptr); });
-        const json& workflows = field(spec_, "workflows");
-        workflow_count_ = workflows.is_array() ? workflows.size() : 0;
-        read_list("workflows", [&](const json& w, const std::string& ptr) { read_workflow(w, ptr); });
-        read_list("fileResources", [&](const json& r, const std::string& ptr) { read_resource(r, ptr); });
-        const json& artifacts = field(spec_, "artifacts");
-        if (artifacts.is_object() && field(artifacts, "tables").is_array()) {
-            std::size_t i = 0;
-            for (const auto& t : field(artifacts, "tables")) read_table(t, "/artifacts/tables/" + std::to_string(i++), true);
-        }
-        read_list("tables", [&](const json& t, const std::string& ptr) { read_table(t, ptr, false); });
-        read_list("functions", [&](const json& f, const std::string& ptr) { read_function(f, ptr); });
-        read_list("datasources", [&](const json& d, const std::string& ptr) { read_datasource(d, ptr); });
-        if (field(spec_, "datasource").is_object()) read_datasource(field(spec_, "datasource"), "/datasource");
-        read_list("components", [&](const json& c, const std::string& ptr) { read_component(c, ptr); });
-        read_list("dqcRules", [&](const json& q, const std::string& ptr) { read_quality(q, ptr); });
+        out_.nodes.reserve(out_.nodes.size() + spec_["nodes"].size());
+        spec_["nodes"].each([&](V n) { read_top_node(n); });
+        workflow_count_ = spec_["workflows"].size();
+        spec_["workflows"].each([&](V w) { read_workflow(w); });
+        spec_["fileResources"].each([&](V r) { read_resource(r); });
+        spec_["artifacts"]["tables"].each([&](V t) { read_table(t); });
+        spec_["tables"].each([&](V t) { read_table(t); });
+        spec_["functions"].each([&](V f) { read_function(f); });
+        spec_["datasources"].each([&](V d) { read_datasource(d); });
+        if (spec_["datasource"].is_object()) read_datasource(spec_["datasource"]);
+        spec_["components"].each([&](V c) { read_component(c); });
+        spec_["dqcRules"].each([&](V q) { read_quality(q); });
         if (!doc_workflow_.empty()) out_.workflow_names.push_back(doc_workflow_);
         report_leftovers();
     }
 
   private:
-    template <typename Fn>
-    void read_list(const char* key, Fn&& fn) {
-        const json& list = field(spec_, key);
-        if (!list.is_array()) return;
-        std::size_t i = 0;
-        for (const auto& item : list) fn(item, "/" + std::string(key) + "/" + std::to_string(i++));
+    static const json& dom_of(V v) {
+        if constexpr (kDom) {
+            return v.dom();
+        } else {
+            static const json none;
+            return none;
+        }
+    }
+    Resolved resolve(V raw, const char* key) {
+        if constexpr (kDom) return refs_.resolve(raw.dom(), key);
+        else return raw;
+    }
+    static V view(const Resolved& r) {
+        if constexpr (kDom) return DomView(r);
+        else return r;
     }
 
-    // The object's own document: the envelope, the spec's own fields, and the object in its list.
-    json document_of(const char* list, json object, json flow = json()) const {
-        json spec = spec_base_;
-        spec[list] = json::array({std::move(object)});
-        if (flow.is_array() && !flow.empty()) spec["flow"] = std::move(flow);
-        json doc = envelope_;
-        doc["spec"] = std::move(spec);
-        return doc;
+    // The object's own document: the envelope, the spec's own fields, and the object in its list
+    // (a table's in artifacts.tables). Only the DOM builds documents.
+    json document_of(const char* list, Resolved object, json flow = json()) const {
+        if constexpr (kDom) {
+            json spec = spec_base_;
+            if (std::string_view(list) == "tables") spec["artifacts"] = json{{"tables", json::array({std::move(object)})}};
+            else spec[list] = json::array({std::move(object)});
+            if (flow.is_array() && !flow.empty()) spec["flow"] = std::move(flow);
+            json doc = envelope_;
+            doc["spec"] = std::move(spec);
+            return doc;
+        } else {
+            return json();
+        }
+    }
+
+    FolderFacts folder_facts(V object = V()) const {
+        FolderFacts facts;
+        facts.workflow = text_at(spec_, "name");
+        facts.command = text_at(object["script"]["runtime"], "command");
+        facts.type = text_at(object, "type");
+        facts.sub_type = text_at(object, "subType");
+        return facts;
     }
 
     // Documents are written when the whole document has been read: entries of its reference lists
     // that no object used (a workflow's variables, a script no node names) are then carried in
     // every object's document, where they were, so nothing of the package is lost.
-    // `build` makes the document; a check that knows the object's folder does not call it (copying
-    // the spec and the envelope for every object was a tenth of a parser thread's time).
+    // `build` makes the document; a check does not call it (copying the spec and the envelope for
+    // every object was a tenth of a parser thread's time). An object from a loose document has no
+    // place in a layout: it gets the one an export gives it.
     template <typename Objects, typename Build>
-    void defer_document(Objects& list, std::size_t index, sdk::ObjectKind kind, Build&& build) {
-        if (!options_.keep_documents && !list[index].folder.empty()) return;
-        json doc = build();
-        // An object from a loose document has no place in a layout: it gets the one an export gives it.
-        if (list[index].folder.empty()) list[index].folder = default_folder(kind, doc);
-        if (!options_.keep_documents) return;
-        pending_.push_back({std::move(doc), [&list, index]() -> PackageObject& { return list[index]; }});
+    void place(Objects& list, std::size_t index, sdk::ObjectKind kind, V object, Build&& build) {
+        if (list[index].folder.empty()) list[index].folder = default_folder(kind, folder_facts(object));
+        if constexpr (kDom) {
+            if (options_.keep_documents)
+                pending_.push_back({build(), [&list, index]() -> PackageObject& { return list[index]; }});
+        }
+        (void)build;
     }
 
     void write_documents() {
-        json leftovers = json::object();
-        for (const auto& [place, entry] : refs_.unused_entries()) {
-            json* at = &leftovers;
-            std::size_t from = 0;
-            for (std::size_t dot = place.find('.'); ; dot = place.find('.', from)) {
-                at = &(*at)[place.substr(from, dot == std::string::npos ? std::string::npos : dot - from)];
-                if (dot == std::string::npos) break;
-                from = dot + 1;
-            }
-            if (!at->is_array()) *at = json::array();
-            at->push_back(*entry);
-        }
-        for (auto& [doc, object] : pending_) {
-            json& spec = doc["spec"];
-            for (const auto& [key, value] : leftovers.items()) {
-                if (!value.is_object()) {
-                    spec[key] = value;
-                    continue;
+        if constexpr (kDom) {
+            if (pending_.empty()) return;
+            json leftovers = json::object();
+            for (const auto& [place, entry] : refs_.unused_entries()) {
+                json* at = &leftovers;
+                std::size_t from = 0;
+                for (std::size_t dot = place.find('.');; dot = place.find('.', from)) {
+                    at = &(*at)[place.substr(from, dot == std::string::npos ? std::string::npos : dot - from)];
+                    if (dot == std::string::npos) break;
+                    from = dot + 1;
                 }
-                for (const auto& [k, v] : value.items()) {  // artifacts.*, files.*
-                    json& list = spec[key][k];
-                    if (!list.is_array()) list = json::array();
-                    for (const auto& e : v) list.push_back(e);
-                }
+                if (!at->is_array()) *at = json::array();
+                at->push_back(*entry);
             }
-            std::string text = json_text(doc);
-            PackageObject& o = object();
-            o.document.present = true;
-            o.document.is_inline = true;
-            o.document.size = text.size();
-            o.document.inline_text = std::move(text);
+            for (auto& [doc, object] : pending_) {
+                json& spec = doc["spec"];
+                for (const auto& [key, value] : leftovers.items()) {
+                    if (!value.is_object()) {
+                        spec[key] = value;
+                        continue;
+                    }
+                    for (const auto& [k, v] : value.items()) {  // artifacts.*, files.*
+                        json& list = spec[key][k];
+                        if (!list.is_array()) list = json::array();
+                        for (const auto& e : v) list.push_back(e);
+                    }
+                }
+                std::string text = json_text(doc);
+                PackageObject& o = object();
+                o.document.present = true;
+                o.document.is_inline = true;
+                o.document.size = text.size();
+                o.document.inline_text = std::move(text);
+            }
+            pending_.clear();
         }
-        pending_.clear();
     }
 
-    void base(PackageObject& o, const json& v) const {
+    void base(PackageObject& o, V v) const {
         o.id = str_at(v, "id");
         o.name = str_at(v, "name");
         o.owner = owner_of(v, doc_owner_);
@@ -311,15 +350,14 @@ class DocumentReader {
         o.doc_kind = kind_;
     }
 
-    // Moves inline code out of a script into `code` (a top-level object's content column).
-    void take_inline_code(json& object, ContentRef& code) const {
-        auto s = object.find("script");
-        if (s == object.end() || !s->is_object()) return;
+    // A top-level object's inline code: script.content, else script.code, when it is text. Over the
+    // DOM it moves out of the object's document into `code` (the object's content column).
+    void take_inline_code(Resolved& object, ContentRef& code) const {
         for (const char* key : {"content", "code"}) {
-            auto c = s->find(key);
-            if (c == s->end() || !c->is_string()) continue;
-            set_code(code, c->get_ref<const std::string&>());
-            s->erase(c);
+            const V c = view(object)["script"][key];
+            if (!c.is_string()) continue;
+            set_code(code, c.string());
+            if constexpr (kDom) object["script"].erase(key);
             return;
         }
     }
@@ -327,7 +365,7 @@ class DocumentReader {
     // Code written in the document. A check keeps only that it is there and its size, as it does
     // for a code file: nothing reads the text, and every node's copy went through the model's spool
     // and back on each pass.
-    void set_code(ContentRef& code, const std::string& text) const {
+    void set_code(ContentRef& code, std::string_view text) const {
         code.present = true;
         code.size = text.size();
         if (options_.keep_documents) {
@@ -340,7 +378,7 @@ class DocumentReader {
     }
 
     // One node's view; `n` is resolved.
-    Node node_view(const json& n, const std::string& workflow, const std::string& owner) const {
+    Node node_view(V n, const std::string& workflow, const std::string& owner) const {
         Node node;
         base(node, n);
         node.owner = owner_of(n, owner);
@@ -353,24 +391,24 @@ class DocumentReader {
         node.rerun_interval = int_at(n, "rerunInterval");
         node.priority = int_at(n, "priority");
         node.timeout = int_at(n, "timeout");
-        const json& ds = field(n, "datasource");
+        const V ds = n["datasource"];
         node.datasource_name = str_at(ds, "name");
         node.datasource_type = str_at(ds, "type");
-        const json& s = field(n, "script");
+        const V s = n["script"];
         node.script_path = str_at(s, "path");
         node.language = str_at(s, "language");
         if (node.name.empty()) node.name = str_at(s, "name");  // examples name the script, not the node
-        const json& rt = field(s, "runtime");
+        const V rt = s["runtime"];
         node.command = str_at(rt, "command");
         node.command_type_id = str_at(rt, "commandTypeId");
         node.engine_label = str_at(rt, "engine");
-        node.parameters = parameters_of(field(s, "parameters"));
+        node.parameters = parameters_of(s["parameters"]);
         for (const char* key : {"content", "code"})
-            if (const json& c = field(s, key); c.is_string()) {
-                set_code(node.code, c.get_ref<const std::string&>());
+            if (const V c = s[key]; c.is_string()) {
+                set_code(node.code, c.string());
                 break;
             }
-        const json& t = field(n, "trigger");
+        const V t = n["trigger"];
         node.trigger_type = str_at(t, "type");
         node.cron = str_at(t, "cron");
         node.start_time = str_at(t, "startTime");
@@ -379,13 +417,13 @@ class DocumentReader {
         if (node.recurrence.empty()) node.recurrence = str_at(t, "recurrence");  // 1.2.0 writes it here
         if (node.recurrence.empty()) node.recurrence = "Normal";
         if (node.name.empty()) node.name = node.id;
-        const json& r = field(n, "runtimeResource");
+        const V r = n["runtimeResource"];
         node.resource_group = str_at(r, "resourceGroup");
         node.resource_group_id = str_at(r, "resourceGroupId");
         std::vector<std::string> upstream;
-        collect_artifacts(field(n, "inputs"), node.inputs, &upstream);
+        collect_artifacts(n["inputs"], node.inputs, &upstream);
         for (auto& u : upstream) add_dependency(node.depends, {std::move(u), "Normal"});
-        collect_artifacts(field(n, "outputs"), node.outputs);
+        collect_artifacts(n["outputs"], node.outputs);
         if (!node.id.empty() && std::find(node.outputs.begin(), node.outputs.end(), node.id) == node.outputs.end())
             node.outputs.push_back(node.id);  // a node's id is its default output
         return node;
@@ -393,8 +431,8 @@ class DocumentReader {
 
     // A node and, recursively, the inner nodes of its containers. `container` is the index of the
     // object whose document holds them; returns the number of inner nodes below this one.
-    std::size_t read_node_tree(const json& n, const std::string& pointer, const std::string& workflow,
-                               const std::string& owner, bool inner, bool in_workflow, std::size_t container) {
+    std::size_t read_node_tree(V n, const std::string& pointer, const std::string& workflow, const std::string& owner,
+                               bool inner, bool in_workflow, std::size_t container) {
         Node view = node_view(n, workflow, owner);
         // An inner node that names itself nowhere (a do-while's `while`) is called by its place.
         if (view.name.empty() && inner) view.name = pointer.substr(pointer.rfind('/') + 1);
@@ -406,78 +444,72 @@ class DocumentReader {
         out_.nodes.push_back(std::move(view));
         std::size_t count = 0;
         for (const auto& c : kContainers) {
-            const json& box = field(n, c.key);
+            const V box = n[c.key];
             if (!box.is_object()) continue;
             const std::string base = pointer + "/" + pointer_token(c.key);
             std::vector<std::pair<std::string, std::size_t>> ids;  // inner id -> node index
-            const json& nodes = field(box, "nodes");
-            if (nodes.is_array())
-                for (std::size_t i = 0; i < nodes.size(); ++i) {
-                    ids.emplace_back(str_at(nodes[i], "id"), out_.nodes.size());
-                    count += 1 + read_node_tree(nodes[i], base + "/nodes/" + std::to_string(i), workflow,
-                                                out_.nodes[at].owner, true, in_workflow, container);
-                }
+            std::size_t i = 0;
+            box["nodes"].each([&](V inner_node) {
+                ids.emplace_back(str_at(inner_node, "id"), out_.nodes.size());
+                count += 1 + read_node_tree(inner_node, base + "/nodes/" + std::to_string(i++), workflow,
+                                            out_.nodes[at].owner, true, in_workflow, container);
+            });
             for (const char* w : {"while", "specWhile"})
-                if (field(box, w).is_object()) {
-                    ids.emplace_back(str_at(field(box, w), "id"), out_.nodes.size());
-                    count += 1 + read_node_tree(field(box, w), base + "/" + w, workflow, out_.nodes[at].owner, true,
+                if (const V loop = box[w]; loop.is_object()) {
+                    ids.emplace_back(str_at(loop, "id"), out_.nodes.size());
+                    count += 1 + read_node_tree(loop, base + "/" + w, workflow, out_.nodes[at].owner, true,
                                                 in_workflow, container);
                 }
-            attach_edges(field(box, c.edges), ids);
-            if (field(box, "flow").is_array() && std::string(c.edges) != "flow") attach_edges(field(box, "flow"), ids);
+            attach_edges(box[c.edges], ids);
+            if (box["flow"].is_array() && std::string(c.edges) != "flow") attach_edges(box["flow"], ids);
         }
         out_.nodes[at].inner_count = count;
         return count;
     }
 
-    void attach_edges(const json& edges, const std::vector<std::pair<std::string, std::size_t>>& ids) {
-        if (!edges.is_array()) return;
-        for (const auto& e : edges) {
+    void attach_edges(V edges, const std::vector<std::pair<std::string, std::size_t>>& ids) {
+        edges.each([&](V e) {
             const std::string id = str_at(e, "nodeId");
             for (const auto& [node_id, index] : ids) {
                 if (node_id != id || id.empty()) continue;
-                const json& deps = field(e, "depends");
-                if (deps.is_array())
-                    for (const auto& d : deps) add_dependency(out_.nodes[index].depends, dependency_of(d));
+                e["depends"].each([&](V d) { add_dependency(out_.nodes[index].depends, dependency_of(d)); });
             }
-        }
+        });
     }
 
-    // The document's flow entries that give dependencies to `id`: taken out of the flow (they go
-    // into that object's own document) and added to `depends`.
+    // The document's flow entries that give dependencies to `id`: taken out of the flow (over the
+    // DOM they go into that object's own document) and added to `depends`.
     template <class Depends>
     json take_flow_of(const std::string& id, Depends& depends) {
-        json flow = json::array();
+        json flow = kDom ? json::array() : json();
         auto it = flow_by_node_.find(id);
         if (id.empty() || it == flow_by_node_.end()) return flow;
         for (auto& entry : it->second) {
-            const json& deps = field(entry, "depends");
-            if (deps.is_array())
-                for (const auto& d : deps) add_dependency(depends, dependency_of(d));
-            flow.push_back(std::move(entry));
+            view(entry)["depends"].each([&](V d) { add_dependency(depends, dependency_of(d)); });
+            if constexpr (kDom) flow.push_back(std::move(entry));
         }
         flow_by_node_.erase(it);
         return flow;
     }
 
-    void read_top_node(const json& raw, const std::string& pointer) {
-        json n = refs_.resolve(raw, "nodes");
+    void read_top_node(V raw) {
+        Resolved n = resolve(raw, "nodes");
         const std::size_t at = out_.nodes.size();
-        read_node_tree(n, "", doc_workflow_, doc_owner_, false, false, kNoContainer);
+        read_node_tree(view(n), "", doc_workflow_, doc_owner_, false, false, kNoContainer);
         Node& node = out_.nodes[at];
         for (std::size_t i = at + 1; i < out_.nodes.size(); ++i) out_.nodes[i].container = at;
         json flow = take_flow_of(node.id, node.depends);
-        ContentRef moved;
+        ContentRef moved;  // node_view has set the node's code already
         take_inline_code(n, moved);
-        defer_document(out_.nodes, at, sdk::ObjectKind::node,
-                       [&] { return document_of("nodes", std::move(n), std::move(flow)); });
-        (void)pointer;
+        place(out_.nodes, at, sdk::ObjectKind::node, view(n),
+              [&] { return document_of("nodes", std::move(n), std::move(flow)); });
     }
 
-    void read_workflow(const json& raw, const std::string& pointer) {
-        json w = refs_.resolve(raw, "workflows");
+    void read_workflow(V raw) {
+        Resolved w = resolve(raw, "workflows");
+        const V wv = view(w);
         Workflow wf;
-        base(wf, w);
+        base(wf, wv);
         // A workflow that names itself nowhere (MigrationX wraps nodes in one) is named after its
         // document, so it can be stored, exported under that name and read back as the same.
         if (wf.name.empty()) wf.name = wf.id;
@@ -485,58 +517,57 @@ class DocumentReader {
             wf.name = document_stem();
             if (workflow_count_ > 1) wf.name += "_" + std::to_string(out_.workflows.size() + 1);
         }
-        const json& t = field(w, "trigger");
+        const V t = wv["trigger"];
         wf.trigger_type = str_at(t, "type");
         wf.cron = str_at(t, "cron");
-        wf.parameters = parameters_of(field(field(w, "script"), "parameters"));
+        wf.parameters = parameters_of(wv["script"]["parameters"]);
         const std::size_t index = out_.workflows.size();
         const std::string name = hints_.workflow.empty() ? wf.name : hints_.workflow;
         // Its inner nodes, with their edges (`dependencies`, or `flow` when that is empty).
         std::vector<std::pair<std::string, std::size_t>> ids;
-        const json& nodes = field(w, "nodes");
-        if (nodes.is_array())
-            for (std::size_t i = 0; i < nodes.size(); ++i) {
-                ids.emplace_back(str_at(nodes[i], "id"), out_.nodes.size());
-                wf.node_count += 1 + read_node_tree(nodes[i], "/nodes/" + std::to_string(i), name, wf.owner, true, true,
-                                                    index);
-            }
-        const json& deps = field(w, "dependencies");
-        attach_edges(deps.is_array() && !deps.empty() ? deps : field(w, "flow"), ids);
+        std::size_t i = 0;
+        wv["nodes"].each([&](V n) {
+            ids.emplace_back(str_at(n, "id"), out_.nodes.size());
+            wf.node_count += 1 + read_node_tree(n, "/nodes/" + std::to_string(i++), name, wf.owner, true, true, index);
+        });
+        const V deps = wv["dependencies"];
+        attach_edges(deps.is_array() && deps.size() != 0 ? deps : wv["flow"], ids);
         // The workflow's own dependencies: the document's flow entries naming it.
         json flow = take_flow_of(wf.id, wf.depends);
         if (!name.empty()) out_.workflow_names.push_back(name);
         out_.workflows.push_back(std::move(wf));
-        defer_document(out_.workflows, out_.workflows.size() - 1, sdk::ObjectKind::workflow,
-                       [&] { return document_of("workflows", std::move(w), std::move(flow)); });
-        (void)pointer;
+        place(out_.workflows, out_.workflows.size() - 1, sdk::ObjectKind::workflow, wv,
+              [&] { return document_of("workflows", std::move(w), std::move(flow)); });
     }
 
-    void read_resource(const json& raw, const std::string&) {
-        json r = refs_.resolve(raw, "fileResources");
+    void read_resource(V raw) {
+        Resolved r = resolve(raw, "fileResources");
+        const V rv = view(r);
         Resource res;
-        base(res, r);
-        res.type = str_at(r, "type");
-        const json& ds = field(r, "datasource");
+        base(res, rv);
+        res.type = str_at(rv, "type");
+        const V ds = rv["datasource"];
         res.datasource_name = str_at(ds, "name");
         res.datasource_type = str_at(ds, "type");
-        res.resource_group = str_at(field(r, "runtimeResource"), "resourceGroup");
-        res.file_path = str_at(field(r, "file"), "path");
+        res.resource_group = str_at(rv["runtimeResource"], "resourceGroup");
+        res.file_path = str_at(rv["file"], "path");
         take_inline_code(r, res.content);
         out_.resources.push_back(std::move(res));
-        defer_document(out_.resources, out_.resources.size() - 1, sdk::ObjectKind::resource,
-                       [&] { return document_of("fileResources", std::move(r)); });
+        place(out_.resources, out_.resources.size() - 1, sdk::ObjectKind::resource, view(r),
+              [&] { return document_of("fileResources", std::move(r)); });
     }
 
-    void read_table(const json& raw, const std::string&, bool in_artifacts) {
-        json t = refs_.resolve(raw, "tables");
+    void read_table(V raw) {
+        Resolved t = resolve(raw, "tables");
+        const V tv = view(t);
         // An artifact that is only a reference (a guid, no DDL, no engine) is an input, not an object.
-        if (!t.is_object() || (!t.contains("ddl") && !t.contains("calcEngine"))) return;
+        if (!tv.is_object() || (!tv.has("ddl") && !tv.has("calcEngine"))) return;
         Table table;
-        base(table, t);
-        table.guid = str_at(t, "guid");
+        base(table, tv);
+        table.guid = str_at(tv, "guid");
         if (table.name.empty() && !table.guid.empty()) table.name = table.guid.substr(table.guid.rfind('.') + 1);
-        table.ddl = str_at(t, "ddl");
-        const json& ce = field(t, "calcEngine");
+        table.ddl = str_at(tv, "ddl");
+        const V ce = tv["calcEngine"];
         table.engine_type = str_at(ce, "type");
         table.project = str_at(ce, "project");
         if (table.project.empty()) table.project = str_at(ce, "database");  // upstream's name for it
@@ -549,78 +580,74 @@ class DocumentReader {
                 table.project = table.guid.substr(first + 1, second - first - 1);
         }
         // Where the package put it (artifacts.tables or tables) is layout: one place in the document.
-        (void)in_artifacts;
         out_.tables.push_back(std::move(table));
-        defer_document(out_.tables, out_.tables.size() - 1, sdk::ObjectKind::table, [&] {
-            json spec = spec_base_;
-            spec["artifacts"] = json{{"tables", json::array({std::move(t)})}};
-            json doc = envelope_;
-            doc["spec"] = std::move(spec);
-            return doc;
-        });
+        place(out_.tables, out_.tables.size() - 1, sdk::ObjectKind::table, tv,
+              [&] { return document_of("tables", std::move(t)); });
     }
 
-    void read_function(const json& raw, const std::string&) {
-        json f = refs_.resolve(raw, "functions");
+    void read_function(V raw) {
+        Resolved f = resolve(raw, "functions");
+        const V fv = view(f);
         Function fn;
-        base(fn, f);
-        fn.type = str_at(f, "type");
-        fn.class_name = str_at(f, "className");
-        fn.embedded_code = str_at(f, "embeddedCode");
-        const json& ds = field(f, "datasource");
+        base(fn, fv);
+        fn.type = str_at(fv, "type");
+        fn.class_name = str_at(fv, "className");
+        fn.embedded_code = str_at(fv, "embeddedCode");
+        const V ds = fv["datasource"];
         fn.datasource_name = str_at(ds, "name");
         fn.datasource_type = str_at(ds, "type");
-        const json& res = field(f, "fileResources");
-        if (res.is_array())
-            for (const auto& r : res) {
-                std::string name = r.is_object() ? str_at(r, "name") : str(r);
-                if (name.empty() && r.is_object()) name = str_at(r, "id");
-                if (!name.empty()) fn.resources.push_back(name);
-            }
+        fv["fileResources"].each([&](V r) {
+            std::string name = r.is_object() ? str_at(r, "name") : str(r);
+            if (name.empty() && r.is_object()) name = str_at(r, "id");
+            if (!name.empty()) fn.resources.push_back(name);
+        });
         out_.functions.push_back(std::move(fn));
-        defer_document(out_.functions, out_.functions.size() - 1, sdk::ObjectKind::function,
-                       [&] { return document_of("functions", std::move(f)); });
+        place(out_.functions, out_.functions.size() - 1, sdk::ObjectKind::function, fv,
+              [&] { return document_of("functions", std::move(f)); });
     }
 
-    void read_datasource(const json& raw, const std::string&) {
-        json d = refs_.resolve(raw, "datasources");
+    void read_datasource(V raw) {
+        Resolved d = resolve(raw, "datasources");
+        const V dv = view(d);
         DataSource ds;
-        base(ds, d);
+        base(ds, dv);
         ds.owner.clear();  // data sources have no owner
-        ds.type = str_at(d, "type");
-        ds.sub_type = str_at(d, "subType");
+        ds.type = str_at(dv, "type");
+        ds.sub_type = str_at(dv, "subType");
         ds.environment = hints_.environment;
-        const json& config = field(d, "config");
-        if (!config.is_null()) ds.config = config.is_string() ? config.get<std::string>() : config.dump();
+        const V config = dv["config"];
+        if (!config.is_null()) ds.config = config.is_string() ? std::string(config.string()) : config.dump();
         out_.datasources.push_back(std::move(ds));
-        defer_document(out_.datasources, out_.datasources.size() - 1, sdk::ObjectKind::datasource,
-                       [&] { return document_of("datasources", std::move(d)); });
+        place(out_.datasources, out_.datasources.size() - 1, sdk::ObjectKind::datasource, dv,
+              [&] { return document_of("datasources", std::move(d)); });
     }
 
-    void read_component(const json& raw, const std::string&) {
-        json c = refs_.resolve(raw, "components");
+    void read_component(V raw) {
+        Resolved c = resolve(raw, "components");
+        const V cv = view(c);
         Component comp;
-        base(comp, c);
-        comp.command = str_at(field(field(c, "script"), "runtime"), "command");
+        base(comp, cv);
+        comp.command = str_at(cv["script"]["runtime"], "command");
         take_inline_code(c, comp.code);
         out_.components.push_back(std::move(comp));
-        defer_document(out_.components, out_.components.size() - 1, sdk::ObjectKind::component,
-                       [&] { return document_of("components", std::move(c)); });
+        place(out_.components, out_.components.size() - 1, sdk::ObjectKind::component, view(c),
+              [&] { return document_of("components", std::move(c)); });
     }
 
-    void read_quality(const json& raw, const std::string&) {
-        json q = refs_.resolve(raw, "dqcRules");
+    void read_quality(V raw) {
+        Resolved q = resolve(raw, "dqcRules");
+        const V qv = view(q);
         QualityRule rule;
-        base(rule, q);
+        base(rule, qv);
         if (rule.name.empty()) rule.name = rule.id;
-        const json& table = field(q, "table");
+        const V table = qv["table"];
         rule.table = table.is_object() ? str_at(table, "guid").empty() ? str_at(table, "name") : str_at(table, "guid")
                                        : str(table);
-        const json& node = field(q, "schedulerNode");
+        const V node = qv["schedulerNode"];
         rule.scheduler_node = str_at(node, "output").empty() ? str_at(node, "nodeId") : str_at(node, "output");
         out_.quality_rules.push_back(std::move(rule));
-        defer_document(out_.quality_rules, out_.quality_rules.size() - 1, sdk::ObjectKind::quality,
-                       [&] { return document_of("dqcRules", std::move(q)); });
+        place(out_.quality_rules, out_.quality_rules.size() - 1, sdk::ObjectKind::quality, qv,
+              [&] { return document_of("dqcRules", std::move(q)); });
     }
 
     // The document's file name without its extensions.
@@ -641,11 +668,12 @@ class DocumentReader {
         Service svc;
         base(svc, spec_);
         if (svc.name.empty()) svc.name = document_stem();
-        json doc = envelope_;
-        doc["spec"] = spec_;  // as written: ferry does not read into it
-        if (svc.folder.empty()) svc.folder = default_folder(sdk::ObjectKind::service, doc);
+        if (svc.folder.empty()) svc.folder = default_folder(sdk::ObjectKind::service, folder_facts());
         out_.services.push_back(std::move(svc));
-        if (options_.keep_documents) {
+        if constexpr (kDom) {
+            if (!options_.keep_documents) return;
+            json doc = envelope_;
+            doc["spec"] = spec_.dom();  // as written: ferry does not read into it
             std::string text = json_text(doc);
             PackageObject& o = out_.services.back();
             o.document.present = true;
@@ -661,12 +689,10 @@ class DocumentReader {
             for (auto& entry : entries) {
                 // A node of another document: its view still gets the edge (resolved against the
                 // whole package), but this document cannot carry it for that node.
-                const json& deps = field(entry, "depends");
-                if (deps.is_array())
-                    for (const auto& d : deps) {
-                        PendingEdge e{id, dependency_of(d), entry_};
-                        if (!e.dependency.target.empty()) out_.edges.push_back(std::move(e));
-                    }
+                view(entry)["depends"].each([&](V d) {
+                    PendingEdge e{id, dependency_of(d), entry_};
+                    if (!e.dependency.target.empty()) out_.edges.push_back(std::move(e));
+                });
             }
         if (!flow_by_node_.empty()) {
             std::string ids;
@@ -694,7 +720,7 @@ class DocumentReader {
         }
     }
 
-    const json& spec_;
+    const V spec_;
     const std::string& entry_;
     const DocumentHints& hints_;
     const ParseOptions& options_;
@@ -706,7 +732,7 @@ class DocumentReader {
     json spec_base_;
     std::string doc_owner_;
     std::string doc_workflow_;
-    std::unordered_map<std::string, std::vector<json>> flow_by_node_;
+    std::unordered_map<std::string, std::vector<Resolved>> flow_by_node_;
     std::size_t workflow_count_ = 0;
     struct PendingDocument {
         json doc;
@@ -715,12 +741,75 @@ class DocumentReader {
     std::vector<PendingDocument> pending_;
 };
 
-const json* spec_of(const json& doc, bool& wrapped) {
+// The spec as upstream reads it: `spec`, else `Spec`, else the document itself (FlowSpec 1.0).
+template <class V>
+V spec_of(V doc, bool& wrapped) {
     wrapped = true;
-    if (auto it = doc.find("spec"); it != doc.end()) return &*it;
-    if (auto it = doc.find("Spec"); it != doc.end()) return &*it;
+    if (doc.has("spec")) return doc["spec"];
+    if (doc.has("Spec")) return doc["Spec"];
     wrapped = false;
-    return &doc;
+    return doc;
+}
+
+template <class V>
+bool read_document(V doc, const std::string& entry, const DocumentHints& hints, const ParseOptions& options,
+                   ParsedDocument& out, sdk::Diagnostics& diags) {
+    if (!doc.is_object()) {
+        diags.error("FERRY-PKG-SPEC-INVALID", "the document is not a JSON object",
+                    "a FlowSpec document is an object with version, kind and spec", entry);
+        return false;
+    }
+    std::string version = str_at(doc, "version");
+    if (version.empty()) version = str_at(doc, "Version");
+    if (!kVersions.count(version)) {
+        diags.error("FERRY-PKG-SPEC-VERSION",
+                    version.empty() ? "the document has no FlowSpec version"
+                                    : "unknown FlowSpec version '" + version + "'",
+                    "ferry reads FlowSpec 1.0.0, 1.1.0 and 1.2.0", entry);
+        return false;
+    }
+    std::string kind = str_at(doc, "kind");
+    if (kind.empty()) kind = str_at(doc, "Kind");
+    if (!kKinds.count(kind)) {
+        std::string known;
+        for (const auto& k : kKinds) known += (known.empty() ? "" : ", ") + k;
+        diags.error("FERRY-PKG-SPEC-KIND", kind.empty() ? "the document has no kind" : "unknown FlowSpec kind '" + kind + "'",
+                    "known kinds: " + known, entry);
+        return false;
+    }
+    bool wrapped = true;
+    const V spec = spec_of(doc, wrapped);
+    if (!spec.is_object()) {
+        diags.error("FERRY-PKG-SPEC-INVALID", "'spec' is not an object", "", entry);
+        return false;
+    }
+    DocumentReader<V>(doc, spec, wrapped, entry, hints, options, out, diags).read();
+    return true;
+}
+
+// True when no string of the text can be a {{...}} reference once its escapes are read: a `{` in
+// a string is either written as itself or as \u007b.
+bool without_references(const std::string& text) {
+    if (text.find("{{") != std::string::npos) return false;
+    for (auto at = text.find("\\u007"); at != std::string::npos; at = text.find("\\u007", at + 1))
+        if (at + 5 < text.size() && (text[at + 5] == 'b' || text[at + 5] == 'B')) return false;
+    return true;
+}
+
+// True when `value` holds no more than `budget` values. The DOM path counts every value it
+// resolves and stops past FlowSpecReferences::kMaxExpanded (FERRY-PKG-REFERENCE-EXPANSION): a
+// document with more goes that way for its verdict.
+bool within(simdjson::dom::element value, std::size_t& budget) {
+    if (budget == 0) return false;
+    --budget;
+    if (value.is_object()) {
+        for (auto [key, member] : simdjson::dom::object(value))
+            if (!within(member, budget)) return false;
+    } else if (value.is_array()) {
+        for (auto item : simdjson::dom::array(value))
+            if (!within(item, budget)) return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -746,7 +835,7 @@ bool looks_like_flowspec(const std::string& text) {
     const bool kinded = doc.contains("kind") || doc.contains("Kind");
     if (doc.contains("spec") || doc.contains("Spec")) return versioned || kinded;
     // FlowSpec 1.0 writes its lists at the top level.
-    return versioned && kinded && kVersions.count(str_at(doc, "version")) != 0;
+    return versioned && kinded && kVersions.count(str_at(DomView(doc), "version")) != 0;
 }
 
 namespace {
@@ -777,43 +866,34 @@ bool parse_reporting(const std::string& text, const std::string& entry, int max_
 }
 }  // namespace
 
+namespace {
+// No reference to resolve, no document to build, within the depth and the count of values the DOM
+// path allows: then `simd` holds the text's DOM.
+bool view_applies(const std::string& text, const ParseOptions& options, SimdDocument& simd) {
+    if (options.keep_documents || options.through_dom || options.max_depth <= 0 || !without_references(text))
+        return false;
+    if (!simd.parse(text, static_cast<std::size_t>(options.max_depth))) return false;
+    // Every value takes a byte of the text at least: only a large text is counted.
+    std::size_t budget = FlowSpecReferences::kMaxExpanded;
+    return text.size() <= budget || within(simd.root(), budget);
+}
+}  // namespace
+
+bool reads_through_view(const std::string& text, const ParseOptions& options) {
+    SimdDocument simd;
+    return view_applies(text, options, simd);
+}
+
 bool parse_flowspec(const std::string& text, const std::string& entry, const DocumentHints& hints,
                     const ParseOptions& options, ParsedDocument& out, sdk::Diagnostics& diags) {
+    // A check reads fields straight from simdjson's DOM where nothing needs nlohmann's.
+    SimdDocument simd;
+    if (view_applies(text, options, simd)) return read_document(SimdView(simd.root()), entry, hints, options, out, diags);
     json doc;
     // The fast path takes well-formed text no deeper than the limit, and nothing else.
     const bool fast = options.max_depth > 0 && parse_json_fast(text, static_cast<std::size_t>(options.max_depth), doc);
     if (!fast && !parse_reporting(text, entry, options.max_depth, doc, diags)) return false;
-    if (!doc.is_object()) {
-        diags.error("FERRY-PKG-SPEC-INVALID", "the document is not a JSON object",
-                    "a FlowSpec document is an object with version, kind and spec", entry);
-        return false;
-    }
-    std::string version = str_at(doc, "version");
-    if (version.empty()) version = str_at(doc, "Version");
-    if (!kVersions.count(version)) {
-        diags.error("FERRY-PKG-SPEC-VERSION",
-                    version.empty() ? "the document has no FlowSpec version"
-                                    : "unknown FlowSpec version '" + version + "'",
-                    "ferry reads FlowSpec 1.0.0, 1.1.0 and 1.2.0", entry);
-        return false;
-    }
-    std::string kind = str_at(doc, "kind");
-    if (kind.empty()) kind = str_at(doc, "Kind");
-    if (!kKinds.count(kind)) {
-        std::string known;
-        for (const auto& k : kKinds) known += (known.empty() ? "" : ", ") + k;
-        diags.error("FERRY-PKG-SPEC-KIND", kind.empty() ? "the document has no kind" : "unknown FlowSpec kind '" + kind + "'",
-                    "known kinds: " + known, entry);
-        return false;
-    }
-    bool wrapped = true;
-    const json& spec = *spec_of(doc, wrapped);
-    if (!spec.is_object()) {
-        diags.error("FERRY-PKG-SPEC-INVALID", "'spec' is not an object", "", entry);
-        return false;
-    }
-    DocumentReader(doc, spec, wrapped, entry, hints, options, out, diags).read();
-    return true;
+    return read_document(DomView(doc), entry, hints, options, out, diags);
 }
 
 }  // namespace ferry::host

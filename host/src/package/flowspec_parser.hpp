@@ -61,12 +61,20 @@ struct ParseOptions {
     // Fill each object's `document` and keep the text of code written in it (an import needs
     // them); without, code in a document is kept as a code file is in a check: present, its size.
     bool keep_documents = false;
+    // Read through nlohmann's DOM even where a check could read simdjson's directly: the reference
+    // the fast view is compared with (tests, the flowspec fuzz target).
+    bool through_dom = false;
 };
 
 // Checks that `text` is JSON no deeper than `max_depth`, then reads it. `entry` names the document
 // in diagnostics (entry:line:column). Returns false after adding an error.
 bool parse_flowspec(const std::string& text, const std::string& entry, const DocumentHints& hints,
                     const ParseOptions& options, ParsedDocument& out, sdk::Diagnostics& diags);
+
+// True when parse_flowspec reads `text` straight from simdjson's DOM (json_view.hpp) rather than
+// nlohmann's: a check (no documents kept) of well-formed JSON within the depth limit that holds no
+// {{...}} reference. Both give the same result; tests use this to know which one they met.
+bool reads_through_view(const std::string& text, const ParseOptions& options);
 
 // True when the text is a JSON object carrying a FlowSpec envelope (version and kind, with or
 // without the spec wrapper); used to tell FlowSpec documents from code files that happen to be JSON.

@@ -52,28 +52,31 @@ const char* label_of(sdk::ObjectKind kind) {
 
 }  // namespace
 
-std::string default_folder(sdk::ObjectKind kind, const json& doc) {
+std::string default_folder(sdk::ObjectKind kind, const FolderFacts& facts) {
     if (kind == sdk::ObjectKind::datasource) {
-        const json& ds = first_object(doc, "datasources");
-        std::string type = text_at(ds, "type");
-        std::string sub = text_at(ds, "subType");
-        if (type.empty()) type = "unknown";
-        if (sub.empty()) sub = type;
+        const std::string type = facts.type.empty() ? std::string("unknown") : facts.type;
+        const std::string sub = facts.sub_type.empty() ? type : facts.sub_type;
         return type + "/" + sub + "/PRD";
     }
-    const json& spec = doc.contains("spec") ? doc["spec"] : json();
-    std::string workflow = text_at(spec, "name");
-    if (workflow.empty()) workflow = "default";
-    std::string command;
-    if (kind == sdk::ObjectKind::node) {
-        const json& n = first_object(doc, "nodes");
-        command = text_at(object_at(object_at(n, "script"), "runtime"), "command");
-    }
-    std::string engine = kind == sdk::ObjectKind::node ? engine_label(command) : std::string("通用");
+    const std::string workflow = facts.workflow.empty() ? std::string("default") : facts.workflow;
+    std::string engine = kind == sdk::ObjectKind::node ? engine_label(facts.command) : std::string("通用");
     if (kind == sdk::ObjectKind::table || kind == sdk::ObjectKind::function || kind == sdk::ObjectKind::resource)
         engine = "MaxCompute";
     return "业务流程/" + workflow + "/" + engine + "/" + label_of(kind);
 }
 
+std::string default_folder(sdk::ObjectKind kind, const json& doc) {
+    FolderFacts facts;
+    if (kind == sdk::ObjectKind::datasource) {
+        const json& ds = first_object(doc, "datasources");
+        facts.type = text_at(ds, "type");
+        facts.sub_type = text_at(ds, "subType");
+        return default_folder(kind, facts);
+    }
+    facts.workflow = text_at(doc.contains("spec") ? doc["spec"] : json(), "name");
+    if (kind == sdk::ObjectKind::node)
+        facts.command = text_at(object_at(object_at(first_object(doc, "nodes"), "script"), "runtime"), "command");
+    return default_folder(kind, facts);
+}
 
 }  // namespace ferry::host

@@ -11,7 +11,16 @@
 
 namespace ferry::host {
 
-// `document` is the object's own FlowSpec document.
+// What the folder is made of, read from the object's own FlowSpec document.
+struct FolderFacts {
+    std::string workflow;  // the document spec's `name` (a string, else none)
+    std::string command;   // a node's script.runtime.command
+    std::string type;      // a data source's type and subType
+    std::string sub_type;
+};
+
+std::string default_folder(sdk::ObjectKind kind, const FolderFacts& facts);
+// The same with the facts read from `document`, the object's own FlowSpec document.
 std::string default_folder(sdk::ObjectKind kind, const nlohmann::json& document);
 
 }  // namespace ferry::host

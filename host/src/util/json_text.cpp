@@ -1,9 +1,10 @@
 #include "util/json_text.hpp"
 
-#include <simdjson.h>
-
+#include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+
+#include "util/simd_json.hpp"
 
 namespace ferry::host {
 
@@ -18,6 +19,8 @@ constexpr std::size_t kKeptCapacity = 256u << 10;
 // Beyond this nlohmann parses alone: simdjson's buffers (about ten bytes per byte of text) beside
 // the DOM being built would double what a huge document costs in memory.
 constexpr std::size_t kFastLimit = 16u << 20;
+// simdjson's own default: convert() checks the caller's limit.
+constexpr std::size_t kSimdjsonDepth = simdjson::DEFAULT_MAX_DEPTH;
 // What parse_json_or_discarded allows before nlohmann takes over (it has no depth limit itself).
 constexpr std::size_t kDefaultDepth = 256;
 
@@ -68,31 +71,44 @@ bool convert(simdjson::dom::element e, std::size_t depth, std::size_t max_depth,
     return false;
 }
 
-bool parse_with(simdjson::dom::parser& parser, const std::string& text, std::size_t max_depth, json& out) {
-    simdjson::dom::element root;
-    // simdjson reads a little past the end: the text is copied first when its string has no room
-    // for that (SIMDJSON_PADDING).
-    if (parser.parse(text).get(root) != simdjson::SUCCESS) return false;
-    json value;
-    if (!convert(root, 0, max_depth, value)) return false;
-    out = std::move(value);
-    return true;
-}
-
 }  // namespace
 
-bool parse_json_fast(const std::string& text, std::size_t max_depth, json& out) {
+bool SimdDocument::parse(const std::string& text, std::size_t max_depth) {
     if (text.size() > kFastLimit) return false;
-    // simdjson's own depth limit is its default (1024); the caller's is convert()'s. One parser
-    // for every limit: a parser per limit asked for would be made again each time a thread
-    // alternated between two.
+    // One parser for every limit: the limit only sizes two small per-level arrays, set again when
+    // a thread asks for another (parse_json_fast always asks for simdjson's default and checks its
+    // own limit while converting).
+    simdjson::dom::parser* parser = nullptr;
     if (text.size() <= kKeptCapacity) {
         // Its buffers grow to the largest document the thread has read (up to kKeptCapacity).
         thread_local simdjson::dom::parser kept(kKeptCapacity);
-        return parse_with(kept, text, max_depth, out);
+        parser = &kept;
+    } else {
+        own_ = std::make_unique<simdjson::dom::parser>(text.size());
+        parser = own_.get();
     }
-    simdjson::dom::parser own(text.size());
-    return parse_with(own, text, max_depth, out);
+    // simdjson refuses a non-empty container opened at its limit (the root is level 1) and does not
+    // count an empty one: what it accepts nests at most `max_depth` levels. It may refuse a text of
+    // exactly that many, which the caller's slower path then reads (tests/host/flowspec_view_test.cpp).
+    if (parser->max_depth() != max_depth &&
+        parser->allocate(std::max(parser->capacity(), text.size()), max_depth) != simdjson::SUCCESS)
+        return false;
+    // simdjson reads a little past the end: the text is copied first when its string has no room
+    // for that (SIMDJSON_PADDING).
+    return parser->parse(text).get(root_) == simdjson::SUCCESS;
+}
+
+bool to_nlohmann(simdjson::dom::element value, std::size_t max_depth, json& out) {
+    return convert(value, 0, max_depth, out);
+}
+
+bool parse_json_fast(const std::string& text, std::size_t max_depth, json& out) {
+    SimdDocument document;
+    if (!document.parse(text, kSimdjsonDepth)) return false;
+    json value;
+    if (!convert(document.root(), 0, max_depth, value)) return false;
+    out = std::move(value);
+    return true;
 }
 
 json parse_json_or_discarded(const std::string& text) {
