@@ -470,9 +470,10 @@ class DocumentReader {
     void attach_edges(V edges, const std::vector<std::pair<std::string, std::size_t>>& ids) {
         edges.each([&](V e) {
             const std::string id = str_at(e, "nodeId");
-            for (const auto& [node_id, index] : ids) {
-                if (node_id != id || id.empty()) continue;
-                e["depends"].each([&](V d) { add_dependency(out_.nodes[index].depends, dependency_of(d)); });
+            for (const auto& named : ids) {
+                if (named.first != id || id.empty()) continue;
+                auto& depends = out_.nodes[named.second].depends;
+                e["depends"].each([&](V d) { add_dependency(depends, dependency_of(d)); });
             }
         });
     }
@@ -685,12 +686,12 @@ class DocumentReader {
 
     // What the document holds that no object carries is said, never dropped in silence.
     void report_leftovers() {
-        for (auto& [id, entries] : flow_by_node_)
-            for (auto& entry : entries) {
+        for (auto& held : flow_by_node_)
+            for (auto& entry : held.second) {
                 // A node of another document: its view still gets the edge (resolved against the
                 // whole package), but this document cannot carry it for that node.
                 view(entry)["depends"].each([&](V d) {
-                    PendingEdge e{id, dependency_of(d), entry_};
+                    PendingEdge e{held.first, dependency_of(d), entry_};
                     if (!e.dependency.target.empty()) out_.edges.push_back(std::move(e));
                 });
             }
