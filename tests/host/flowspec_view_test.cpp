@@ -55,8 +55,9 @@ TEST(FlowSpecView, EveryRepositoryDocumentReadsAlikeBothWays) {
         ++files;
         if (expect_same(text, path)) ++viewed;
         // Without a reference, the view reads it: the comparison above compared two paths.
-        if (text.find("{{") == std::string::npos && host::looks_like_flowspec(text))
+        if (text.find("{{") == std::string::npos && host::looks_like_flowspec(text)) {
             EXPECT_TRUE(host::reads_through_view(text, host::ParseOptions{})) << path;
+        }
     }
     EXPECT_GT(files, 30u);
     EXPECT_GT(viewed, 20u);
