@@ -5,10 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "config/schema_validation.hpp"
-#include "package/object_names.hpp"
 #include "package/package_check.hpp"
-#include "package/package_reader.hpp"
 #include "package_builder.hpp"
 #include "task/engine_routing.hpp"
 #include "test_env.hpp"
@@ -190,66 +187,6 @@ TEST(Check, AMalformedDocumentDoesNotHideTheOthersProblems) {
     ASSERT_NE(dup, nullptr) << codes_of(result.diags);
     EXPECT_EQ(dup->summary, "two nodes are named 'a' (also in a.json)");
     EXPECT_EQ(dup->where, "f.json");
-}
-
-// The reader checks nodes' names and ids as it adds each node (while the walker still reads) and
-// hands its findings to the check; a model made otherwise is checked by reading its nodes back.
-// Both say the same, in the same order: here every finding of those checks at once, an inner
-// duplicate inside a workflow (whose name the reader does not have yet when it adds the node) and
-// a workflow whose id a node had first.
-TEST(Check, NamesAndIdsNotedWhileReadingSayWhatAReadBackSays) {
-    const std::string file = scratch_dir() + "/names.zip";
-    write_package(file, Format::zip,
-                  {{"a.json", shell_doc("n1", "orders")},
-                   {"b.json", shell_doc("n1", "orders")},
-                   {"c.json", shell_doc("n3", "bad name")},
-                   {"d.json", R"({"version": "1.1.0", "kind": "CycleWorkflow", "spec": {"nodes": [{"id": "loop", "name": "loop",
-                      "script": {"runtime": {"command": "CONTROLLER_CYCLE"}},
-                      "do-while": {"nodes": [{"id": "x1", "name": "x", "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo"}},
-                                             {"id": "x2", "name": "x", "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo"}},
-                                             {"id": "x3", "name": "x;y", "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo"}}],
-                                   "while": {"id": "e", "script": {"runtime": {"command": "CONTROLLER_CYCLE_END"}, "content": "select 1"}}}}]}})"},
-                   {"e.json", R"({"version": "1.2.0", "kind": "CycleWorkflow", "spec": {"workflows": [{"id": "n3", "name": "wf1",
-                      "nodes": [{"id": "y1", "name": "y", "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo"}},
-                                {"id": "y2", "name": "y", "script": {"runtime": {"command": "DIDE_SHELL"}, "content": "echo"}}]}]}})"}});
-    auto& reg = built_plugins();
-    const host::PluginInfo* local = reg.find(sdk::PluginKind::source, "local");
-    ASSERT_NE(local, nullptr);
-    sdk::Diagnostics read_diags;
-    sdk::Config config;
-    host::config_from_pairs({{"path", file}}, local->schema, "local", config, read_diags);
-    auto source = reg.create_as<sdk::Source>(*local, config, "", read_diags);
-    ASSERT_TRUE(source);
-    host::ReadOptions options;
-    options.registry = &reg;
-    host::PackageModel model;
-    ASSERT_TRUE(host::read_package(*source, "local", options, model, read_diags)) << codes_of(read_diags);
-    ASSERT_NE(model.node_name_checks, nullptr);
-    EXPECT_EQ(model.node_name_checks->noted(), model.nodes.size());
-
-    sdk::Diagnostics noted, read_back;
-    host::check_package_with(reg, model, noted);
-    EXPECT_EQ(model.node_name_checks, nullptr);  // taken by the check, and freed
-    host::check_package_with(reg, model, read_back);
-    const auto lines = [](const sdk::Diagnostics& d) {
-        std::vector<std::string> out;
-        for (const auto& x : d.items()) out.push_back(x.code + " | " + x.summary + " | " + x.detail + " | " + x.where);
-        return out;
-    };
-    EXPECT_EQ(lines(noted), lines(read_back));
-    std::vector<std::string> summaries;
-    for (const auto& d : noted.items())
-        if (d.code.rfind("FERRY-PKG-DUPLICATE", 0) == 0 || d.code == "FERRY-PKG-OBJECT-NAME") summaries.push_back(d.summary);
-    const std::vector<std::string> expected = {
-        "two nodes are named 'orders' (also in a.json)",
-        "node name 'bad name' would be refused: " + host::object_name_problem("bad name"),
-        "two nodes inside node 'loop' are named 'x' (at /do-while/nodes/0 and /do-while/nodes/1)",
-        "node name 'x;y' would be refused: " + host::object_name_problem("x;y"),
-        "two nodes inside workflow 'wf1' are named 'y' (at /nodes/0 and /nodes/1)",
-        "node id 'n1' is used twice: in a.json and in b.json",
-        "workflow id 'n3' is used twice: in c.json and in e.json",
-    };
-    EXPECT_EQ(summaries, expected);
 }
 
 // What a document says about nodes it does not hold, and references to nothing, are warnings that

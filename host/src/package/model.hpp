@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -178,8 +177,6 @@ struct PackageInfo {
 // The objects live in spools on disk (util/object_spool.hpp), not in memory: reading an object
 // decodes a copy, and a change is written back with set(). What the model holds in memory is a
 // slot per object, however large the package.
-class NodeNameChecks;  // package/package_check.hpp
-
 struct PackageModel {
     PackageInfo info;
     ObjectList<Node> nodes;          // objects (inner == false) and the inner nodes of containers
@@ -192,10 +189,6 @@ struct PackageModel {
     ObjectList<QualityRule> quality_rules;
     ObjectList<Service> services;
     std::vector<std::string> workflow_names;  // every workflow a node belongs to, by name, in order
-    // The nodes' names and ids as the reader noted them while adding each node (null when the model
-    // was made otherwise): check_package takes them instead of reading every node back, and frees
-    // them. Mutable because the check takes them from the const model it checks.
-    mutable std::shared_ptr<NodeNameChecks> node_name_checks;
 
     std::size_t top_nodes() const { return nodes.size() - nodes.count_tag(1); }
     std::size_t object_count() const {

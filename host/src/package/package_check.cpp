@@ -50,12 +50,12 @@ class NameCheck {
     void note(const T& item, std::size_t index, sdk::Diagnostics& diags) {
         check_name(kind_, item.name, item.source_path, diags);
         auto [it, inserted] = seen_.emplace(case_insensitive_ ? lower(item.name) : item.name, index);
-        if (!inserted && !item.name.empty()) diags.add(duplicate_name(kind_, item, items_[it->second]));
-    }
-    static sdk::Diagnostic duplicate_name(const char* kind, const T& item, const T& first) {
-        return {sdk::Severity::error, "FERRY-PKG-DUPLICATE-NAME",
-                std::string("two ") + kind + "s are named '" + item.name + "' (also in " + first.source_path + ")",
-                "object names must be unique per kind in a workspace; rename one in the source", item.source_path};
+        if (!inserted && !item.name.empty())
+            diags.error("FERRY-PKG-DUPLICATE-NAME",
+                        std::string("two ") + kind_ + "s are named '" + item.name + "' (also in " +
+                            items_[it->second].source_path + ")",
+                        "object names must be unique per kind in a workspace; rename one in the source",
+                        item.source_path);
     }
 
   private:
@@ -73,102 +73,40 @@ void check_kind(const char* kind, const ObjectList<T>& items, bool case_insensit
     for (std::size_t i = 0; i < items.size(); ++i) names.note(items[i], i, diags);
 }
 
-}  // namespace
-
-// What the node checks found, as node indices in the order found; worded by check_package, which
-// reads back only the nodes named here (while a reader feeds the checks, the workflows an inner
-// node's container may be are not in the model yet).
-struct NodeNameChecks::State {
-    struct Finding {
-        std::size_t index;
-        std::size_t first = 0;      // a duplicate's first holder
-        bool duplicate = false;     // else the name would be refused
-        bool first_workflow = false;  // an id's first holder is a workflow
-    };
-    std::vector<Finding> names, inner_names, ids;  // each check's findings, in node order
-    // name -> the first top-level node's index (unordered: findings keep the nodes' order)
-    std::unordered_map<std::string, std::size_t> top;
-    // (in a workflow?, container index, name) -> the first inner node's index
-    std::map<std::pair<std::pair<bool, std::size_t>, std::string>, std::size_t> inner;
-    // A node id names one node: a dependency on it must not attach to another document's node.
-    // id -> the first holder (a workflow?, its index)
-    std::unordered_map<std::string, std::pair<bool, std::size_t>> id_holders;
-    std::size_t noted = 0;
-
-    // An id noted for a workflow (after every node): a finding when a node or workflow had it first.
-    bool note_workflow_id(const std::string& id, std::size_t index, Finding& found) {
-        if (id.empty()) return false;
-        auto [it, inserted] = id_holders.emplace(id, std::make_pair(true, index));
-        if (inserted) return false;
-        found = {index, it->second.second, true, it->second.first};
-        return true;
+// Inner nodes: valid names, unique among the nodes of the same container.
+class InnerNameCheck {
+  public:
+    explicit InnerNameCheck(const PackageModel& model) : model_(model) {}
+    void note(const Node& n, std::size_t index, sdk::Diagnostics& diags) {
+        check_name("node", n.name, n.source_path, diags);
+        auto [it, inserted] = seen_.emplace(std::make_pair(std::make_pair(n.in_workflow, n.container), n.name), index);
+        if (inserted || n.name.empty()) return;
+        const std::string container = n.in_workflow ? "workflow '" + model_.workflows[n.container].name + "'"
+                                                    : "node '" + model_.nodes[n.container].name + "'";
+        diags.error("FERRY-PKG-DUPLICATE-NAME",
+                    "two nodes inside " + container + " are named '" + n.name + "' (at " +
+                        model_.nodes[it->second].pointer + " and " + n.pointer + ")",
+                    "names of the nodes inside one container are unique; rename one in the source", n.source_path);
     }
+
+  private:
+    const PackageModel& model_;
+    std::map<std::pair<std::pair<bool, std::size_t>, std::string>, std::size_t> seen_;  // -> the first's index
 };
 
-NodeNameChecks::NodeNameChecks() : state_(std::make_unique<State>()) {}
-NodeNameChecks::~NodeNameChecks() = default;
-std::size_t NodeNameChecks::noted() const { return state_->noted; }
-
-void NodeNameChecks::note(const Node& n, std::size_t index) {
-    State& s = *state_;
-    auto& findings = n.inner ? s.inner_names : s.names;
-    if (!object_name_problem(n.name).empty()) findings.push_back({index});
-    if (n.inner) {
-        auto [it, inserted] = s.inner.emplace(std::make_pair(std::make_pair(n.in_workflow, n.container), n.name), index);
-        if (!inserted && !n.name.empty()) findings.push_back({index, it->second, true});
-    } else {
-        auto [it, inserted] = s.top.emplace(n.name, index);
-        if (!inserted && !n.name.empty()) findings.push_back({index, it->second, true});
-    }
-    if (!n.id.empty()) {
-        auto [it, inserted] = s.id_holders.emplace(n.id, std::make_pair(false, index));
-        if (!inserted) s.ids.push_back({index, it->second.second, true, it->second.first});
-    }
-    s.noted = index + 1;
-}
-
-namespace {
-
-// The words of what the node checks found (the nodes read back here are the few named).
-class NodeFindings {
+// A node id names one node: a dependency on it must not attach to another document's node.
+class IdCheck {
   public:
-    explicit NodeFindings(const PackageModel& model) : model_(model) {}
-
-    void names(const std::vector<NodeNameChecks::State::Finding>& found, sdk::Diagnostics& diags) const {
-        for (const auto& f : found) {
-            const Node n = model_.nodes[f.index];
-            if (!f.duplicate) check_name("node", n.name, n.source_path, diags);
-            else diags.add(NameCheck<Node>::duplicate_name("node", n, model_.nodes[f.first]));
-        }
+    explicit IdCheck(const PackageModel& model) : model_(model) {
+        seen_.reserve(model.nodes.size() + model.workflows.size());
     }
-    void inner_names(const std::vector<NodeNameChecks::State::Finding>& found, sdk::Diagnostics& diags) const {
-        for (const auto& f : found) {
-            const Node n = model_.nodes[f.index];
-            if (!f.duplicate) {
-                check_name("node", n.name, n.source_path, diags);
-                continue;
-            }
-            const std::string container = n.in_workflow ? "workflow '" + model_.workflows[n.container].name + "'"
-                                                        : "node '" + model_.nodes[n.container].name + "'";
-            diags.error("FERRY-PKG-DUPLICATE-NAME",
-                        "two nodes inside " + container + " are named '" + n.name + "' (at " +
-                            model_.nodes[f.first].pointer + " and " + n.pointer + ")",
-                        "names of the nodes inside one container are unique; rename one in the source", n.source_path);
-        }
-    }
-    void id(const NodeNameChecks::State::Finding& f, bool workflow, sdk::Diagnostics& diags) const {
-        std::string id, doc;
-        if (workflow) {
-            const Workflow w = model_.workflows[f.index];
-            id = w.id;
-            doc = w.source_path;
-        } else {
-            const Node n = model_.nodes[f.index];
-            id = n.id;
-            doc = n.source_path;
-        }
+    void note(const std::string& id, bool workflow, std::size_t index, const std::string& doc, sdk::Diagnostics& diags) {
+        if (id.empty()) return;
+        auto [it, inserted] = seen_.emplace(id, std::make_pair(workflow, index));
+        if (inserted) return;
+        const auto [first_workflow, first_index] = it->second;
         const std::string first =
-            f.first_workflow ? model_.workflows[f.first].source_path : model_.nodes[f.first].source_path;
+            first_workflow ? model_.workflows[first_index].source_path : model_.nodes[first_index].source_path;
         diags.error("FERRY-PKG-DUPLICATE-ID",
                     std::string(workflow ? "workflow" : "node") + " id '" + id + "' is used twice: in " + first +
                         (first == doc ? "" : " and in " + doc),
@@ -179,6 +117,7 @@ class NodeFindings {
 
   private:
     const PackageModel& model_;
+    std::unordered_map<std::string, std::pair<bool, std::size_t>> seen_;  // id -> the first's (workflow?, index)
 };
 
 bool is_root_output(const std::string& target) {
@@ -258,31 +197,20 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     // alone after the read, on one core of two. The two passes share only the spool (ObjectSpool
     // locks; each pass keeps a read window of its own). Diagnostics are kept apart per check and
     // given in the order of the checks, as when one thread did both.
-    sdk::Diagnostics node_names, kind_names, inner_names, node_ids, workflow_ids;
-    // What the reader noted, taken from the model (and freed with this check), or noted here.
-    std::shared_ptr<NodeNameChecks> noted = std::move(model.node_name_checks);
-    if (!noted || noted->noted() != model.nodes.size()) noted.reset();
-    const NodeFindings findings(model);
+    sdk::Diagnostics node_names, kind_names, inner_names, node_ids;
+    IdCheck ids(model);
     std::exception_ptr names_failed;
     std::thread names_pass([&] {
         try {
-            if (!noted) {
-                noted = std::make_shared<NodeNameChecks>();
-                for (std::size_t i = 0; i < model.nodes.size(); ++i) {
-                    Node n;  // what the checks read of it (its container and flags are numbers: always read)
-                    model.nodes.read_fields(i, n, {&n.name, &n.pointer, &n.id});
-                    noted->note(n, i);
-                }
+            NameCheck<Node> names("node", model.nodes, false);
+            InnerNameCheck inner(model);
+            for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+                Node n;  // what the checks read of it (its container is a number: always read)
+                model.nodes.read_fields(i, n, {&n.name, &n.source_path, &n.pointer, &n.id});
+                if (model.nodes.tag(i)) inner.note(n, i, inner_names);
+                else names.note(n, i, node_names);
+                ids.note(n.id, false, i, n.source_path, node_ids);
             }
-            NodeNameChecks::State& checks = noted->state();
-            findings.names(checks.names, node_names);
-            findings.inner_names(checks.inner_names, inner_names);
-            for (const auto& f : checks.ids) findings.id(f, false, node_ids);
-            // Workflows' ids after every node's, as the ids' own check.
-            for (std::size_t i = 0; i < model.workflows.size(); ++i)
-                if (NodeNameChecks::State::Finding f{}; checks.note_workflow_id(model.workflows[i].id, i, f))
-                    findings.id(f, true, workflow_ids);
-            noted.reset();  // here, not on the thread the check's caller waits for
             check_kind("workflow", model.workflows, false, kind_names);
             check_kind("resource", model.resources, false, kind_names);
             check_kind("table", model.tables, true, kind_names);
@@ -328,9 +256,9 @@ void check_package(const PackageModel& model, const std::function<bool(const std
     diags.append(kind_names);
     diags.append(inner_names);
     diags.append(node_ids);
-    diags.append(workflow_ids);
     for (std::size_t i = 0; i < model.workflows.size(); ++i) {
         const Workflow w = model.workflows[i];
+        ids.note(w.id, true, i, w.source_path, diags);
         if (!w.id.empty()) producible.insert(w.id);
     }
     for (const auto& t : model.tables) check_table_ddl(t, table_dialect ? table_dialect(t) : product_table_dialect(t), diags);

@@ -2,9 +2,7 @@
 // duplicates, dependencies on nothing, command types nobody knows, no objects at all.
 #pragma once
 
-#include <cstddef>
 #include <functional>
-#include <memory>
 #include <string>
 
 #include "ferry/sdk/diagnostic.hpp"
@@ -15,32 +13,6 @@ namespace ferry::host {
 // Commands the host itself knows (general nodes, controllers, data integration): they need no
 // engine plugin.
 bool is_general_command(const std::string& command);
-
-// The checks of nodes' names and ids (names the destination would refuse; two top-level nodes of
-// one name; two nodes of one name inside one container; one id used twice), fed one node at a time
-// in the model's order. The package reader feeds it as it adds each node, on its parser thread
-// while the walker still reads, and hangs it on the model (PackageModel::node_name_checks):
-// reading every node back for it after the read was the longest part of a check's last stretch.
-// check_package uses it, or feeds one itself from the model; what it finds is worded there.
-class NodeNameChecks {
-  public:
-    NodeNameChecks();
-    ~NodeNameChecks();
-    NodeNameChecks(const NodeNameChecks&) = delete;
-    NodeNameChecks& operator=(const NodeNameChecks&) = delete;
-
-    // The node at `index` of the model's nodes (its name, id, pointer, container, inner flag);
-    // indices come in order from 0.
-    void note(const Node& node, std::size_t index);
-    // How many nodes were noted: all of the model's, or the checks are not the model's.
-    std::size_t noted() const;
-
-    struct State;  // package_check.cpp
-    State& state() { return *state_; }
-
-  private:
-    std::unique_ptr<State> state_;
-};
 
 // The SQL dialect a table's DDL is written in ("maxcompute", "postgresql", ...; empty when no engine
 // reads it): task/engine_routing's dialect_of(engine_type_of(registry, table)).

@@ -15,7 +15,6 @@
 
 #include "package/document_pipeline.hpp"
 #include "package/flowspec_parser.hpp"
-#include "package/package_check.hpp"
 #include "package/reader_stage.hpp"
 #include "plugin/guarded_call.hpp"
 #include "util/read_windows.hpp"
@@ -183,11 +182,7 @@ class SpoolFile {
 class Collector {
   public:
     Collector(const ReadOptions& options, PackageModel& model, sdk::Diagnostics& diags)
-        : options_(options), model_(model), diags_(diags) {
-        // Nodes' names and ids are checked as they are added, on the thread that merges documents,
-        // while the walker still reads (package_check.hpp).
-        if (model_.nodes.size() == 0) model_.node_name_checks = std::make_shared<NodeNameChecks>();
-    }
+        : options_(options), model_(model), diags_(diags) {}
 
     bool on_entry(const EntryInfo& info, EntryReader& reader) {
         const std::string& path = info.path;
@@ -292,7 +287,6 @@ class Collector {
             layout_nodes_.push_back(job.layout_document && !n.inner);
             if (n.container != kNoContainer) n.container += n.in_workflow ? workflow_base : node_base;
             spool_document(n, job.diags);
-            if (model_.node_name_checks) model_.node_name_checks->note(n, model_.nodes.size());
             model_.nodes.push_back(std::move(n));
         }
         for (auto& r : doc.resources) {
