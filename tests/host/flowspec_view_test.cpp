@@ -164,5 +164,29 @@ TEST(FlowSpecView, ADocumentPastTheLimitIsRefusedWithTheDomPathsError) {
     EXPECT_TRUE(diags.empty());
 }
 
+// Numbers where text or an integer is read, as both views read them: an unsigned integer above
+// INT64_MAX as itself (not its wrap to a negative), a float no integer can hold as 0, a float's
+// text as std::to_string writes it, and a number written as text read as a number.
+TEST(FlowSpecView, NumbersReadAsTheirValue) {
+    const std::string text = doc(R"({"nodes":[{"id":18446744073709551615,"name":-7,"owner":1.5,"priority":1e300,)"
+                                 R"("timeout":"12","rerunTimes":3.9,"rerunInterval":-2}]})");
+    for (bool through_dom : {false, true}) {
+        host::ParseOptions options;
+        options.through_dom = through_dom;
+        host::ParsedDocument out;
+        sdk::Diagnostics diags;
+        ASSERT_TRUE(host::parse_flowspec(text, "n.json", placed(), options, out, diags));
+        ASSERT_EQ(out.nodes.size(), 1u);
+        const host::Node& n = out.nodes[0];
+        EXPECT_EQ(n.id, "18446744073709551615") << through_dom;
+        EXPECT_EQ(n.name, "-7") << through_dom;
+        EXPECT_EQ(n.owner, "1.500000") << through_dom;
+        EXPECT_EQ(n.priority, 0) << through_dom;
+        EXPECT_EQ(n.timeout, 12) << through_dom;
+        EXPECT_EQ(n.rerun_times, 3) << through_dom;
+        EXPECT_EQ(n.rerun_interval, -2) << through_dom;
+    }
+}
+
 }  // namespace
 }  // namespace ferry::test
