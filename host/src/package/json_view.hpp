@@ -4,7 +4,7 @@
 // which only reads fields: converting each document to nlohmann's maps and strings first was a
 // fifth of its instructions).
 //
-// Both answer alike for the same text (the fuzz target and tests/host/package_read_test.cpp hold
+// Both answer alike for the same text (the fuzz target and tests/host/flowspec_view_test.cpp hold
 // them to it): a missing field, or a field of what is not an object, is an absent value that reads
 // as null; a key written twice reads as its last value (nlohmann's parser keeps the last); a
 // non-negative integer is the same number whether nlohmann keeps it unsigned or simdjson signed.
