@@ -5,7 +5,7 @@ set -euo pipefail
 profile=${1:-test}
 
 build_packages=(cmake g++ make pkg-config libboost-dev libboost-program-options-dev libtomlplusplus-dev
-  libarchive-dev libpoco-dev libpq-dev libssl-dev libmariadb-dev libsqlite3-dev nlohmann-json3-dev googletest
+  libarchive-dev zlib1g-dev libpoco-dev libpq-dev libssl-dev libmariadb-dev libsqlite3-dev nlohmann-json3-dev googletest
   libgtest-dev libgmock-dev libarchive-tools libmimalloc-dev libsimdjson-dev)
 test_packages=(postgresql mariadb-server mariadb-client python3 openssl sqlite3 unzip chromium fonts-wqy-zenhei
   clang-14 libclang-rt-14-dev)

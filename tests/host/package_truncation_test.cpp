@@ -11,6 +11,7 @@
 #include "package/archive_walker.hpp"
 #include "package/metered_stream.hpp"
 #include "package_builder.hpp"
+#include "string_stream.hpp"
 #include "test_env.hpp"
 
 namespace ferry::test {
@@ -459,20 +460,6 @@ TEST(Truncation, AnImportOfACutPackageWritesNoObject) {
 // exception reaches the caller, and the walk leaves nothing behind (the sanitizer build's leak
 // check fails this test if libarchive's reader is not freed).
 TEST(Truncation, AHandlerThatThrowsStopsTheWalkAndLeaksNothing) {
-    class StringStream : public sdk::ByteStream {
-      public:
-        explicit StringStream(std::string s) : s_(std::move(s)) {}
-        std::ptrdiff_t read(char* buffer, std::size_t size, sdk::Diagnostics&) override {
-            const std::size_t n = std::min(size, s_.size() - at_);
-            s_.copy(buffer, n, at_);
-            at_ += n;
-            return static_cast<std::ptrdiff_t>(n);
-        }
-
-      private:
-        std::string s_;
-        std::size_t at_ = 0;
-    };
     StringStream source(build(Format::zip, sample()));
     host::MeteredStream stream(source, 0, "whole.zip");
     host::WalkStats stats;

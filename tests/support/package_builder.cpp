@@ -3,6 +3,7 @@
 #include <Poco/Checksum.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include <fstream>
 #include <sstream>
@@ -153,23 +154,53 @@ std::string unicode_path_extra(const std::string& raw_name, const std::string& u
 }
 }  // namespace
 
+namespace {
+// Raw deflate (no zlib header), as zip entries hold it.
+std::string deflated(const std::string& bytes) {
+    z_stream z{};
+    if (deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("cannot start deflate");
+    std::string out(deflateBound(&z, static_cast<uLong>(bytes.size())), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+    z.avail_in = static_cast<uInt>(bytes.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int r = ::deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    if (r != Z_STREAM_END) throw std::runtime_error("cannot deflate");
+    return out;
+}
+}  // namespace
+
 std::string handmade_zip(const std::vector<HandmadeEntry>& entries) {
     std::string out, directory;
     for (const auto& e : entries) {
         const std::uint64_t offset = out.size();
-        const std::string common = le_bytes(20, 2) + le_bytes(0, 2) + le_bytes(0, 2) + le_bytes(0, 2) +
-                                   le_bytes(0x21, 2) + le_bytes(crc32_of(e.content), 4) +
-                                   le_bytes(e.content.size(), 4) + le_bytes(e.content.size(), 4) +
-                                   le_bytes(e.raw_name.size(), 2);
-        const std::string local_extra = unicode_path_extra(e.raw_name, e.unicode_name);
-        out += std::string("PK\3\4", 4) + common + le_bytes(local_extra.size(), 2) + e.raw_name + local_extra +
-               e.content;
+        const std::string data = e.deflate ? deflated(e.content) : e.content;
+        const int method = e.method >= 0 ? e.method : (e.deflate ? 8 : 0);
+        const std::uint16_t flags = static_cast<std::uint16_t>(e.flags | (e.sizes_after ? 8 : 0));
+        const std::string head = le_bytes(e.version_needed, 2) + le_bytes(flags, 2) +
+                                 le_bytes(static_cast<std::uint64_t>(method), 2) + le_bytes(0, 2) + le_bytes(0x21, 2);
+        const std::uint64_t crc = e.crc >= 0 ? static_cast<std::uint64_t>(e.crc) : crc32_of(e.content);
+        const std::string sums = le_bytes(crc, 4) + le_bytes(data.size(), 4) +
+                                 le_bytes(e.content.size(), 4);
+        const std::string common = head + sums + le_bytes(e.raw_name.size(), 2);
+        std::string local_extra = unicode_path_extra(e.raw_name, e.unicode_name) + e.local_extra;
+        if (e.xl_mode != 0)  // bitmap 5: "version made by" (Unix, 3) and the external attributes
+            local_extra += le_bytes(0x6c78, 2) + le_bytes(7, 2) + '\5' + le_bytes(0x031E, 2) +
+                           le_bytes(static_cast<std::uint64_t>(e.xl_mode) << 16, 4);
+        out += std::string("PK\3\4", 4) + head + (e.sizes_after ? std::string(12, '\0') : sums) +
+               le_bytes(e.raw_name.size(), 2) + le_bytes(local_extra.size(), 2) + e.raw_name + local_extra + data;
+        if (e.sizes_after) out += std::string("PK\7\x08", 4) + sums;
+        out += e.after_data;
         const std::uint64_t listed = offset + static_cast<std::uint64_t>(e.directory_offset_shift);
         std::string extra = unicode_path_extra(
             e.raw_name, e.directory_unicode_name.empty() ? e.unicode_name : e.directory_unicode_name);
         if (e.zip64_offset) extra += le_bytes(0x0001, 2) + le_bytes(8, 2) + le_bytes(listed, 8);
         directory += std::string("PK\1\2", 4) + le_bytes(0x031E, 2) + common + le_bytes(extra.size(), 2) +
-                     le_bytes(0, 2) + le_bytes(0, 2) + le_bytes(0, 2) + le_bytes(0100644u << 16, 4) +
+                     le_bytes(0, 2) + le_bytes(0, 2) + le_bytes(0, 2) +
+                     le_bytes(static_cast<std::uint64_t>(e.xl_mode != 0 ? e.xl_mode : 0100644u) << 16, 4) +
                      le_bytes(e.zip64_offset ? 0xFFFFFFFFu : listed, 4) + e.raw_name + extra;
     }
     const std::string end = std::string("PK\5\6", 4) + le_bytes(0, 2) + le_bytes(0, 2) +

@@ -54,6 +54,17 @@ struct HandmadeEntry {
     std::string directory_unicode_name;  // the directory's 0x7075 name instead, when not empty
     bool zip64_offset = false;           // the directory's offset as all ones plus a 0x0001 field
     std::int64_t directory_offset_shift = 0;  // added to the offset the directory gives
+    bool deflate = false;                // the content deflated (method 8), else stored (method 0)
+    // Flag 8: the local header's CRC and sizes are zero, a data descriptor (with its signature)
+    // follows the data; the directory has them all the same.
+    bool sizes_after = false;
+    std::uint16_t flags = 0;             // more flag bits (1: encrypted)
+    int method = -1;                     // written instead of 0 or 8, the data left as `deflate` says
+    std::uint16_t version_needed = 20;   // libarchive takes its high byte for the maker's system
+    std::uint32_t xl_mode = 0;           // a Unix mode in an Info-ZIP "xl" field (0x6c78); 0 for none
+    std::string after_data;              // bytes written between this entry and the next record
+    std::int64_t crc = -1;               // the CRC-32 written instead of the content's, when not -1
+    std::string local_extra;             // bytes added to the local header's extra field, as given
 };
 std::string handmade_zip(const std::vector<HandmadeEntry>& entries);
 

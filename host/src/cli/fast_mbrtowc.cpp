@@ -1,7 +1,9 @@
 // The C library's mbrtowc, answered here for the one case that is hot and has one answer.
 //
 // libarchive's zip reader turns every entry's name into wide characters, with one mbrtowc call
-// per character (archive_wstring_append_from_mbs), only to look for a trailing '/'. glibc runs
+// per character (archive_wstring_append_from_mbs), only to look for a trailing '/'. Most zips now
+// go through ferry's own reader (package/zip_walker.hpp), which converts nothing; the zips
+// libarchive still reads (one that does not start with a local header) and its tar names do. glibc runs
 // each call through the locale's gconv converter: about 250 instructions a character, a tenth of
 // all the instructions of `ferry check` on a package of small files, on the thread that bounds
 // the read. Defined in the executable, this mbrtowc comes first in the process's symbol lookup,

@@ -12,7 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "package/walk_parts.hpp"
 #include "package/zip_directory.hpp"
+#include "package/zip_walker.hpp"
 #include "util/utf8.hpp"
 
 namespace ferry::host {
@@ -21,39 +23,10 @@ namespace {
 
 constexpr std::size_t kChunk = 1 << 16;
 
-// Feeds libarchive from the metered stream, first replaying the bytes peeked to tell a lone JSON
-// document from an archive.
-struct Feed {
-    MeteredStream* stream = nullptr;
-    sdk::Diagnostics* diags = nullptr;
-    std::vector<char> peeked;
-    std::size_t peeked_used = 0;
-    bool source_failed = false;
-    // libarchive asked for more and the package had ended: whatever it says next, it was cut short
-    // of what it needed.
-    bool ended = false;
-    ReadAheadWindow window;  // the last pieces handed over, where libarchive's unused read-ahead is
-};
-
+// Feeds libarchive from the metered stream, first replaying the bytes peeked.
 la_ssize_t feed_read(struct archive*, void* data, const void** out) {
-    auto* f = static_cast<Feed*>(data);
-    if (f->peeked_used < f->peeked.size()) {
-        const char* rest = f->peeked.data() + f->peeked_used;
-        const std::size_t n = f->peeked.size() - f->peeked_used;
-        f->peeked_used = f->peeked.size();
-        f->window.push(rest, n);
-        *out = rest;
-        return static_cast<la_ssize_t>(n);
-    }
-    // Straight from the read-ahead's chunk: no copy of the package on its way to libarchive.
     const char* bytes = nullptr;
-    const std::ptrdiff_t n = f->stream->read_view(&bytes, *f->diags);
-    if (n < 0) {
-        f->source_failed = true;
-        return -1;
-    }
-    if (n == 0) f->ended = true;
-    else f->window.push(bytes, static_cast<std::size_t>(n));
+    const std::ptrdiff_t n = static_cast<Feed*>(data)->next(&bytes);
     *out = bytes;
     return static_cast<la_ssize_t>(n);
 }
@@ -86,17 +59,12 @@ std::string compression_named_by(const std::vector<char>& head) {
     return "compressed";
 }
 
-std::string count_of(std::uint64_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 // Tells why libarchive stopped and says so: the package was cut short, is damaged, or is no
 // archive at all.
 class Verdicts {
   public:
-    Verdicts(struct archive* a, const Feed& feed, const MeteredStream& stream, const WalkStats& stats,
-             const std::string& display_name, sdk::Diagnostics& diags)
-        : a_(a), feed_(feed), stream_(stream), stats_(stats), display_name_(display_name), diags_(diags) {}
+    Verdicts(struct archive* a, const Feed& feed, const WalkErrors& errors, sdk::Diagnostics& diags)
+        : a_(a), feed_(feed), errors_(errors), display_name_(errors.display_name()), diags_(diags) {}
 
     void opened() { opened_ = true; }
 
@@ -107,12 +75,7 @@ class Verdicts {
         return feed_.ended && ((opened_ && !compressed(a_)) || says_truncated(archive_error_string(a_)));
     }
 
-    void truncated(const std::string& expected) const {
-        diags_.error("FERRY-PKG-TRUNCATED",
-                     "the package is cut short after " + count_of(stream_.bytes(), "byte", "bytes") + " and " +
-                         count_of(stats_.entries, "entry", "entries") + ": " + expected,
-                     "download or copy the package again", display_name_);
-    }
+    void truncated(const std::string& expected) const { errors_.truncated(expected); }
 
     // An entry header could not be read. Unrecognised from the first bytes on, with no compression
     // recognised either: not an archive at all.
@@ -147,10 +110,7 @@ class Verdicts {
         }
     }
 
-    void damaged(const std::string& reason, const std::string& where) const {
-        diags_.error("FERRY-PKG-CORRUPT", "the archive is damaged: " + reason,
-                     "export the package again and copy it whole", where);
-    }
+    void damaged(const std::string& reason, const std::string& where) const { errors_.damaged(reason, where); }
 
   private:
     std::string in_entry(const std::string& path) const {
@@ -169,46 +129,8 @@ class Verdicts {
     struct archive* a_;
     bool opened_ = false;
     const Feed& feed_;
-    const MeteredStream& stream_;
-    const WalkStats& stats_;
+    const WalkErrors& errors_;
     const std::string& display_name_;
-    sdk::Diagnostics& diags_;
-};
-
-// Caps apply to bytes as decompressed, never to sizes the archive declares (they can lie).
-class Budget {
-  public:
-    Budget(const PackageLimits& limits, MeteredStream& stream, WalkStats& stats, sdk::Diagnostics& diags)
-        : limits_(limits), stream_(stream), stats_(stats), diags_(diags) {}
-
-    bool account(const std::string& path, std::uint64_t entry_bytes, std::size_t n) {
-        stats_.uncompressed += n;
-        if (entry_bytes > limits_.max_entry_size) {
-            return bomb(path, "the entry unpacks to more than " + std::to_string(limits_.max_entry_size) +
-                                  " bytes (the per-entry cap)");
-        }
-        if (stats_.uncompressed > limits_.max_total_size) {
-            return bomb(path, "the package unpacks to more than " + std::to_string(limits_.max_total_size) +
-                                  " bytes (the total cap)");
-        }
-        if (stats_.uncompressed > limits_.ratio_floor && stream_.bytes() > 0 &&
-            static_cast<double>(stats_.uncompressed) / static_cast<double>(stream_.bytes()) > limits_.max_ratio) {
-            return bomb(path, "the package expands more than " + std::to_string(static_cast<int>(limits_.max_ratio)) +
-                                  " times its compressed size");
-        }
-        return true;
-    }
-
-  private:
-    bool bomb(const std::string& path, const std::string& why) {
-        diags_.error("FERRY-PKG-BOMB", "refused as a decompression bomb: " + why,
-                     "a real migration package does not expand like this; rebuild it from the source workspace",
-                     path);
-        return false;
-    }
-    const PackageLimits& limits_;
-    MeteredStream& stream_;
-    WalkStats& stats_;
     sdk::Diagnostics& diags_;
 };
 
@@ -297,7 +219,7 @@ bool looks_like_json(const std::vector<char>& head) {
 // directory starts. Reads the directory and end records from there, as the rest streams in, and
 // compares. False after adding an error.
 bool finish_zip(struct archive* a, Feed& feed, const ZipDirectory& directory, const Verdicts& verdicts,
-                const std::string& display_name, sdk::Diagnostics& diags) {
+                const WalkErrors& errors, const std::string& display_name, sdk::Diagnostics& diags) {
     const std::uint64_t start = static_cast<std::uint64_t>(archive_filter_bytes(a, 0));
     std::string_view held[2];
     if (!feed.window.tail(start, held[0], held[1])) {
@@ -318,29 +240,7 @@ bool finish_zip(struct archive* a, Feed& feed, const ZipDirectory& directory, co
         if (n < 0) feed.source_failed = true;
         return n;
     };
-    const ZipVerdict verdict = directory.verify(start, next);
-    switch (verdict.kind) {
-        case ZipVerdict::Kind::whole: return true;
-        case ZipVerdict::Kind::source_failed: return false;
-        case ZipVerdict::Kind::truncated: verdicts.truncated(verdict.text); return false;
-        case ZipVerdict::Kind::damaged: verdicts.damaged(verdict.text, display_name); return false;
-        case ZipVerdict::Kind::mismatch:
-            diags.error("FERRY-PKG-ZIP-MISMATCH", verdict.text,
-                        "other tools would read other entries than ferry does; export the package again from its "
-                        "source, and do not import a package that was altered",
-                        display_name);
-            return false;
-        case ZipVerdict::Kind::trailing:
-            diags.error("FERRY-PKG-TRAILING-DATA",
-                        count_of(verdict.trailing_bytes, "byte follows", "bytes follow") +
-                            " the end of the zip (its end-of-central-directory record ends at byte " +
-                            std::to_string(verdict.end_offset) + ")",
-                        "the file is not one whole zip (two joined, or an older file's tail left behind by a copy); "
-                        "download or copy the package again",
-                        display_name);
-            return false;
-    }
-    return false;
+    return errors.zip_verdict(directory.verify(start, next));
 }
 
 // Checked at the first entry (or the end of an empty archive): a zip's end cannot be found inside a
@@ -417,6 +317,9 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
         EntryInfo info{display_name, -1, true};
         return handler(info, reader) && !stream.failed();
     }
+    const WalkErrors errors(stream, stats, display_name, diags);
+    if (!limits.zip_through_libarchive && zip_walker_takes(feed.peeked))
+        return walk_zip(feed, budget, errors, limits, handler, stats, diags) && !feed.source_failed;
 
     // Freed however the walk ends: a handler may throw (a merge that could not write its spool is
     // rethrown in the handler), and a long-running server must not keep the reader's buffers.
@@ -430,7 +333,7 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
     archive_read_support_filter_xz(a);
     archive_read_support_filter_zstd(a);
     bool ok = true;
-    Verdicts verdicts(a, feed, stream, stats, display_name, diags);
+    Verdicts verdicts(a, feed, errors, diags);
     if (archive_read_open(a, &feed, nullptr, feed_read, nullptr) != ARCHIVE_OK) {
         verdicts.header_failed(true);
         return false;
@@ -447,7 +350,7 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
             if (zip_in_compressed_stream(a, display_name, diags)) {
                 ok = false;
             } else if (is_zip(a)) {
-                ok = finish_zip(a, feed, zip_directory, verdicts, display_name, diags) && ok;
+                ok = finish_zip(a, feed, zip_directory, verdicts, errors, display_name, diags) && ok;
             } else if (is_tar(a) &&
                        archive_filter_bytes(a, 0) < archive_read_header_position(a) + 512) {
                 verdicts.truncated("the tar's end-of-archive blocks were expected");
@@ -466,13 +369,6 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
             break;
         }
         first = false;
-        if (++stats.entries > limits.max_entries) {
-            diags.error("FERRY-PKG-TOO-MANY-ENTRIES",
-                        "the package has more than " + std::to_string(limits.max_entries) + " entries",
-                        "split the package into several imports", display_name);
-            ok = false;
-            break;
-        }
         // The name as UTF-8. Under the UTF-8 character type libarchive holds it so already (a zip's
         // UTF-8 flag and a pax name are converted to it, other names are kept as written), and
         // asking for its UTF-8 form converted every name again, a twentieth of the walker's time in
@@ -490,33 +386,16 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
             if (!raw_name) local_header_name(feed.window, header, raw);
             zip_directory.add_local(header, raw);
         }
+        const auto filetype = archive_entry_filetype(e);
+        const EntryType type = filetype == AE_IFLNK                 ? EntryType::symlink
+                               : archive_entry_hardlink(e) != nullptr ? EntryType::hardlink
+                               : filetype == AE_IFDIR                ? EntryType::directory
+                               : filetype == AE_IFREG                ? EntryType::file
+                                                                     : EntryType::special;
         std::string path;
-        const std::string problem = entry_path_problem(raw, path);
-        if (!problem.empty()) {
-            const bool encoding = problem == "is not valid UTF-8";
-            diags.error(encoding ? "FERRY-PKG-NAME-ENCODING" : "FERRY-PKG-UNSAFE-PATH",
-                        "entry path " + problem + (encoding ? "" : ": '" + raw + "'"),
-                        encoding ? "re-create the package with UTF-8 file names"
-                                 : "a package holds only relative paths inside itself; rebuild it",
-                        encoding ? display_name : raw);
-            ok = false;
-            continue;
-        }
-        const auto type = archive_entry_filetype(e);
-        if (type == AE_IFLNK || archive_entry_hardlink(e) != nullptr) {
-            diags.error("FERRY-PKG-LINK",
-                        std::string(type == AE_IFLNK ? "symbolic" : "hard") + " link entries are refused",
-                        "a package holds regular files only; rebuild it without links", path);
-            ok = false;
-            continue;
-        }
-        if (type == AE_IFDIR) continue;
-        if (type != AE_IFREG) {
-            diags.error("FERRY-PKG-ENTRY-TYPE", "special file entries (devices, pipes) are refused",
-                        "a package holds regular files only", path);
-            ok = false;
-            continue;
-        }
+        bool offer = false;
+        if (!admit_entry(raw, type, limits, stats, display_name, diags, ok, path, offer)) break;
+        if (!offer) continue;
         EntryInfo info{path, archive_entry_size_is_set(e) ? static_cast<std::int64_t>(archive_entry_size(e)) : -1,
                        false};
         ArchiveEntryReader reader(a, info.path, budget, verdicts);

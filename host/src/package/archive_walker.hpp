@@ -1,5 +1,6 @@
-// Walks the entries of a package streamed through libarchive (zip, tar, tar.gz/bz2/xz/zst), or a
-// lone JSON document, refusing what could harm the machine: unsafe paths, links, decompression
+// Walks the entries of a package as it streams in: a zip through ferry's own reader
+// (zip_walker.hpp), tar, tar.gz/bz2/xz/zst and other zips through libarchive, or a lone JSON
+// document, refusing what could harm the machine: unsafe paths, links, decompression
 // bombs, too many entries, names that are not UTF-8. Nothing is extracted: entry bytes go to the
 // handler as they are decompressed. A package must be whole: cut short (FERRY-PKG-TRUNCATED), a
 // zip whose central directory lists other entries (FERRY-PKG-ZIP-MISMATCH) or with bytes after
@@ -23,6 +24,9 @@ struct PackageLimits {
     std::uint64_t ratio_floor = 64ull << 20;        // small packages may compress as well as they like
     std::uint64_t max_json_size = 256ull << 20;     // one FlowSpec document
     int max_json_depth = 64;
+    // Not a limit: a zip goes through libarchive as a tar does, not through ferry's own reader.
+    // Tests compare the two readers on the same bytes.
+    bool zip_through_libarchive = false;
 };
 
 struct EntryInfo {

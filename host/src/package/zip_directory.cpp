@@ -1,6 +1,8 @@
 #include "package/zip_directory.hpp"
 
-#include <Poco/Checksum.h>
+#include "package/zip_records.hpp"
+
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
@@ -10,20 +12,7 @@ namespace ferry::host {
 
 namespace {
 
-constexpr std::uint32_t kLocalHeader = 0x04034b50;    // PK\3\4
-constexpr std::uint32_t kCentralHeader = 0x02014b50;  // PK\1\2
-constexpr std::uint32_t kSignature = 0x05054b50;      // PK\5\5, the directory's digital signature
-constexpr std::uint32_t kEnd64 = 0x06064b50;          // PK\6\6
-constexpr std::uint32_t kEnd64Locator = 0x07064b50;   // PK\6\7
-constexpr std::uint32_t kEnd = 0x06054b50;            // PK\5\6
-constexpr std::size_t kLocalHeaderSize = 30;
-
-std::uint16_t le16(const char* p) {
-    const auto* u = reinterpret_cast<const unsigned char*>(p);
-    return static_cast<std::uint16_t>(u[0] | u[1] << 8);
-}
-std::uint32_t le32(const char* p) { return le16(p) | static_cast<std::uint32_t>(le16(p + 2)) << 16; }
-std::uint64_t le64(const char* p) { return le32(p) | static_cast<std::uint64_t>(le32(p + 4)) << 32; }
+using namespace zip;
 
 std::string entries(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " entry" : " entries"); }
 
@@ -111,29 +100,17 @@ bool read_extra(std::string_view extra, bool usize64, bool csize64, bool offset6
     bool offset_found = !offset64;
     std::string unicode;
     bool has_unicode = false;
-    std::size_t i = 0;
-    while (i + 4 <= extra.size()) {
-        const std::uint16_t id = le16(extra.data() + i);
-        const std::size_t size = le16(extra.data() + i + 2);
-        i += 4;
-        if (i + size > extra.size()) break;
-        const char* data = extra.data() + i;
+    for_each_extra(extra, [&](std::uint16_t id, const char* data, std::size_t size) {
         if (id == 0x0001 && offset64) {
             const std::size_t at = (usize64 ? 8 : 0) + (csize64 ? 8 : 0);
             if (at + 8 <= size) {
                 offset = le64(data + at);
                 offset_found = true;
             }
-        } else if (id == 0x7075 && size >= 5 && data[0] == 1) {
-            Poco::Checksum crc(Poco::Checksum::TYPE_CRC32);
-            crc.update(name.data(), static_cast<unsigned>(name.size()));
-            if (crc.checksum() == le32(data + 1)) {
-                unicode.assign(data + 5, size - 5);
-                has_unicode = true;
-            }
+        } else if (id == 0x7075 && unicode_path(name, data, size, unicode)) {
+            has_unicode = true;
         }
-        i += size;
-    }
+    });
     if (has_unicode) name = std::move(unicode);
     return offset_found;
 }
@@ -356,6 +333,23 @@ ZipVerdict ZipDirectory::verify(std::uint64_t directory_start, const NextPiece& 
     if (in.failed()) verdict.kind = ZipVerdict::Kind::source_failed;
     else if (verdict.trailing_bytes > 0) verdict.kind = ZipVerdict::Kind::trailing;
     return verdict;
+}
+
+std::uint32_t zip::crc32(std::uint32_t crc, const char* data, std::size_t n) {
+    // zlib's length is an unsigned int: fed in pieces that fit.
+    while (n > 0) {
+        const auto piece = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+        crc = static_cast<std::uint32_t>(::crc32(crc, reinterpret_cast<const Bytef*>(data), piece));
+        data += piece;
+        n -= piece;
+    }
+    return crc;
+}
+
+bool zip::unicode_path(std::string_view raw_name, const char* data, std::size_t size, std::string& out) {
+    if (size < 5 || data[0] != 1 || zip::crc32(0, raw_name.data(), raw_name.size()) != le32(data + 1)) return false;
+    out.assign(data + 5, size - 5);
+    return true;
 }
 
 }  // namespace ferry::host
