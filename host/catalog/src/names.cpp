@@ -41,15 +41,28 @@ std::optional<sdk::Action> action_from_string(const std::string& s) {
 }
 
 std::string now_iso8601_utc() {
-    auto now = std::chrono::system_clock::now();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-    return buf;
+    const auto now = std::chrono::system_clock::now();
+    const auto ms = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    // An import stamps every object and journal entry: the date and time down to the second are
+    // formatted once per second and thread, the milliseconds by hand.
+    thread_local std::time_t formatted_second = -1;
+    thread_local char text[32] = {};  // "YYYY-MM-DDTHH:MM:SS" then ".mmmZ"
+    if (t != formatted_second) {
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        formatted_second = t;
+    }
+    std::string out(text);
+    out += '.';
+    out += static_cast<char>('0' + ms / 100);
+    out += static_cast<char>('0' + ms / 10 % 10);
+    out += static_cast<char>('0' + ms % 10);
+    out += 'Z';
+    return out;
 }
 
 std::optional<double> seconds_since(const std::string& iso) {

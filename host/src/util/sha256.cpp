@@ -3,7 +3,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include <Poco/DigestEngine.h>
 #include <openssl/evp.h>
 
 namespace ferry::host {
@@ -41,16 +40,25 @@ void Sha256::update(const void* data, std::size_t size) {
 }
 
 std::string Sha256::hex() {
-    Poco::DigestEngine::Digest digest(EVP_MAX_MD_SIZE);
+    unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (EVP_DigestFinal_ex(impl_->ctx, digest.data(), &n) != 1 || EVP_DigestInit_ex(impl_->ctx, sha256_md(), nullptr) != 1)
+    if (EVP_DigestFinal_ex(impl_->ctx, digest, &n) != 1 || EVP_DigestInit_ex(impl_->ctx, sha256_md(), nullptr) != 1)
         throw std::runtime_error("SHA-256 digest failed");
-    digest.resize(n);
-    return Poco::DigestEngine::digestToHex(digest);
+    // Written here rather than with Poco's digestToHex, which appends a character at a time: an
+    // import fingerprints every object and journal entry.
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(2 * n, '\0');
+    for (unsigned int i = 0; i < n; ++i) {
+        out[2 * i] = kHex[digest[i] >> 4];
+        out[2 * i + 1] = kHex[digest[i] & 0x0f];
+    }
+    return out;
 }
 
 std::string Sha256::of(const std::string& data) {
-    Sha256 h;
+    // One context per thread, reset by hex(): a new one for each of an import's small documents
+    // cost an allocation and a digest initialisation each.
+    thread_local Sha256 h;
     h.update(data.data(), data.size());
     return h.hex();
 }
