@@ -232,7 +232,10 @@ class PlanBuilder {
             if (type.empty() || instance.empty()) return;
             if (const EngineMapping* m = task_.mapping_for(instance)) by_type[type].insert(m);
         };
-        for (const auto& n : model_.nodes) note(engine_type_of(reg_, n), n.datasource_name);
+        for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
+            const Node n = placement_fields(i);
+            note(engine_type_of(reg_, n), n.datasource_name);
+        }
         for (const auto& t : model_.tables) note(engine_type_of(reg_, t), instance_of_table(t));
         for (const auto& f : model_.functions) note(engine_type_of(reg_, f), f.datasource_name);
         for (const auto& r : model_.resources) note(engine_type_of(reg_, r), r.datasource_name);
@@ -248,6 +251,16 @@ class PlanBuilder {
         if (!p.target) return nullptr;
         auto it = plan_.engines.find(p.target->name);
         return it == plan_.engines.end() ? nullptr : it->second.get();
+    }
+
+    // What placing node i reads of it (engine_type_of and place): these two passes over every node
+    // run before the first object is planned, while the import waits for it, and decoding whole
+    // nodes was most of them.
+    Node placement_fields(std::size_t i) const {
+        Node n;
+        model_.nodes.read_fields(i, n, {&n.name, &n.command, &n.command_type_id, &n.datasource_type,
+                                        &n.datasource_name});
+        return n;
     }
 
     // Every object's placement, before any object is mapped: a plan that cannot place them all is
@@ -267,14 +280,14 @@ class PlanBuilder {
         auto place_inner = [&](bool workflow, std::size_t container) {
             if (auto it = inner_.find({workflow, container}); it != inner_.end())
                 for (std::size_t i : it->second) {
-                    const Node n = model_.nodes[i];
+                    const Node n = placement_fields(i);
                     place("node " + n.name, engine_type_of(reg_, n), n.datasource_name);
                 }
         };
         for (std::size_t i = 0; i < model_.nodes.size(); ++i) {
             if (i % 1024 == 0) stop_if_asked();
             if (model_.nodes.tag(i)) continue;  // inner: placed with its container
-            const Node n = model_.nodes[i];
+            const Node n = placement_fields(i);
             place("node " + n.name, engine_type_of(reg_, n), n.datasource_name);
             place_inner(false, i);
         }
