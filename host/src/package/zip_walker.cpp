@@ -96,7 +96,7 @@ class ZipInput {
     // The rest of the package from the cursor on, piece by piece (ZipDirectory::verify's input).
     ZipDirectory::NextPiece rest() {
         return [this](const char** out) -> std::ptrdiff_t {
-            if (available() <= 0) return available();
+            if (const std::ptrdiff_t n = available(); n <= 0) return n;
             *out = cur_;
             const auto n = static_cast<std::ptrdiff_t>(cur_n_);
             skip(cur_n_);
@@ -382,8 +382,8 @@ class ZipEntryData : public EntryReader {
             return false;
         }
         if (produced_ != uncompressed) {
-            errors_.damaged("entry '" + path_ + "' unpacks to " + std::to_string(produced_) + " bytes, where the zip says " +
-                                std::to_string(uncompressed),
+            errors_.damaged("entry '" + path_ + "' unpacks to " + std::to_string(produced_) +
+                                " bytes, where the zip says " + std::to_string(uncompressed),
                             path_);
             return false;
         }
