@@ -274,6 +274,21 @@ TEST(ZipWalker, AnExtraFieldRunningPastItsEndIsDamage) {
     }
 }
 
+// Bytes between the last entry and the directory hide nothing the directory would not list, but
+// the directory is not where the end record says: refused, with where.
+TEST(ZipWalker, BytesBeforeTheCentralDirectoryAreDamage) {
+    HandmadeEntry e = entry("a.json", one_node_spec("a"));
+    e.after_data = "junk!";
+    const std::string zip = handmade_zip({e});
+    const std::size_t directory = zip.find("PK\1\2");
+    const Walked w = walk(zip, false);
+    EXPECT_FALSE(w.ok);
+    EXPECT_EQ(w.codes, std::vector<std::string>{"FERRY-PKG-CORRUPT"});
+    EXPECT_EQ(w.first_summary, "the archive is damaged: 5 bytes that are no zip record precede its central "
+                               "directory at byte " + std::to_string(directory));
+    EXPECT_FALSE(walk(zip, true).ok);
+}
+
 TEST(ZipWalker, CapsCountBytesAsInflated) {
     HandmadeEntry e = entry("zeros.bin", std::string(3u << 20, '\0'));
     e.deflate = true;
