@@ -57,6 +57,8 @@ std::vector<BadCase> bad_cases() {
          "FERRY-PKG-LINK", "symbolic link entries are refused", "link.json"},
         {"hardlink", Format::tar, {{"a.json", spec("a")}, {"b.json", "a.json", Type::hardlink}}, "FERRY-PKG-LINK",
          "hard link entries are refused", "b.json"},
+        {"control_in_path", Format::tar, {{"wf/a\x1b[2J.json", spec("a")}}, "FERRY-PKG-UNSAFE-PATH",
+         "entry path contains a control character: 'wf/a\x1b[2J.json'", "wf/a\x1b[2J.json"},
         {"bad_utf8_name", Format::tar, {{"bad\xff\xfe.json", spec("a")}}, "FERRY-PKG-NAME-ENCODING",
          "entry path is not valid UTF-8", ""},
         {"malformed_json", Format::zip, {{"wf/a.schedule.json", "{\n  \"version\": \"1.1.0\",\n  \"kind\" \"x\"\n}"}},

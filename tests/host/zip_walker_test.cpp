@@ -3,6 +3,7 @@
 // ferry's reader says (encrypted entries, other methods, a bad CRC, a link), with its exact words.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <functional>
 #include <set>
 
@@ -107,6 +108,12 @@ std::vector<Case> zips() {
         {"stored_sizes_after", handmade([=] {
              return std::vector{stored_after(entry("a.json", one_node_spec("a"))),
                                 stored_after(entry("b.sql", code_text(30) + "PK not a signature"))};
+         })},
+        // The descriptor's signature inside the data, not followed by the data's CRC-32: data.
+        {"stored_sizes_after_signature_in_data", handmade([=] {
+             return std::vector{stored_after(entry("nested.zip", std::string("hello PK\x07\x08 not a descriptor, ") +
+                                                                     code_text(5) + std::string("PK\x07\x08", 4))),
+                                entry("b.json", one_node_spec("b"))};
          })},
         {"directories", handmade([] {
              return std::vector{entry("wf/", ""), entry("wf/a.json", one_node_spec("a")), entry("wf/sub/", "")};
@@ -287,6 +294,92 @@ TEST(ZipWalker, BytesBeforeTheCentralDirectoryAreDamage) {
     EXPECT_EQ(w.first_summary, "the archive is damaged: 5 bytes that are no zip record precede its central "
                                "directory at byte " + std::to_string(directory));
     EXPECT_FALSE(walk(zip, true).ok);
+}
+
+// The central directory is what other tools read: where it gives an entry another size, CRC-32 or
+// method than the entry streamed, they would show other content than ferry imports. Both readers
+// refuse it, naming the first difference.
+TEST(ZipWalker, ADirectoryThatDescribesOtherContentIsAMismatch) {
+    const std::string shown = "select 1;\n", hidden = "select 1;\ndrop table t;\n";
+    struct Twist {
+        std::function<void(HandmadeEntry&)> apply;
+        std::string summary;
+    };
+    const std::vector<Twist> twists = {
+        {[&](HandmadeEntry& e) {
+             e.directory_size = static_cast<std::int64_t>(shown.size());
+             e.directory_crc = static_cast<std::int64_t>(crc32_of(shown));
+         },
+         "the zip's central directory gives 'job.sql' (at byte 0) 10 bytes, where the archive holds 24"},
+        {[&](HandmadeEntry& e) { e.directory_crc = 0x12345678; },
+         "the zip's central directory gives 'job.sql' (at byte 0) a CRC-32 of 0x12345678, where the archive's "
+         "data has 0x" + [&] {
+             char buf[9];
+             std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(crc32_of(hidden)));
+             return std::string(buf);
+         }()},
+        {[&](HandmadeEntry& e) { e.directory_method = 8; },
+         "the zip's central directory gives 'job.sql' (at byte 0) compression method 8, where its local header "
+         "gives method 0"},
+    };
+    for (const bool after : {false, true})
+        for (const auto& twist : twists) {
+            HandmadeEntry e = entry("job.sql", hidden);
+            e.sizes_after = after;
+            twist.apply(e);
+            const std::string zip = handmade_zip({e, entry("b.json", one_node_spec("b"))});
+            const Walked own = walk(zip, false), theirs = walk(zip, true);
+            EXPECT_FALSE(own.ok);
+            EXPECT_EQ(own.codes, std::vector<std::string>{"FERRY-PKG-ZIP-MISMATCH"}) << own.first_summary;
+            EXPECT_EQ(own.first_summary, twist.summary);
+            EXPECT_EQ(theirs.codes, own.codes) << theirs.first_summary;
+            EXPECT_EQ(theirs.first_summary, own.first_summary);
+        }
+}
+
+// An entry not handed over (a folder) is not read, so only its name and method are compared.
+TEST(ZipWalker, AFoldersDirectorySizeIsNotContent) {
+    HandmadeEntry folder = entry("wf/", "");
+    folder.directory_size = 0;
+    const Walked w = walk(handmade_zip({folder, entry("wf/a.json", one_node_spec("a"))}), false);
+    EXPECT_TRUE(w.ok) << w.first_summary;
+}
+
+// A NUL ends a name for every tool that reads it as a C string (libarchive read "wf/a.sql" here).
+TEST(ZipWalker, ANameWithANulByteIsRefused) {
+    const std::string name("wf/a.sql\0.json", 14);
+    const std::string zip = handmade_zip({entry(name, one_node_spec("a"))});
+    const Walked own = walk(zip, false);
+    EXPECT_FALSE(own.ok);
+    EXPECT_EQ(own.codes, std::vector<std::string>{"FERRY-PKG-UNSAFE-PATH"});
+    EXPECT_EQ(own.first_summary, "entry path contains a control character: '" + name + "'");
+    EXPECT_FALSE(walk(zip, true).ok);
+}
+
+// A stored entry whose sizes follow it is read in steps that each want a descriptor's worth of
+// bytes at hand. Across the source's pieces those steps once moved 8 bytes each; they move a
+// piece's worth now. Counted in reads the handler gets, not timed.
+TEST(ZipWalker, AStoredEntryWithADescriptorIsReadInLargeSteps) {
+    HandmadeEntry e = entry("big.bin", std::string(4u << 20, 'x'));
+    e.sizes_after = true;
+    StringStream source(handmade_zip({e}), 1u << 16);
+    host::MeteredStream stream(source, 0, "p.zip");
+    host::WalkStats stats;
+    sdk::Diagnostics diags;
+    std::size_t reads = 0, bytes = 0;
+    const host::EntryHandler count = [&](const host::EntryInfo&, host::EntryReader& reader) {
+        std::vector<char> buf(1u << 16);
+        std::ptrdiff_t n = 0;
+        while ((n = reader.read(buf.data(), buf.size())) > 0) {
+            ++reads;
+            bytes += static_cast<std::size_t>(n);
+        }
+        return n == 0;
+    };
+    ASSERT_TRUE(host::walk_package(stream, "p.zip", {}, count, stats, diags));
+    EXPECT_EQ(bytes, 4u << 20);
+    // 64 pieces of 64 KiB: a few reads a piece (before 2,000 a piece).
+    EXPECT_LT(reads, 300u);
 }
 
 TEST(ZipWalker, CapsCountBytesAsInflated) {

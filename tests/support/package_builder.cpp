@@ -136,12 +136,13 @@ std::string with_zip_directory(const std::string& zip, const std::vector<ZipDire
     return out + end;
 }
 
-namespace {
 std::uint32_t crc32_of(const std::string& bytes) {
     Poco::Checksum crc(Poco::Checksum::TYPE_CRC32);
     crc.update(bytes.data(), static_cast<unsigned>(bytes.size()));
     return crc.checksum();
 }
+
+namespace {
 std::string le_bytes(std::uint64_t v, int bytes) {
     std::string s(static_cast<std::size_t>(bytes), '\0');
     put_le(s, 0, v, bytes);
@@ -185,7 +186,15 @@ std::string handmade_zip(const std::vector<HandmadeEntry>& entries) {
         const std::uint64_t crc = e.crc >= 0 ? static_cast<std::uint64_t>(e.crc) : crc32_of(e.content);
         const std::string sums = le_bytes(crc, 4) + le_bytes(data.size(), 4) +
                                  le_bytes(e.content.size(), 4);
-        const std::string common = head + sums + le_bytes(e.raw_name.size(), 2);
+        const std::string directory_head =
+            le_bytes(e.version_needed, 2) + le_bytes(flags, 2) +
+            le_bytes(static_cast<std::uint64_t>(e.directory_method >= 0 ? e.directory_method : method), 2) +
+            le_bytes(0, 2) + le_bytes(0x21, 2);
+        const std::string directory_sums =
+            le_bytes(e.directory_crc >= 0 ? static_cast<std::uint64_t>(e.directory_crc) : crc, 4) +
+            le_bytes(data.size(), 4) +
+            le_bytes(e.directory_size >= 0 ? static_cast<std::uint64_t>(e.directory_size) : e.content.size(), 4);
+        const std::string common = directory_head + directory_sums + le_bytes(e.raw_name.size(), 2);
         std::string local_extra = unicode_path_extra(e.raw_name, e.unicode_name) + e.local_extra;
         if (e.xl_mode != 0)  // bitmap 5: "version made by" (Unix, 3) and the external attributes
             local_extra += le_bytes(0x6c78, 2) + le_bytes(7, 2) + '\5' + le_bytes(0x031E, 2) +

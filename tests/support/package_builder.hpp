@@ -65,8 +65,13 @@ struct HandmadeEntry {
     std::string after_data;              // bytes written between this entry and the next record
     std::int64_t crc = -1;               // the CRC-32 written instead of the content's, when not -1
     std::string local_extra;             // bytes added to the local header's extra field, as given
+    // What the central directory says instead of what the local header and the data say, when set.
+    int directory_method = -1;
+    std::int64_t directory_crc = -1;
+    std::int64_t directory_size = -1;    // the uncompressed size
 };
 std::string handmade_zip(const std::vector<HandmadeEntry>& entries);
+std::uint32_t crc32_of(const std::string& bytes);
 
 // `bytes` compressed as one gzip stream (a .zip.gz, say).
 std::string gzip_of(const std::string& bytes);

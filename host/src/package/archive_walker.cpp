@@ -14,6 +14,7 @@
 
 #include "package/walk_parts.hpp"
 #include "package/zip_directory.hpp"
+#include "package/zip_records.hpp"
 #include "package/zip_walker.hpp"
 #include "util/utf8.hpp"
 
@@ -136,8 +137,9 @@ class Verdicts {
 
 class ArchiveEntryReader : public EntryReader {
   public:
-    ArchiveEntryReader(struct archive* a, const std::string& path, Budget& budget, const Verdicts& verdicts)
-        : a_(a), path_(path), budget_(budget), verdicts_(verdicts) {}
+    // `sum`: keep the CRC-32 of what is read (a zip's entries, for their central directory).
+    ArchiveEntryReader(struct archive* a, const std::string& path, Budget& budget, const Verdicts& verdicts, bool sum)
+        : a_(a), path_(path), budget_(budget), verdicts_(verdicts), sum_(sum) {}
 
     std::ptrdiff_t read(char* buffer, std::size_t size) override {
         if (failed_) return -1;
@@ -148,6 +150,7 @@ class ArchiveEntryReader : public EntryReader {
             return -1;
         }
         total_ += static_cast<std::uint64_t>(n);
+        if (sum_) crc_ = zip::crc32(crc_, buffer, static_cast<std::size_t>(n));
         if (!budget_.account(path_, total_, static_cast<std::size_t>(n))) {
             failed_ = true;
             return -1;
@@ -155,13 +158,17 @@ class ArchiveEntryReader : public EntryReader {
         return n;
     }
     bool failed() const { return failed_; }
+    std::uint32_t crc() const { return crc_; }
+    std::uint64_t total() const { return total_; }
 
   private:
     struct archive* a_;
     const std::string& path_;
     Budget& budget_;
     const Verdicts& verdicts_;
+    const bool sum_;
     std::uint64_t total_ = 0;
+    std::uint32_t crc_ = 0;
     bool failed_ = false;
 };
 
@@ -199,6 +206,13 @@ void local_header_name(const ReadAheadWindow& window, std::uint64_t header, std:
     if (!window.copy(header + 26, 2, reinterpret_cast<char*>(size))) return;
     std::string name(static_cast<std::size_t>(size[0] | (size[1] << 8)), '\0');
     if (window.copy(header + 30, name.size(), name.data())) out = std::move(name);
+}
+
+// The compression method in the local header at `header`; -1 when the window no longer holds it.
+int local_header_method(const ReadAheadWindow& window, std::uint64_t header) {
+    char h[10];
+    if (!window.copy(header, sizeof h, h) || zip::le32(h) != zip::kLocalHeader) return -1;
+    return zip::le16(h + 8);
 }
 
 bool looks_like_json(const std::vector<char>& head) {
@@ -259,6 +273,11 @@ bool zip_in_compressed_stream(struct archive* a, const std::string& display_name
 std::string entry_path_problem(const std::string& raw, std::string& normalised) {
     if (!valid_utf8(raw)) return "is not valid UTF-8";
     if (raw.empty()) return "is empty";
+    // A NUL ends the name for everything that takes it as a C string (libarchive's zip reader
+    // among them: it would read "a.sql" where ferry read "a.sql\0.json"), and other control
+    // characters make a name that reads as another; an export never writes one either.
+    for (const char c : raw)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "contains a control character";
     if (raw[0] == '/' || raw[0] == '\\' || (raw.size() > 1 && raw[1] == ':')) return "is absolute";
     // Every entry's path goes through here: views of its parts, appended in place.
     std::string out;
@@ -384,7 +403,7 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
             // No name at all: libarchive could not convert it (flagged UTF-8, and it is not). Its bytes
             // as written are refused for their encoding below, and are what the directory lists.
             if (!raw_name) local_header_name(feed.window, header, raw);
-            zip_directory.add_local(header, raw);
+            zip_directory.add_local(header, raw, local_header_method(feed.window, header));
         }
         const auto filetype = archive_entry_filetype(e);
         const EntryType type = filetype == AE_IFLNK                 ? EntryType::symlink
@@ -398,7 +417,7 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
         if (!offer) continue;
         EntryInfo info{path, archive_entry_size_is_set(e) ? static_cast<std::int64_t>(archive_entry_size(e)) : -1,
                        false};
-        ArchiveEntryReader reader(a, info.path, budget, verdicts);
+        ArchiveEntryReader reader(a, info.path, budget, verdicts, is_zip(a));
         if (!handler(info, reader)) {
             ok = false;
             break;
@@ -412,6 +431,7 @@ bool walk_package(MeteredStream& stream, const std::string& display_name, const 
             ok = false;
             break;
         }
+        if (is_zip(a)) zip_directory.content_read(reader.crc(), reader.total());
     }
     if (feed.source_failed) ok = false;
     return ok;

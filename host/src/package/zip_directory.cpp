@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -13,6 +14,12 @@ namespace ferry::host {
 namespace {
 
 using namespace zip;
+
+std::string hex32(std::uint32_t v) {
+    char buf[11];
+    std::snprintf(buf, sizeof buf, "0x%08x", static_cast<unsigned>(v));
+    return buf;
+}
 
 std::string entries(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " entry" : " entries"); }
 
@@ -91,19 +98,21 @@ class PieceReader {
     bool failed_ = false;
 };
 
-// What a directory entry's extra field adds: its 64-bit local-header offset (0x0001, whose fields
-// are there only for the 32-bit fields set to all ones, in this order) and its Info-ZIP Unicode
+// What a directory entry's extra field adds: its 64-bit uncompressed size and local-header offset
+// (0x0001, whose fields are there only for the 32-bit fields set to all ones, in this order:
+// uncompressed size, compressed size, offset) and its Info-ZIP Unicode
 // Path (0x7075), used only when written for this very name (its CRC-32), as libarchive does.
 // False when the offset should be there and is not.
 bool read_extra(std::string_view extra, bool usize64, bool csize64, bool offset64, std::uint64_t& offset,
-                std::string& name) {
+                std::uint64_t& usize, std::string& name) {
     bool offset_found = !offset64;
     std::string unicode;
     bool has_unicode = false;
     for_each_extra(extra, [&](std::uint16_t id, const char* data, std::size_t size) {
-        if (id == 0x0001 && offset64) {
+        if (id == 0x0001) {
+            if (usize64 && size >= 8) usize = le64(data);
             const std::size_t at = (usize64 ? 8 : 0) + (csize64 ? 8 : 0);
-            if (at + 8 <= size) {
+            if (offset64 && at + 8 <= size) {
                 offset = le64(data + at);
                 offset_found = true;
             }
@@ -174,15 +183,28 @@ std::uint64_t locate_local_header(const ReadAheadWindow& window, std::uint64_t s
     return fallback;
 }
 
-void ZipDirectory::add_local(std::uint64_t offset, std::string_view name) {
+void ZipDirectory::content_read(std::uint32_t crc, std::uint64_t size) {
+    if (locals_.empty()) return;
+    Local& l = locals_.back();
+    l.crc = crc;
+    l.size = size;
+    l.content = true;
+}
+
+void ZipDirectory::add_local(std::uint64_t offset, std::string_view name, int method) {
     constexpr std::size_t kBlock = 1 << 20;  // a name is at most 65,535 bytes (its length is 16 bits)
     if (names_.empty() || names_.back().size() + name.size() > names_.back().capacity()) {
         names_.emplace_back();
         names_.back().reserve(std::max(kBlock, name.size()));
     }
     std::string& block = names_.back();
-    locals_.push_back({offset, static_cast<std::uint32_t>(names_.size() - 1), static_cast<std::uint32_t>(block.size()),
-                       static_cast<std::uint32_t>(name.size())});
+    Local l{};
+    l.offset = offset;
+    l.block = static_cast<std::uint32_t>(names_.size() - 1);
+    l.name_at = static_cast<std::uint32_t>(block.size());
+    l.name_size = static_cast<std::uint32_t>(name.size());
+    l.method = method;
+    locals_.push_back(l);
     block.append(name);
 }
 
@@ -225,14 +247,17 @@ ZipVerdict ZipDirectory::verify(std::uint64_t directory_start, const NextPiece& 
     std::uint32_t signature = le32(p);
     while (signature == kCentralHeader) {
         if (!(p = in.take(42))) return cut_in_directory();
+        const std::uint16_t method = le16(p + 6);
+        const std::uint32_t crc = le32(p + 12);
         const bool csize64 = le32(p + 16) == 0xFFFFFFFFu;
         const bool usize64 = le32(p + 20) == 0xFFFFFFFFu;
+        std::uint64_t usize = le32(p + 20);
         const std::size_t name_size = le16(p + 24), extra_size = le16(p + 26), comment_size = le16(p + 28);
         std::uint64_t offset = le32(p + 38);
         const bool offset64 = offset == 0xFFFFFFFFu;
         if (!(p = in.take(name_size + extra_size))) return cut_in_directory();
         std::string name(p, name_size);
-        if (!read_extra(std::string_view(p + name_size, extra_size), usize64, csize64, offset64, offset, name))
+        if (!read_extra(std::string_view(p + name_size, extra_size), usize64, csize64, offset64, offset, usize, name))
             return damaged("the zip's central directory gives no 64-bit local-header offset for '" + name + "'");
         if (!in.skip(comment_size)) return cut_in_directory();
         if (const Local* local = local_at(offset, listed); !local) {
@@ -245,6 +270,18 @@ ZipVerdict ZipDirectory::verify(std::uint64_t directory_start, const NextPiece& 
                    ", where the archive holds '" + std::string(name_of(*local)) + "'");
         } else {
             matched[static_cast<std::size_t>(local - locals_.data())] = true;
+            // The same bytes read the directory's way: the same method, and the data handed over
+            // with the CRC-32 and size the directory gives.
+            const std::string entry = "'" + name + "' (at byte " + std::to_string(offset) + ")";
+            if (local->method >= 0 && local->method != method)
+                differ("the zip's central directory gives " + entry + " compression method " + std::to_string(method) +
+                       ", where its local header gives method " + std::to_string(local->method));
+            else if (local->content && local->size != usize)
+                differ("the zip's central directory gives " + entry + " " + std::to_string(usize) +
+                       " bytes, where the archive holds " + std::to_string(local->size));
+            else if (local->content && local->crc != crc)
+                differ("the zip's central directory gives " + entry + " a CRC-32 of " + hex32(crc) +
+                       ", where the archive's data has " + hex32(local->crc));
         }
         ++listed;
         record_at = in.offset();

@@ -3,10 +3,12 @@
 // A package is read once, as a stream, so its zip entries come from their local headers; the
 // central directory at the end is the list every other tool reads. A package cut short has lost
 // that directory or part of it, and a crafted one can list other entries than its local headers
-// hold: either way ferry would import something other than the package. So the walker notes each
-// entry's local-header offset and name as libarchive reads it, and when libarchive stops at the
-// directory, the directory, the zip64 end records and the end record are read from the bytes that
-// follow, as they stream, and compared with those notes.
+// hold, or give an entry another method, size or CRC-32 than the data it streamed (a tool reading
+// the directory would then show other content than ferry imports): either way ferry would import
+// something other than the package. So the walker notes each entry's local-header offset, name and
+// method as it reads them, and the CRC-32 and size of each entry's data it handed over; when the
+// entries end at the directory, the directory, the zip64 end records and the end record are read
+// from the bytes that follow, as they stream, and compared with those notes.
 #pragma once
 
 #include <cstdint>
@@ -60,8 +62,13 @@ struct ZipVerdict {
 
 class ZipDirectory {
   public:
-    // One entry as libarchive read it from its local header (name as libarchive reported it).
-    void add_local(std::uint64_t offset, std::string_view name);
+    // One entry as libarchive read it from its local header (name as libarchive reported it), and
+    // its compression method when the header is known (-1 when not).
+    void add_local(std::uint64_t offset, std::string_view name, int method = -1);
+    // The last entry's data as it was handed over whole: its CRC-32 and size. A tool that reads the
+    // central directory reads that data by the directory's method, CRC and size, so those must be
+    // these, or the package it shows is not the one ferry imports.
+    void content_read(std::uint32_t crc, std::uint64_t size);
     std::size_t locals() const { return locals_.size(); }
 
     // The package's next bytes: points the argument at them and returns how many; 0 at the end of
@@ -74,9 +81,13 @@ class ZipDirectory {
   private:
     struct Local {
         std::uint64_t offset;
+        std::uint64_t size = 0;   // as handed over, when `content`
         std::uint32_t block;      // in names_
         std::uint32_t name_at;    // in that block
         std::uint32_t name_size;
+        std::uint32_t crc = 0;    // as handed over, when `content`
+        std::int32_t method = -1;
+        bool content = false;     // handed over whole (entries not offered are not compared)
     };
     std::string_view name_of(const Local& l) const {
         return std::string_view(names_[l.block]).substr(l.name_at, l.name_size);
@@ -84,7 +95,7 @@ class ZipDirectory {
     // Offsets rise in stream order, so a directory entry's local entry is found by its offset.
     const Local* local_at(std::uint64_t offset, std::size_t hint) const;
 
-    // Flat on purpose: 200,000 entries cost their names plus 24 bytes each. Names fill blocks of a
+    // Flat on purpose: 200,000 entries cost their names plus 40 bytes each. Names fill blocks of a
     // fixed size that are never moved: one string grown by doubling copied every name again and
     // touched twice the memory.
     std::vector<Local> locals_;

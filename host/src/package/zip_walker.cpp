@@ -53,7 +53,9 @@ class ZipInput {
     }
 
     // Points `out` at the `n` bytes at the cursor, whole, without consuming them; false when the
-    // package ends (or its source fails) first.
+    // package ends (or its source fails) first. Bytes gathered across pieces take up to kGather
+    // more of the last piece along: a stored entry with a descriptor peeks at every step, and
+    // gathering only what one step wants moved it 8 bytes a step until that piece was used up.
     bool peek(std::size_t n, const char** out) {
         if (available() <= 0) return false;
         if (cur_n_ >= n) {
@@ -79,7 +81,7 @@ class ZipInput {
                 }
                 pn = static_cast<std::size_t>(got);
             }
-            const std::size_t take = std::min(pn, n - joined.size());
+            const std::size_t take = std::min(pn, n - joined.size() + kGather);
             joined.append(p, take);
             if (take < pn) {
                 rest_ = p + take;
@@ -105,6 +107,7 @@ class ZipInput {
     }
 
   private:
+    static constexpr std::size_t kGather = 64u << 10;
     Feed& feed_;
     const char* cur_ = nullptr;
     std::size_t cur_n_ = 0;
@@ -247,6 +250,10 @@ class ZipEntryData : public EntryReader {
         return true;
     }
 
+    // The CRC-32 and size of what was handed over (the entry's, once drain() succeeded).
+    std::uint32_t crc() const { return crc_; }
+    std::uint64_t produced() const { return produced_; }
+
     // Reads what is left, still counted against the caps.
     bool drain() {
         char sink[1 << 16];
@@ -292,9 +299,10 @@ class ZipEntryData : public EntryReader {
             n = static_cast<std::size_t>(
                 std::min<std::uint64_t>(std::min(size, static_cast<std::size_t>(avail)), e_.compressed - consumed_));
         } else {
-            // Stored with its sizes after it: the data ends at the first descriptor signature with a
-            // whole descriptor after it. As libarchive reads it, each step wants 24 bytes (28 with
-            // zip64 sizes) at hand, or the entry is cut short.
+            // Stored with its sizes after it: the data ends at the first descriptor signature
+            // followed by the CRC-32 of the data before it (as libarchive reads it: the signature's
+            // bytes alone may well be data, a stored zip inside the package for one). Each step
+            // wants a whole descriptor and 8 bytes more at hand, or the entry is cut short.
             const std::size_t descriptor = e_.zip64 ? 24 : 16;
             const char* p = nullptr;
             if (!in_.peek(descriptor + 8, &p)) {
@@ -303,7 +311,10 @@ class ZipEntryData : public EntryReader {
             }
             const std::size_t avail = static_cast<std::size_t>(in_.available());
             const std::string_view starts(in_.data(), avail - descriptor + 3);
-            const std::size_t at = starts.find("PK\x07\x08");
+            std::size_t at = starts.find("PK\x07\x08");
+            // crc_ covers the data before the cursor: a signature there is checked; one further on
+            // is where this step ends, and checked by the next.
+            if (at == 0 && le32(in_.data() + 4) != crc_) at = starts.find("PK\x07\x08", 1);
             n = std::min(size, at != std::string_view::npos && at < avail - descriptor ? at : avail - descriptor);
         }
         if (n == 0) return 0;
@@ -495,7 +506,7 @@ bool walk_zip(Feed& feed, Budget& budget, const WalkErrors& errors, const Packag
         }
         LocalEntry e;
         if (!read_local_header(in, e, errors)) return false;
-        directory.add_local(e.header_offset, e.name);
+        directory.add_local(e.header_offset, e.name, e.method);
         std::string path;
         bool offer = false;
         if (!admit_entry(e.name, type_of(e), limits, stats, errors.display_name(), diags, ok, path, offer))
@@ -526,6 +537,7 @@ bool walk_zip(Feed& feed, Budget& budget, const WalkErrors& errors, const Packag
         if (!handler(info, data)) return false;
         // What the handler did not read, still counted against the caps; then the entry's checks.
         if (!data.drain()) return false;
+        directory.content_read(data.crc(), data.produced());
     }
 }
 
