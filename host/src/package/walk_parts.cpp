@@ -78,8 +78,8 @@ bool WalkErrors::zip_verdict(const ZipVerdict& verdict) const {
         case ZipVerdict::Kind::damaged: damaged(verdict.text, display_name_); return false;
         case ZipVerdict::Kind::mismatch:
             diags_.error("FERRY-PKG-ZIP-MISMATCH", verdict.text,
-                         "other tools would read other entries or other content than ferry does; export the package again from its "
-                         "source, and do not import a package that was altered",
+                         "other tools would read other entries or other content than ferry does; export the "
+                         "package again from its source, and do not import a package that was altered",
                          display_name_);
             return false;
         case ZipVerdict::Kind::trailing:

@@ -272,15 +272,15 @@ ZipVerdict ZipDirectory::verify(std::uint64_t directory_start, const NextPiece& 
             matched[static_cast<std::size_t>(local - locals_.data())] = true;
             // The same bytes read the directory's way: the same method, and the data handed over
             // with the CRC-32 and size the directory gives.
-            const std::string entry = "'" + name + "' (at byte " + std::to_string(offset) + ")";
+            const auto entry = [&] { return "'" + name + "' (at byte " + std::to_string(offset) + ")"; };
             if (local->method >= 0 && local->method != method)
-                differ("the zip's central directory gives " + entry + " compression method " + std::to_string(method) +
+                differ("the zip's central directory gives " + entry() + " compression method " + std::to_string(method) +
                        ", where its local header gives method " + std::to_string(local->method));
             else if (local->content && local->size != usize)
-                differ("the zip's central directory gives " + entry + " " + std::to_string(usize) +
+                differ("the zip's central directory gives " + entry() + " " + std::to_string(usize) +
                        " bytes, where the archive holds " + std::to_string(local->size));
             else if (local->content && local->crc != crc)
-                differ("the zip's central directory gives " + entry + " a CRC-32 of " + hex32(crc) +
+                differ("the zip's central directory gives " + entry() + " a CRC-32 of " + hex32(crc) +
                        ", where the archive's data has " + hex32(local->crc));
         }
         ++listed;
