@@ -25,8 +25,11 @@ class Connection : public engine::SqlConnection {
     explicit Connection(PGconn* c) : c_(c) { PQsetNoticeProcessor(c_, ignore_notice, nullptr); }
     ~Connection() override { PQfinish(c_); }
 
+    // One statement a call: the extended protocol (PQexecParams, no parameters) refuses a text
+    // holding two, where PQexec would run them all. ferry renders every statement alone, so a
+    // second one could only come from a quoting mistake; this keeps such a mistake inert.
     bool execute(const std::string& sql, std::string& error) override {
-        PGresult* r = PQexec(c_, sql.c_str());
+        PGresult* r = PQexecParams(c_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
         const bool ok = check(r, error);
         PQclear(r);
         return ok;
@@ -76,8 +79,12 @@ std::unique_ptr<engine::SqlConnection> PgEngine::connect(std::string& error) {
         password_ = pw;
     }
     // dbname is expanded from the DSN first; the keywords after it override or complete it.
-    std::vector<const char*> keys{"dbname", "application_name"};
-    std::vector<const char*> values{settings_.dsn.c_str(), "ferry"};
+    // client_encoding among them: ferry's literals are escaped for UTF-8, and under a client
+    // encoding such as GBK or SJIS a multi-byte character can end in a backslash's byte and take
+    // the escape meant for the next character (the DSN, PGCLIENTENCODING or the role's default
+    // could otherwise set one).
+    std::vector<const char*> keys{"dbname", "application_name", "client_encoding"};
+    std::vector<const char*> values{settings_.dsn.c_str(), "ferry", "UTF8"};
     if (settings_.dsn.find("connect_timeout") == std::string::npos) {
         keys.push_back("connect_timeout");
         values.push_back("10");
@@ -91,6 +98,12 @@ std::unique_ptr<engine::SqlConnection> PgEngine::connect(std::string& error) {
     PGconn* c = PQconnectdbParams(keys.data(), values.data(), 1);
     if (!c || PQstatus(c) != CONNECTION_OK) {
         error = c ? trim(PQerrorMessage(c)) : "out of memory";
+        PQfinish(c);
+        return nullptr;
+    }
+    if (std::string(pg_encoding_to_char(PQclientEncoding(c))) != "UTF8") {
+        error = std::string("the server keeps the client encoding ") + pg_encoding_to_char(PQclientEncoding(c)) +
+                ", not UTF8: ferry writes UTF-8 only";
         PQfinish(c);
         return nullptr;
     }

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <string_view>
+
 #include "ferry/engine/codes.hpp"
 
 namespace ferry::engines::sqlite {
@@ -15,12 +17,29 @@ class Connection : public engine::SqlConnection {
     explicit Connection(sqlite3* db) : db_(db) {}
     ~Connection() override { sqlite3_close_v2(db_); }
 
+    // One statement a call: sqlite3_exec would run every statement in the text. ferry renders each
+    // statement alone, so anything after the first could only come from a quoting mistake; it is
+    // refused, not run.
     bool execute(const std::string& sql, std::string& error) override {
-        char* msg = nullptr;
-        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg) == SQLITE_OK) return true;
-        error = msg ? msg : sqlite3_errmsg(db_);
-        sqlite3_free(msg);
-        return false;
+        sqlite3_stmt* st = nullptr;
+        const char* tail = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, &tail) != SQLITE_OK) {
+            error = sqlite3_errmsg(db_);
+            return false;
+        }
+        const std::string_view rest(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
+        if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+            sqlite3_finalize(st);
+            error = "more than one statement in one call (ferry runs one at a time)";
+            return false;
+        }
+        int rc = SQLITE_ROW;
+        while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        }
+        const bool ok = !st || rc == SQLITE_DONE;
+        if (!ok) error = sqlite3_errmsg(db_);
+        sqlite3_finalize(st);
+        return ok;
     }
 
     bool has_rows(const std::string& sql, const std::vector<std::string>& params, bool& found,

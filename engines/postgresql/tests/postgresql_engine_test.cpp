@@ -285,6 +285,33 @@ TEST_F(PostgresServerTest, LoginRefusedCarriesTheServersMessage) {
     EXPECT_EQ(describe(r.diagnostics).find("s3cret-value"), std::string::npos);
 }
 
+// ferry's literals are escaped for UTF-8: the connection is UTF8 whatever the DSN asks for.
+TEST_F(PostgresServerTest, TheClientEncodingIsUtf8WhateverTheDsnSays) {
+    auto m = make({{"dsn", dsn_ + " client_encoding=GBK"}, {"schema", schema_}});
+    ASSERT_TRUE(m->engine) << describe(m->diags);
+    const auto r = m->engine->apply({sdk::ObjectKind::table, "q",
+                                     {"DO $$ BEGIN IF current_setting('client_encoding') <> 'UTF8' THEN "
+                                      "RAISE EXCEPTION 'client encoding %', current_setting('client_encoding'); "
+                                      "END IF; END $$"},
+                                     "", ""});
+    EXPECT_TRUE(r.applied) << describe(r.diagnostics);
+}
+
+// One statement a call: a text holding two (only a quoting mistake could make one) runs neither.
+TEST_F(PostgresServerTest, TwoStatementsInOneCallAreRefusedUnrun) {
+    ASSERT_TRUE(query("CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\""));
+    ASSERT_TRUE(query("CREATE TABLE \"" + schema_ + "\".canary (x int)"));
+    auto r = m_->engine->apply({sdk::ObjectKind::table, "a",
+                                {"CREATE TABLE \"" + schema_ + "\".a (x int); DROP TABLE \"" + schema_ + "\".canary"},
+                                "", ""});
+    EXPECT_FALSE(r.applied);
+    EXPECT_NE(describe(r.diagnostics).find("cannot insert multiple commands into a prepared statement"),
+              std::string::npos)
+        << describe(r.diagnostics);
+    EXPECT_TRUE(m_->engine->exists({sdk::ObjectKind::table, "canary"}).exists);
+    EXPECT_FALSE(m_->engine->exists({sdk::ObjectKind::table, "a"}).exists);
+}
+
 TEST_F(PostgresServerTest, RewritesDatabaseNodes) {
     auto r = m_->engine->rewrite({"select * from \"sales_dev\".t, sales_dev.u -- sales_dev.v", "POSTGRESQL", {{"sales_dev", "sales"}}});
     EXPECT_EQ(r.code, "select * from \"sales\".t, sales.u -- sales_dev.v");

@@ -160,6 +160,23 @@ TEST_F(SqliteEngineTest, FailedStatementRollsBackTheWholeObject) {
     EXPECT_FALSE(e->exists({sdk::ObjectKind::table, "a"}).exists);
 }
 
+// ferry renders one statement a call; a text holding two (which only a quoting mistake could
+// make) is refused before any of it runs, where sqlite3_exec would have run both.
+TEST_F(SqliteEngineTest, TwoStatementsInOneCallAreRefusedUnrun) {
+    auto e = engine(path_);
+    ASSERT_TRUE(e->apply({sdk::ObjectKind::table, "canary", {"CREATE TABLE canary (x INTEGER)"}, "", ""}).applied);
+    auto res = e->apply({sdk::ObjectKind::table, "a", {"CREATE TABLE a (x INTEGER); DROP TABLE canary"}, "", ""});
+    EXPECT_FALSE(res.applied);
+    ASSERT_EQ(res.diagnostics.items().size(), 1u);
+    EXPECT_EQ(res.diagnostics.items()[0].code, "FERRY-ENGINE-EXECUTE");
+    EXPECT_NE(res.diagnostics.items()[0].summary.find("more than one statement in one call"), std::string::npos)
+        << res.diagnostics.items()[0].summary;
+    EXPECT_FALSE(e->exists({sdk::ObjectKind::table, "a"}).exists);
+    EXPECT_TRUE(e->exists({sdk::ObjectKind::table, "canary"}).exists);
+    // A statement's own semicolon is no second statement.
+    EXPECT_TRUE(e->apply({sdk::ObjectKind::table, "b", {"CREATE TABLE b (x INTEGER);"}, "", ""}).applied);
+}
+
 TEST_F(SqliteEngineTest, BadDdlFailsWithItsPosition) {
     auto e = engine(path_);
     sdk::TableRequest req{"t", "CREATE TABLE t (\n  a INT,\n  b WHATEVER\n)", "maxcompute", false};
