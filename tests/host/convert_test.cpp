@@ -78,5 +78,22 @@ TEST(Convert, APackageWithErrorsWritesNothing) {
     EXPECT_FALSE(fs::exists(dir + "/out.zip"));
 }
 
+// A file of the source carried as a file keeps its name; under a name ferry reads as a document
+// it would have become a node the source never scheduled. Refused, naming it.
+TEST(Convert, AResourceNamedAsADocumentIsRefusedNotScheduled) {
+    const std::string dir = scratch_dir() + "/ds-export";
+    fs::remove_all(dir);
+    fs::copy(kData + "/dolphinscheduler-1.3.9-export", dir, fs::copy_options::recursive);
+    write_file(dir + "/resource/injected.schedule.json", one_node_spec("injected_node", "DIDE_SHELL"));
+    const auto r = run_ferry("check " + dir);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("error[FERRY-READER-FILE-AS-DOCUMENT] DataStudio/资源/injected.schedule.json: reader "
+                         "'dolphinscheduler' carries the file 'DataStudio/资源/injected.schedule.json' under a name "
+                         "ferry reads as a FlowSpec document: it would become objects the source does not have"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out.find("injected_node"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace ferry::test

@@ -76,6 +76,10 @@ struct DocumentPlace {
     DocumentHints hints;
 };
 
+bool in_datasource_folder(const std::string& path) {
+    return path.rfind("DataSource/", 0) == 0 || path.find("/DataSource/") != std::string::npos;
+}
+
 DocumentPlace place_of(const std::string& path) {
     DocumentPlace place;
     place.layout_document = ends_with(path, ".schedule.json") || ends_with(path, ".flow");
@@ -195,7 +199,7 @@ class Collector {
         const bool layout_doc = ends_with(path, ".schedule.json") || ends_with(path, ".flow");
         const bool json_file = info.lone_document || ends_with(path, ".json");
         if (layout_doc) layout_docs_ = true;
-        if (layout_doc || info.lone_document || (json_file && in_datasource_folder(path))) {
+        if (info.lone_document || named_as_document(path)) {
             std::string text;
             if (!read_entry(reader, options_.limits.max_json_size, path, text, diags_)) return false;
             read_document(std::move(text), path);
@@ -251,9 +255,6 @@ class Collector {
         return files_[path];
     }
 
-    static bool in_datasource_folder(const std::string& path) {
-        return path.rfind("DataSource/", 0) == 0 || path.find("/DataSource/") != std::string::npos;
-    }
 
     // Hands the document to the parser thread; merge() takes the result in document order.
     void read_document(std::string text, const std::string& path) {
@@ -591,6 +592,11 @@ bool read_package_spooled(sdk::Source& source, const std::string& source_plugin,
     return collector.close_spool();
 }
 }  // namespace
+
+bool named_as_document(const std::string& path) {
+    return ends_with(path, ".schedule.json") || ends_with(path, ".flow") ||
+           (ends_with(path, ".json") && in_datasource_folder(path));
+}
 
 bool read_package(sdk::Source& source, const std::string& source_plugin, const ReadOptions& options,
                   PackageModel& out, sdk::Diagnostics& diags) {

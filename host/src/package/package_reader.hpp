@@ -36,6 +36,10 @@ bool read_package(sdk::Source& source, const std::string& source_plugin, const R
 bool hash_package(sdk::Source& source, const std::string& source_plugin, std::uint64_t max_size, PackageInfo& out,
                   sdk::Diagnostics& diags);
 
+// A layout's FlowSpec document by its name: `*.schedule.json`, `*.flow`, or a `.json` file in a
+// DataSource folder. The collector parses these; everything else is a file it only carries.
+bool named_as_document(const std::string& path);
+
 // Reads the bytes of a content reference (inline text or spooled file).
 bool load_content(const ContentRef& ref, std::string& out, sdk::Diagnostics& diags);
 // SHA-256 of a content reference's bytes, read in chunks (never the whole content in memory).

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "ferry/sdk/reader.hpp"
+#include "package/package_reader.hpp"
 #include "plugin/guarded_call.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "util/temp_dir.hpp"
@@ -119,9 +120,11 @@ struct ReaderStage::Impl {
       public:
         explicit Output(Impl& impl) : impl_(impl) {}
         void document(const std::string& path, const std::string& json) override { put(path, json); }
-        void file(const std::string& path, const std::string& bytes) override { put(path, bytes); }
+        void file(const std::string& path, const std::string& bytes) override {
+            if (carried_as_file(path)) put(path, bytes);
+        }
         void file_from(const std::string& path, sdk::EntryBytes& bytes) override {
-            if (!accept(path)) return;
+            if (!accept(path) || !carried_as_file(path)) return;
             ReaderFor r(bytes);
             EntryInfo info;
             info.path = path;
@@ -129,6 +132,22 @@ struct ReaderStage::Impl {
         }
 
       private:
+        // A reader's file (a resource's bytes, a marker) is not a document: under a name the
+        // collector reads as one, a file of the source (a DolphinScheduler resource called
+        // x.schedule.json, say) would become nodes the source never scheduled. The "spec" reader
+        // passes a SPEC package through, whose documents are its files.
+        bool carried_as_file(const std::string& path) {
+            if (impl_.reader_name == "spec" || !named_as_document(path)) return true;
+            impl_.diags.error("FERRY-READER-FILE-AS-DOCUMENT",
+                              "reader '" + impl_.reader_name + "' carries the file '" + path +
+                                  "' under a name ferry reads as a FlowSpec document: it would become objects the "
+                                  "source does not have",
+                              "rename that file (a resource, most likely) in the source: a name ending in "
+                              ".schedule.json or .flow, or a .json file in a DataSource folder, is read as a document",
+                              path);
+            impl_.failed = true;
+            return false;
+        }
         bool accept(const std::string& path) {
             if (safe_path(path)) return true;
             impl_.diags.error("FERRY-READER-PATH",
