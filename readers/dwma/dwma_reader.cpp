@@ -108,12 +108,18 @@ bool DwmaReader::hold(const std::string& path, const std::string& dir, sdk::Entr
     return true;
 }
 
+// A second object at a path already written gets a number before the extension (".schedule.json"
+// whole), so the host still reads it as what it is: the two then meet the host's duplicate-name
+// check. A number after the extension hid the second one from the host (a data source lost).
 std::string DwmaReader::unique_path(const std::string& path) {
     if (written_.insert(path).second) return path;
-    const auto dot = path.rfind(".schedule.json");
+    const std::size_t slash = path.rfind('/');
+    const std::size_t name_at = slash == std::string::npos ? 0 : slash + 1;
+    std::size_t dot = path.rfind(".schedule.json");
+    if (dot == std::string::npos || dot < name_at) dot = path.find('.', name_at);
+    if (dot == std::string::npos || dot == name_at) dot = path.size();
     for (int n = 2;; ++n) {
-        const std::string p = dot == std::string::npos ? path + "_" + std::to_string(n)
-                                                       : path.substr(0, dot) + "_" + std::to_string(n) + ".schedule.json";
+        const std::string p = path.substr(0, dot) + "_" + std::to_string(n) + path.substr(dot);
         if (written_.insert(p).second) return p;
     }
 }

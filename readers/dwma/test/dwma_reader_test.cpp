@@ -353,6 +353,20 @@ TEST_F(DwmaSample, SaysWhatIsNotCarried) {
     EXPECT_EQ(d->summary, "workflow 'wf_daily': <DisplaySettings> (the canvas layout) is not carried");
 }
 
+// Two data sources of one name: both are written where the host reads data sources, so its
+// duplicate-name check names them; neither is left where nothing reads it.
+TEST(DwmaReader, TwoDataSourcesOfOneNameAreBothWrittenAsDocuments) {
+    const std::string ds =
+        R"(<DwDatasource dmObjectType="DATASOURCE" name="mysql_1" type="mysql" subType="rds" envType="PRD"><Connection><![CDATA[{"host":"X"}]]></Connection></DwDatasource>)";
+    std::string other = ds;
+    other.replace(other.find("\"X\""), 3, "\"Y\"");
+    const Written w = read({{"project.xml", kProject}, {"src/datasources/PRD_mysql_1.xml", ds},
+                            {"src/datasources/PRD_mysql_1_copy.xml", other}});
+    EXPECT_EQ(doc(w, "DataSource/mysql/rds/PRD/mysql_1/mysql_1.json")["spec"]["datasources"][0]["config"], R"({"host":"X"})");
+    EXPECT_EQ(doc(w, "DataSource/mysql/rds/PRD/mysql_1/mysql_1_2.json")["spec"]["datasources"][0]["config"],
+              R"({"host":"Y"})");
+}
+
 TEST(DwmaReader, ReadsAPackageInsideATopFolder) {
     const Written w = read({{"export/project.xml", kProject}, {"export/src/workflows/MANUAL_BUSINESS_wf/workflow.xml", kManual}});
     EXPECT_EQ(w.recognition.confidence, 100);
