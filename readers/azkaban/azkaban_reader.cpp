@@ -6,12 +6,17 @@
 #include <set>
 
 #include "azkaban_flows.hpp"
+#include "ferry/reader/quartz_cron.hpp"
 #include "properties_file.hpp"
 #include "yaml_subset.hpp"
 
 namespace ferry::reader::azkaban {
 
 namespace {
+
+constexpr reader::CronCodes kCronCodes{"FERRY-AZKABAN-CRON",         "FERRY-AZKABAN-CRON-SECONDS",
+                                       "FERRY-AZKABAN-CRON-YEAR",    "FERRY-AZKABAN-CRON-WEEKDAY",
+                                       "FERRY-AZKABAN-CRON-SPECIAL", "FERRY-AZKABAN-CRON-UNSUPPORTED"};
 
 constexpr std::size_t kHeldFile = 8u << 20;  // larger project files are streamed, not held
 
@@ -521,7 +526,15 @@ void AzkabanReader::finish(sdk::ReaderOutput& out, sdk::Diagnostics& diags) {
                               "recreate the wait with DataWorks dependencies or check nodes", flow.where);
         }
         if (!cron.empty()) {
-            wf["trigger"] = {{"type", "Scheduler"}, {"cron", cron}, {"recurrence", "Normal"}};
+            // Azkaban schedules in Quartz (Sunday is day 1, a seconds and a year field); DataWorks
+            // counts Monday as 1: written as it was, a Monday job would run on Tuesdays.
+            const reader::CronConversion c = reader::quartz_to_dataworks(cron, kCronCodes);
+            for (const auto& note : c.notes)
+                diags.add({note.severity, note.code, "flow '" + flow.name + "': " + note.message, {}, flow.where});
+            json tr = {{"type", "Scheduler"}, {"cron", c.ok ? c.cron : cron}, {"recurrence", "Normal"}};
+            if (c.year_from) tr["startTime"] = std::to_string(*c.year_from) + "-01-01 00:00:00";
+            if (c.year_to) tr["endTime"] = std::to_string(*c.year_to) + "-12-31 23:59:59";
+            wf["trigger"] = std::move(tr);
         } else {
             wf["trigger"] = {{"type", "Scheduler"}, {"cron", "00 00 00 * * ?"}, {"recurrence", "Pause"}};
             unscheduled.push_back(flow.name);

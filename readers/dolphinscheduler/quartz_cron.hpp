@@ -1,34 +1,18 @@
-// DolphinScheduler's Quartz crontab ("0 30 2 ? * MON-FRI *") to DataWorks' cron ("00 30 02 ? * 1-5").
-//
-// DataWorks reads six fields the way Spring's CronSequenceGenerator does (second minute hour
-// day-of-month month day-of-week, extended with L and #): second fixed at 00, no year field, and
-// days of week counted from Monday (1) to Sunday (7), where Quartz counts Sunday as 1. Everything
-// else keeps its meaning field by field: values, ranges, steps and lists are written as they were
-// (numbers two-digit in the time fields), names become numbers, `a/s` becomes `a-max/s`. What
-// cannot be carried is a note, never a silent change.
+// DolphinScheduler's schedules through the readers' one Quartz converter, with this reader's codes.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <vector>
-
-#include "ferry/sdk/diagnostic.hpp"
+#include "ds_codes.hpp"
+#include "ferry/reader/quartz_cron.hpp"
 
 namespace ferry::reader::ds {
 
-struct CronNote {
-    sdk::Severity severity = sdk::Severity::warning;
-    std::string code;     // FERRY-DS-CRON-*
-    std::string message;  // what happened to which field
-};
+using reader::CronConversion;
+using reader::CronNote;
 
-struct CronConversion {
-    bool ok = false;           // false: not a Quartz expression the reader can read (`cron` empty)
-    std::string cron;          // the DataWorks expression
-    std::optional<int> year_from, year_to;  // a year field of one year or one range: the trigger's bounds
-    std::vector<CronNote> notes;
-};
-
-CronConversion quartz_to_dataworks(const std::string& quartz);
+inline CronConversion quartz_to_dataworks(const std::string& quartz) {
+    static constexpr reader::CronCodes kCodes{code::kCron,        code::kCronSeconds, code::kCronYear,
+                                              code::kCronWeekday, code::kCronSpecial, code::kCronUnsupported};
+    return reader::quartz_to_dataworks(quartz, kCodes);
+}
 
 }  // namespace ferry::reader::ds

@@ -6,6 +6,8 @@
 // service/AzkabanPackageParser.java).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -251,11 +253,48 @@ const std::map<std::string, std::string> kFlow2 = {
     {"weekly.flow", "nodes:\n  - name: only\n    type: command\n    condition: ${extract:x} == 1\n    config:\n      command: echo only\n"},
 };
 
+// Azkaban schedules in Quartz, where Sunday is day 1; DataWorks counts from Monday. A Monday job
+// copied as written would run on Tuesdays: its days are renumbered, and a year becomes the
+// schedule's bounds, each said.
+TEST(Flow2, AQuartzScheduleBecomesDataWorksCronAndSaysWhatChanged) {
+    const auto flow = [](const std::string& cron) {
+        return std::map<std::string, std::string>{
+            {"demo.project", "azkaban-flow-version: 2.0\n"},
+            {"weekly.flow", "nodes:\n  - name: only\n    type: command\n    config:\n      command: echo only\n"
+                            "trigger:\n  schedule:\n    type: cron\n    value: \"" + cron + "\"\n"}};
+    };
+    Written w = read(flow("0 30 2 ? * MON-FRI 2026"));
+    json wf = workflow(w, "weekly");
+    EXPECT_EQ(wf["trigger"], (json{{"type", "Scheduler"},
+                                   {"cron", "00 30 02 ? * 1-5"},
+                                   {"recurrence", "Normal"},
+                                   {"startTime", "2026-01-01 00:00:00"},
+                                   {"endTime", "2026-12-31 23:59:59"}}));
+    std::vector<std::string> codes;
+    for (const auto& d : w.diagnostics.items()) codes.push_back(d.code);
+    EXPECT_NE(std::find(codes.begin(), codes.end(), "FERRY-AZKABAN-CRON-WEEKDAY"), codes.end());
+    EXPECT_NE(std::find(codes.begin(), codes.end(), "FERRY-AZKABAN-CRON-YEAR"), codes.end());
+
+    w = read(flow("0 0 1 ? * 2"));  // Quartz's day 2 is Monday
+    EXPECT_EQ(workflow(w, "weekly")["trigger"]["cron"], "00 00 01 ? * 1");
+
+    w = read(flow("not a cron"));
+    wf = workflow(w, "weekly");
+    EXPECT_EQ(wf["trigger"]["cron"], "not a cron");  // kept as written, and said
+    ASSERT_FALSE(w.diagnostics.items().empty());
+    bool said = false;
+    for (const auto& d : w.diagnostics.items())
+        said = said || (d.code == "FERRY-AZKABAN-CRON" && d.summary.find("flow 'weekly': ") == 0);
+    EXPECT_TRUE(said);
+}
+
 TEST(Flow2, ReadsFlowsNodesAndNestedFlows) {
     const Written w = read(kFlow2);
     EXPECT_EQ(w.recognition.confidence, 100);
     const json wf = workflow(w, "daily");
-    EXPECT_EQ(wf["trigger"], (json{{"type", "Scheduler"}, {"cron", "0 0 1 ? * *"}, {"recurrence", "Normal"}}));
+    // Quartz's "0 0 1 ? * *" in DataWorks' form (the converter's own table is in the readers' tests).
+    EXPECT_EQ(wf["trigger"], (json{{"type", "Scheduler"}, {"cron", "00 00 01 * * ?"}, {"recurrence", "Normal"}}));
+    EXPECT_EQ(wf["azkaban"]["trigger"]["schedule"]["value"], "0 0 1 ? * *");  // as written, kept beside
     EXPECT_EQ(wf["azkaban"]["config"]["region"], "cn");
     EXPECT_EQ(wf["azkaban"]["trigger"]["maxWaitMins"], "60");
     const json& nodes = wf["nodes"];

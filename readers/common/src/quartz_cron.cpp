@@ -1,4 +1,4 @@
-#include "quartz_cron.hpp"
+#include "ferry/reader/quartz_cron.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,12 +6,14 @@
 #include <set>
 #include <sstream>
 
-#include "ascii_text.hpp"
-#include "ds_codes.hpp"
-
-namespace ferry::reader::ds {
+namespace ferry::reader {
 
 namespace {
+
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return s;
+}
 
 enum Field { kSecond, kMinute, kHour, kDayOfMonth, kMonth, kDayOfWeek, kYear };
 
@@ -168,7 +170,7 @@ std::string compress(const std::set<int>& days) {
 
 class Converter {
   public:
-    explicit Converter(const std::string& quartz) : quartz_(quartz) {}
+    Converter(const std::string& quartz, const CronCodes& codes) : quartz_(quartz), code_(codes) {}
 
     CronConversion run() {
         std::istringstream in(quartz_);
@@ -192,7 +194,7 @@ class Converter {
         if (!dom_any && !convert_day_of_month(fields[kDayOfMonth], dom)) return result_;
         if (!dow_any && !convert_day_of_week(fields[kDayOfWeek], dow, dow_any)) return result_;
         if (!dom_any && !dow_any)
-            note(sdk::Severity::warning, code::kCron,
+            note(sdk::Severity::warning, code_.unreadable,
                  "'" + quartz_ + "' names both days of month and days of week, which Quartz does not run; "
                  "DataWorks runs it on days matching both");
         // DataWorks writes `?` in the day field it does not use.
@@ -215,13 +217,13 @@ class Converter {
     void fail(std::string message) {
         result_.ok = false;
         result_.cron.clear();
-        note(sdk::Severity::warning, code::kCron, std::move(message));
+        note(sdk::Severity::warning, code_.unreadable, std::move(message));
     }
 
     void convert_seconds(const std::string& text) {
         int v = -1;
         if (value_of(kSecond, text, v) && v == 0) return;
-        note(sdk::Severity::warning, code::kCronSeconds,
+        note(sdk::Severity::warning, code_.seconds,
              "the seconds field '" + text + "' of '" + quartz_ +
                  "' cannot be kept: DataWorks schedules at second 00 only");
     }
@@ -229,7 +231,7 @@ class Converter {
     bool convert_day_of_month(const std::string& text, std::string& out) {
         const std::string t = upper(text);
         if (t == "L") {
-            note(sdk::Severity::warning, code::kCronSpecial,
+            note(sdk::Severity::warning, code_.special,
                  "the last day of the month ('L' in '" + quartz_ +
                      "') is kept; DataWorks reads L only in custom cron expressions (an invitation-only "
                      "feature): check the schedule after import");
@@ -237,7 +239,7 @@ class Converter {
             return true;
         }
         if (t == "LW" || t.rfind("L-", 0) == 0 || (t.size() > 1 && t.back() == 'W')) {
-            note(sdk::Severity::warning, code::kCronUnsupported,
+            note(sdk::Severity::warning, code_.unsupported,
                  "'" + text + "' in '" + quartz_ +
                      "' (nearest weekday, or days before the last) has no DataWorks equivalent: it is kept as "
                      "written and DataWorks may refuse the schedule");
@@ -314,14 +316,14 @@ class Converter {
     }
 
     void special(const std::string& text) {
-        note(sdk::Severity::warning, code::kCronSpecial,
+        note(sdk::Severity::warning, code_.special,
              "'" + text + "' in '" + quartz_ +
                  "' (the last or the nth given day of the month) is kept; DataWorks reads L and # only in custom "
                  "cron expressions (an invitation-only feature): check the schedule after import");
     }
 
     void renumbered(const std::string& text, const std::string& out) {
-        note(sdk::Severity::info, code::kCronWeekday,
+        note(sdk::Severity::info, code_.weekday,
              "day of week '" + text + "' is written '" + out +
                  "': DataWorks counts Monday as 1 and Sunday as 7, Quartz Sunday as 1");
     }
@@ -339,7 +341,7 @@ class Converter {
         const int first = *years.begin(), last = *years.rbegin();
         const bool contiguous = static_cast<int>(years.size()) == last - first + 1;
         if (!contiguous) {
-            note(sdk::Severity::warning, code::kCronYear,
+            note(sdk::Severity::warning, code_.year,
                  "the year field '" + text + "' of '" + quartz_ +
                      "' is not one year or one range: DataWorks' cron has no year, so it runs every year between "
                      "the schedule's start and end");
@@ -347,18 +349,21 @@ class Converter {
         }
         result_.year_from = first;
         if (!open_ended) result_.year_to = last;
-        note(sdk::Severity::info, code::kCronYear,
+        note(sdk::Severity::info, code_.year,
              "the year field '" + text + "' of '" + quartz_ +
                  "' becomes the schedule's start and end time (DataWorks' cron has no year)");
         return true;
     }
 
     std::string quartz_;
+    const CronCodes& code_;
     CronConversion result_;
 };
 
 }  // namespace
 
-CronConversion quartz_to_dataworks(const std::string& quartz) { return Converter(quartz).run(); }
+CronConversion quartz_to_dataworks(const std::string& quartz, const CronCodes& codes) {
+    return Converter(quartz, codes).run();
+}
 
-}  // namespace ferry::reader::ds
+}  // namespace ferry::reader
