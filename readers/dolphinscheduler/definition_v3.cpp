@@ -124,11 +124,26 @@ bool check_acyclic(const Process& p, sdk::Diagnostics& diags) {
     std::map<std::string, const Task*> by_key;
     for (const auto& t : p.tasks) by_key[t.key] = &t;
     std::map<std::string, int> state;  // 0 new, 1 on the path, 2 done
-    std::vector<std::string> path;
-    std::function<bool(const std::string&)> visit = [&](const std::string& key) {
+    // Depth first with a stack of its own: a chain of 100,000 tasks recursed as deep and crashed.
+    std::vector<std::string> path;      // the keys on the path
+    std::vector<std::size_t> next;      // for each, the next upstream to look at
+    const auto enter = [&](const std::string& key) {
         state[key] = 1;
         path.push_back(key);
-        for (const auto& up : by_key[key]->upstream) {
+        next.push_back(0);
+    };
+    for (const auto& t : p.tasks) {
+        if (state[t.key] != 0) continue;
+        enter(t.key);
+        while (!path.empty()) {
+            const auto& ups = by_key[path.back()]->upstream;
+            if (next.back() == ups.size()) {
+                state[path.back()] = 2;
+                path.pop_back();
+                next.pop_back();
+                continue;
+            }
+            const std::string& up = ups[next.back()++];
             if (state[up] == 1) {
                 std::string loop;
                 for (auto it = std::find(path.begin(), path.end(), up); it != path.end(); ++it)
@@ -137,14 +152,9 @@ bool check_acyclic(const Process& p, sdk::Diagnostics& diags) {
                             "a workflow's dependencies cannot loop; fix the process in DolphinScheduler", p.entry);
                 return false;
             }
-            if (state[up] == 0 && by_key.count(up) && !visit(up)) return false;
+            if (state[up] == 0 && by_key.count(up)) enter(up);
         }
-        path.pop_back();
-        state[key] = 2;
-        return true;
-    };
-    for (const auto& t : p.tasks)
-        if (state[t.key] == 0 && !visit(t.key)) return false;
+    }
     return true;
 }
 

@@ -101,8 +101,39 @@ inline std::string parse_error_text(const json::parse_error& e) {
     return m;
 }
 
+// How deep an export's JSON may nest: DolphinScheduler writes a dozen levels at most. Deeper text
+// is refused before it is parsed, since copying and writing out such a value recurse once a level
+// (100,000 levels in 200 KB crashed the reader; 20,000 took a gigabyte to write).
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// Where `text` first opens a container past `limit` levels (outside strings); npos when it does not.
+inline std::size_t too_deep_at(const std::string& text, std::size_t limit) {
+    std::size_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > limit) return i;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::string::npos;
+}
+
 // Parses `text`; on failure says why and where (line:column).
 inline bool parse_json(const std::string& text, json& out, std::string& why, std::string& where) {
+    if (const std::size_t at = too_deep_at(text, kMaxJsonDepth); at != std::string::npos) {
+        why = "it nests deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+        where = line_column(text, at);
+        return false;
+    }
     try {
         out = json::parse(text);
         return true;

@@ -102,7 +102,12 @@ void scan(const std::string& text, Fn&& on_found) {
 
 }  // namespace
 
+// A time expression is a few dozen characters; a longer text is none (and std::regex recurses once
+// a character: 200 KB after a `$[` crashed the reader). The caller keeps it and says so.
+constexpr std::size_t kMaxTimeExpression = 256;
+
 bool translate_time_expression(const std::string& raw, std::string& out) {
+    if (raw.size() > kMaxTimeExpression) return false;
     const std::string inner = trim(raw);
     static const std::regex add_months(R"(^add_months\(\s*([^,()]+?)\s*,\s*([+-]?\d+(?:\*[+-]?\d+)?)\s*\)$)");
     static const std::regex offset(R"(^(.*?)([+-]\d+(?:\*\d+)?(?:/24(?:/60)?)?)$)");

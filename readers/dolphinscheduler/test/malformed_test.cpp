@@ -1,6 +1,9 @@
 // Malformed exports are refused with exact messages: which entry, where, which process and task.
 // A refused process is not written; the others still are.
+#include <pthread.h>
+
 #include "ds_test_support.hpp"
+#include "process_readers.hpp"
 
 namespace ferry::reader::ds::testing {
 namespace {
@@ -29,6 +32,54 @@ void expect_error(const Written& w, const Expected& e) {
     EXPECT_EQ(d->severity, sdk::Severity::error);
     EXPECT_EQ(d->summary, e.summary);
     EXPECT_EQ(d->where, e.where);
+}
+
+// Deeper than an export ever nests: refused before parsing, where copying and writing it out
+// recursed once a level (100,000 levels crashed the reader).
+TEST(Malformed, JsonNestedPastTheLimitIsRefusedWithWhere) {
+    const std::string deep = "[{\"processDefinition\": " + std::string(100000, '[') + std::string(100000, ']') + "}]";
+    const Written w = run_page(deep);
+    expect_error(w, {"FERRY-DS-JSON", "the entry is not JSON: it nests deeper than 64 levels",
+                     std::string(kPage) + ":1:86"});
+}
+
+// The cycle check walks with a stack of its own: a long chain no longer recurses as deep. Run on a
+// thread with a small stack, where the recursive walk overflowed at a few thousand tasks.
+TEST(Malformed, ALongChainIsCheckedWithoutRecursion) {
+    Process p;
+    p.name = "chain";
+    const int n = 20000;
+    for (int i = 0; i < n; ++i) {
+        Task t;
+        t.key = std::to_string(i);
+        t.name = "t" + t.key;
+        if (i + 1 < n) t.upstream.push_back(std::to_string(i + 1));
+        p.tasks.push_back(std::move(t));
+    }
+    bool ok = false;
+    sdk::Diagnostics diags;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256u << 10);
+    struct Args {
+        Process* p;
+        sdk::Diagnostics* d;
+        bool* ok;
+    } args{&p, &diags, &ok};
+    pthread_t thread;
+    ASSERT_EQ(pthread_create(&thread, &attr, [](void* a) -> void* {
+        auto* x = static_cast<Args*>(a);
+        *x->ok = check_acyclic(*x->p, *x->d);
+        return nullptr;
+    }, &args), 0);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attr);
+    EXPECT_TRUE(ok) << dump(diags);
+    // And a loop at its end is still found, named in order.
+    p.tasks.back().upstream.push_back("0");
+    sdk::Diagnostics loop;
+    EXPECT_FALSE(check_acyclic(p, loop));
+    ASSERT_TRUE(find(loop, "FERRY-DS-CYCLE")) << dump(loop);
 }
 
 TEST(Malformed, APageThatIsNotJson) {

@@ -54,6 +54,17 @@ INSTANTIATE_TEST_SUITE_P(
         ValueCase{"${{biz_date}}", "${{biz_date}}", {}}),
     row);
 
+// A `$[` with a long text after it is no time expression: kept as written, not run through the
+// regular expressions (std::regex recursed once a character and crashed on 200 KB).
+TEST(TimeExpressions, ALongTextIsNoneAndIsKept) {
+    const std::string inner = "yyyyMMdd" + std::string(200000, 'x');
+    std::string out;
+    EXPECT_FALSE(translate_time_expression(inner, out));
+    const Translation t = translate_value("$[" + inner + "]");
+    EXPECT_EQ(t.text, "$[" + inner + "]");
+    ASSERT_EQ(t.kept.size(), 1u);
+}
+
 TEST(CodeBuiltins, BecomeDeclaredParameters) {
     const CodeRewrite r = declare_builtins(
         "select '${system.biz.date}', '$[yyyyMMdd-1]', '$[yyyyMMdd-1]', '$[this_day(yyyy-MM-dd)]', $[1+2], ${dt}", {});
