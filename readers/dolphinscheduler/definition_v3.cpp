@@ -51,7 +51,7 @@ std::optional<Process> read_v3_definition(const json& item, const std::string& e
     p.schedule = schedule_fields(schedule, kSchedule3);
     if (p.schedule.priority.empty()) p.schedule.priority = text_at(schedule, "workflowInstancePriority");  // 3.3
     bool ok = true;
-    std::set<std::string> codes;
+    std::map<std::string, std::size_t> codes;  // task code -> its place in p.tasks
     for (const auto& raw : tasks) {
         Task t = task_fields(raw, kTask3);
         json params = at(raw, "taskParams");
@@ -83,7 +83,7 @@ std::optional<Process> read_v3_definition(const json& item, const std::string& e
             ok = false;
             continue;
         }
-        if (!codes.insert(t.key).second) {
+        if (!codes.emplace(t.key, p.tasks.size()).second) {
             diags.error(code::kDuplicateTask, label + " defines task code " + t.key + " twice",
                         "each task definition of a workflow has its own code", entry);
             ok = false;
@@ -113,8 +113,8 @@ std::optional<Process> read_v3_definition(const json& item, const std::string& e
                 missing("pre", pre);
                 continue;
             }
-            auto t = std::find_if(p.tasks.begin(), p.tasks.end(), [&](const Task& x) { return x.key == post; });
-            if (std::find(t->upstream.begin(), t->upstream.end(), pre) == t->upstream.end()) t->upstream.push_back(pre);
+            auto& ups = p.tasks[codes.at(post)].upstream;
+            if (std::find(ups.begin(), ups.end(), pre) == ups.end()) ups.push_back(pre);
         }
     if (!ok) return std::nullopt;
     return p;

@@ -270,7 +270,9 @@ class DolphinSchedulerReader : public sdk::Reader {
         for (const auto& d : resource_documents(export_, diags)) emit(d);
         for (const auto& d : function_documents(export_, lookups.udf_name, diags)) emit(d);
 
-        const PackagePlan plan = plan_package(processes, std::move(lookups), diags);
+        PackagePlan plan = plan_package(without_sub_process_loops(processes, diags), std::move(lookups), diags);
+        for (const auto& p : export_.processes)
+            if (!plan.by_key.count(p.key)) plan.refused.insert(p.key);
         for (std::size_t i = 0; i < plan.processes.size(); ++i) emit(workflow_document(plan, i, diags));
     }
 

@@ -48,6 +48,7 @@ std::optional<Process> read_v1_process(const json& item, const std::string& entr
     p.original["processDefinitionJson"] = kept;
     p.schedule = schedule_fields(item, kSchedule13);
     std::map<std::string, std::string> key_of;  // name -> task id
+    std::map<std::string, std::string> name_of;  // task id -> name
     bool ok = true;
     for (const auto& raw : tasks) {
         Task t = task_fields(raw, kTask13);
@@ -64,6 +65,12 @@ std::optional<Process> read_v1_process(const json& item, const std::string& entr
         if (!key_of.emplace(t.name, t.key).second) {
             diags.error(code::kDuplicateTask, label + " defines two tasks named '" + t.name + "'",
                         "1.3 relations name tasks, so names must be unique in a process", entry);
+            ok = false;
+        } else if (auto [it, fresh] = name_of.emplace(t.key, t.name); !fresh) {
+            // Ids name the nodes (ds13-<process>-<id>): two tasks with one id would be one node.
+            diags.error(code::kDuplicateTask,
+                        label + ": tasks '" + it->second + "' and '" + t.name + "' have one id, " + t.key,
+                        "each task of a 1.3 process has its own id; export the process again", entry);
             ok = false;
         }
         p.tasks.push_back(std::move(t));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <climits>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -43,7 +44,14 @@ inline std::string text_at(const json& obj, const char* key) { return text(at(ob
 inline std::int64_t number(const json& v, std::int64_t fallback = 0) {
     if (v.is_number_integer()) return v.get<std::int64_t>();
     if (v.is_number_unsigned()) return static_cast<std::int64_t>(v.get<std::uint64_t>());
-    if (v.is_number_float()) return static_cast<std::int64_t>(v.get<double>());
+    if (v.is_number_float()) {
+        // Saturated: a cast of 1e30 (or of inf, which the parser makes of 1e400) is undefined.
+        const double d = v.get<double>();
+        if (d != d) return fallback;
+        if (d >= 9.2e18) return INT64_MAX;
+        if (d <= -9.2e18) return INT64_MIN;
+        return static_cast<std::int64_t>(d);
+    }
     if (v.is_string()) {
         const std::string s = v.get<std::string>();
         if (s.empty()) return fallback;

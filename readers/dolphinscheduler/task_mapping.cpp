@@ -182,9 +182,16 @@ class TaskMapper {
         while (from < ids.size()) {
             auto comma = ids.find(',', from);
             if (comma == std::string::npos) comma = ids.size();
-            const std::string id = ids.substr(from, comma - from);
-            if (auto it = l_.udf_name.find(id); it != l_.udf_name.end()) n_.functions.push_back({{"name", it->second}});
+            std::string id = ids.substr(from, comma - from);
+            id.erase(0, id.find_first_not_of(' '));
+            id.erase(id.find_last_not_of(' ') + 1);
             from = comma + 1;
+            if (id.empty()) continue;
+            if (auto it = l_.udf_name.find(id); it != l_.udf_name.end()) n_.functions.push_back({{"name", it->second}});
+            else
+                note(sdk::Severity::warning, code::kFunction,
+                     "uses UDF id " + id + ", which the export does not describe: the node declares no function for "
+                     "it; export the UDF with the project, or create the function in DataWorks");
         }
         if (truthy(at(p_, "sendEmail")))
             note(sdk::Severity::warning, code::kTaskType,

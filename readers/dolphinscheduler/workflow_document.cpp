@@ -16,14 +16,34 @@ namespace {
 
 const char* const kRoot = "业务流程";  // the SPEC layout's root for cycle workflows (docs/package-format.md)
 
-// DolphinScheduler's five priorities on DataWorks' 1-8 scale (larger runs first), order kept.
+// DolphinScheduler's five priorities on DataWorks' 1-8 scale (larger runs first), order kept;
+// 0 for a word DolphinScheduler does not define.
 int priority_of(const std::string& p) {
     const std::string u = upper(p);
     if (u == "HIGHEST") return 8;
     if (u == "HIGH") return 7;
+    if (u == "MEDIUM" || u.empty()) return 5;  // DolphinScheduler's default
     if (u == "LOW") return 3;
     if (u == "LOWEST") return 1;
-    return 5;  // MEDIUM, DolphinScheduler's default
+    return 0;
+}
+
+// FlowSpec's counts and durations are 32-bit integers (rerunTimes, rerunInterval, timeout...).
+constexpr std::int64_t kMaxFlowSpecInt = 2147483647;
+
+std::string joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+    return out;
+}
+
+// A setting's value unless it is unset or one of the values that mean "none".
+std::string set_value(const json& obj, const char* key, std::initializer_list<const char*> none) {
+    std::string v = text_at(obj, key);
+    for (const char* n : none)
+        if (v == n) return {};
+    return v;
 }
 
 json default_output(const std::string& id, const std::string& name) {
@@ -71,6 +91,7 @@ class WorkflowWriter {
         wf["outputs"] = {{"nodeOutputs", json::array({default_output(me_.workflow_id, me_.workflow_name)})}};
         if (!p_.description.empty()) wf["description"] = p_.description;
         strategy(wf);
+        process_not_carried();
         json params = parameters(p_.global_params, "Workflow", "process '" + p_.name + "': global parameter");
         if (!params.empty()) wf["script"] = {{"parameters", params}};
         wf["dolphinscheduler"] = p_.original;
@@ -92,6 +113,7 @@ class WorkflowWriter {
 
     // Branch targets of CONDITIONS and SWITCH tasks: (branching task key, target key) -> output.
     void index_tasks() {
+        for (const auto& t : p_.tasks) task_by_key_.emplace(t.key, &t);
         for (const auto& t : p_.tasks) {
             const std::string type = upper(t.type);
             const std::string& id = me_.node_id.at(t.key);
@@ -120,25 +142,21 @@ class WorkflowWriter {
     }
 
     // Task keys a CONDITIONS / SWITCH list names: names in 1.3, codes in 3.x; "" entries skipped.
-    std::vector<std::string> task_refs(const json& v) const {
+    // The references that name no task of the process go to `unknown` when it is given.
+    std::vector<std::string> task_refs(const json& v, std::vector<std::string>* unknown = nullptr) const {
         std::vector<std::string> out;
         auto add = [&](const json& item) {
             const std::string ref = text(item);
             if (ref.empty() || ref == "0") return;
             if (me_.node_id.count(ref)) out.push_back(ref);
             else if (auto it = me_.key_by_name.find(ref); it != me_.key_by_name.end()) out.push_back(it->second);
+            else if (unknown) unknown->push_back(ref);
         };
         if (v.is_array())
             for (const auto& item : v) add(item);
         else if (!v.is_null())
             add(v);
         return out;
-    }
-
-    std::string task_label(const std::string& key) const {
-        for (const auto& t : p_.tasks)
-            if (t.key == key) return t.name;
-        return key;
     }
 
     void add_depend(const std::string& node, json entry) {
@@ -160,20 +178,14 @@ class WorkflowWriter {
             auto branch = branch_out_.find({up, t.key});
             add_depend(id, depend(up_id, branch == branch_out_.end() ? up_id : branch->second));
             // After a SUB_PROCESS task, the sub-workflow it started must have finished too.
-            for (const auto& u : p_.tasks)
-                if (u.key == up && is_sub_process(u))
-                    if (const ProcessPlan* child = sub_process_child(u))
-                        add_depend(id, depend(child->workflow_id, child->workflow_id));
+            const Task& u = *task_by_key_.at(up);
+            if (is_sub_process(u))
+                if (const ProcessPlan* child = sub_process_child(u))
+                    add_depend(id, depend(child->workflow_id, child->workflow_id));
         }
     }
 
-    static bool is_sub_process(const Task& t) {
-        const std::string type = upper(t.type);
-        return type == "SUB_PROCESS" || type == "SUB_WORKFLOW";
-    }
-    static std::string sub_process_key(const Task& t) {
-        return text(at_any(t.params, {"processDefinitionCode", "workflowDefinitionCode", "processDefinitionId"}));
-    }
+    static bool is_sub_process(const Task& t) { return !sub_process_key(t).empty(); }
     const ProcessPlan* sub_process_child(const Task& t) const {
         auto it = plan_.by_key.find(sub_process_key(t));
         return it == plan_.by_key.end() ? nullptr : &plan_.processes[it->second];
@@ -185,21 +197,22 @@ class WorkflowWriter {
         json n = {{"id", id},
                   {"name", name},
                   {"recurrence", t.forbidden ? "Skip" : "Normal"},
-                  {"priority", priority_of(t.priority)},
+                  {"priority", priority(about(t), t.priority)},
                   {"rerunMode", "Allowed"},
                   {"instanceMode", "T+1"},
-                  {"rerunTimes", t.retries},
-                  {"rerunInterval", t.retry_interval_minutes * 60 * 1000}};
+                  {"rerunTimes", carried(about(t), "its retry count", t.retries, 1, "")},
+                  {"rerunInterval", carried(about(t), "its retry interval", t.retry_interval_minutes, 60 * 1000, " ms")}};
         if (!t.description.empty()) n["description"] = t.description;
         if (!t.worker_group.empty()) n["runtimeResource"] = {{"resourceGroup", t.worker_group}};
-        if (t.timeout_on && t.timeout_minutes > 0) {
+        if (t.timeout_on && t.timeout_minutes != 0) {
             if (upper(t.timeout_strategy) == "WARN")
                 say(sdk::Severity::warning, code::kTimeout,
                     about(t) + ": only warns after " + std::to_string(t.timeout_minutes) +
                         " minutes; DataWorks' node timeout stops the run, so it is not set: add a DataWorks alert rule");
-            else
-                n["timeout"] = t.timeout_minutes * 60;
+            else if (const std::int64_t seconds = carried(about(t), "its timeout", t.timeout_minutes, 60, " s"); seconds > 0)
+                n["timeout"] = seconds;
         }
+        not_carried(t);
         json outputs = json::array({default_output(id, name)});
         const std::string type = upper(t.type);
         // Control tasks run no code: a branch, a join, or a marker (SUB_PROCESS).
@@ -250,7 +263,7 @@ class WorkflowWriter {
         // A task that starts late: the workflow's trigger with the delay (FlowSpec's delaySeconds).
         if (t.delay_minutes > 0 && workflow_trigger_.value("type", "") == "Scheduler") {
             json tr = workflow_trigger_;
-            tr["delaySeconds"] = t.delay_minutes * 60;
+            tr["delaySeconds"] = carried(about(t), "its delay", t.delay_minutes, 60, " s");
             n["trigger"] = tr;
         } else if (t.delay_minutes > 0) {
             say(sdk::Severity::warning, code::kTaskType,
@@ -261,6 +274,69 @@ class WorkflowWriter {
         n["dolphinscheduler"] = original;
         upstream_edges(t);
         return n;
+    }
+
+    // A DataWorks priority; a word DolphinScheduler does not define is said and written as MEDIUM.
+    int priority(const std::string& owner, const std::string& word) {
+        if (const int p = priority_of(word)) return p;
+        say(sdk::Severity::warning, code::kValue,
+            owner + ": has priority '" + word + "', which DolphinScheduler does not define: written as 5 (MEDIUM)");
+        return 5;
+    }
+
+    // A count or duration in DataWorks' unit (`value` times `scale`), within what FlowSpec holds:
+    // one below 0 or past 2^31-1 is said and written as the nearest value it holds.
+    std::int64_t carried(const std::string& owner, const std::string& what, std::int64_t value, std::int64_t scale,
+                         const char* unit) {
+        if (value >= 0 && value <= kMaxFlowSpecInt / scale) return value * scale;
+        const std::int64_t nearest = value < 0 ? 0 : kMaxFlowSpecInt / scale * scale;
+        say(sdk::Severity::warning, code::kValue,
+            owner + ": " + what + " is " + std::to_string(value) + (value < 0 ? ", below 0" : ", more than DataWorks holds") +
+                ": written as " + std::to_string(nearest) + unit);
+        return nearest;
+    }
+
+    // What DolphinScheduler applies to a task that no FlowSpec field holds: kept, and said.
+    void not_carried(const Task& t) {
+        const json& o = t.original;
+        std::vector<std::string> what;
+        if (auto v = set_value(o, "environmentCode", {"", "-1", "0"}); !v.empty()) what.push_back("environment " + v);
+        if (auto v = set_value(o, "taskGroupId", {"", "-1", "0"}); !v.empty())
+            what.push_back("task group " + v + " (priority " + text_at(o, "taskGroupPriority") + ")");
+        if (auto v = set_value(o, "cpuQuota", {"", "-1"}); !v.empty()) what.push_back("a CPU quota of " + v + "%");
+        if (auto v = set_value(o, "memoryMax", {"", "-1"}); !v.empty()) what.push_back("a memory limit of " + v + " MB");
+        if (upper(text_at(o, "isCache")) == "YES") what.push_back("cached results (isCache)");
+        if (what.empty()) return;
+        say(sdk::Severity::warning, code::kNotCarried,
+            about(t) + ": runs with " + joined(what) +
+                ", which a DataWorks node has no field for: kept under \"dolphinscheduler\" only; set the like in "
+                "DataWorks (resource group, quotas)");
+    }
+
+    // The same for the process: how its runs overlap, its alerts, its OUT parameters.
+    void process_not_carried() {
+        const json& o = p_.original;
+        const json& def = at_any(o, {"processDefinition", "workflowDefinition"});
+        std::vector<std::string> what;
+        const std::string exec = upper(text_at(def, "executionType"));
+        if (!exec.empty() && exec != "PARALLEL") what.push_back("execution type " + exec);
+        const json& schedule = at(o, "schedule");
+        std::string alerts = upper(text_at(schedule, "warningType"));
+        if (alerts.empty()) alerts = upper(text_at(o, "scheduleWarningType"));
+        if (!alerts.empty() && alerts != "NONE") {
+            std::string group = text_at(schedule, "warningGroupId");
+            if (group.empty()) group = text_at(o, "scheduleWarningGroupId");
+            what.push_back("alerts on " + alerts + (group.empty() || group == "0" ? "" : " to warning group " + group));
+        }
+        if (p_.global_params.is_array())
+            for (const auto& g : p_.global_params)
+                if (upper(text_at(g, "direct")) == "OUT" && !text_at(g, "prop").empty())
+                    what.push_back("the OUT parameter '" + text_at(g, "prop") + "'");
+        if (what.empty()) return;
+        say(sdk::Severity::warning, code::kNotCarried,
+            "process '" + p_.name + "': has " + joined(what) +
+                ", which a DataWorks workflow has no field for: kept under \"dolphinscheduler\" only; set up the "
+                "like in DataWorks (alert rules, node outputs)");
     }
 
     // The condition over upstream states, in the language of SWITCH's conditions.
@@ -306,8 +382,10 @@ class WorkflowWriter {
              {std::tuple{"successNode", ".success", expr, "successNode"},
               std::tuple{"failedNode", ".failed", "!(" + expr + ")", "failedNode"}}) {
             std::string targets;
-            for (const auto& k : task_refs(at(t.condition_result, list)))
+            std::vector<std::string> unknown;
+            for (const auto& k : task_refs(at(t.condition_result, list), &unknown))
                 targets += (targets.empty() ? "" : ",") + me_.node_name.at(k);
+            unknown_targets(t, desc, unknown);
             json out = branch_output(id + suffix, targets);
             outputs.push_back(out);
             branches.push_back({{"when", when}, {"desc", desc}, {"output", out}});
@@ -316,6 +394,15 @@ class WorkflowWriter {
         say(sdk::Severity::warning, code::kCondition,
             about(t) + ": branches on the states of its upstream tasks (" + expr +
                 "); DataWorks' branch node evaluates parameters, so review the conditions after import");
+    }
+
+    // A branch whose targets name no task of the process leads nowhere there: said, by name.
+    void unknown_targets(const Task& t, const std::string& branch, const std::vector<std::string>& unknown) {
+        for (const auto& ref : unknown)
+            say(sdk::Severity::warning, code::kCondition,
+                about(t) + ": its " + branch + " branch goes to task '" + ref +
+                    "', which the process does not define: that branch leads to no node; fix the task in "
+                    "DolphinScheduler or add the branch's target in DataWorks");
     }
 
     // SWITCH: a branch node with one branch per case and the default.
@@ -329,8 +416,10 @@ class WorkflowWriter {
             for (std::size_t i = 0; i < cases.size(); ++i) {
                 const std::string condition = text_at(cases[i], "condition");
                 std::string targets;
-                for (const auto& k : task_refs(at(cases[i], "nextNode")))
+                std::vector<std::string> unknown;
+                for (const auto& k : task_refs(at(cases[i], "nextNode"), &unknown))
                     targets += (targets.empty() ? "" : ",") + me_.node_name.at(k);
+                unknown_targets(t, "case " + std::to_string(i + 1), unknown);
                 json out = branch_output(id + ".case_" + std::to_string(i + 1), targets);
                 outputs.push_back(out);
                 branches.push_back({{"when", condition}, {"desc", "case " + std::to_string(i + 1)}, {"output", out}});
@@ -339,7 +428,9 @@ class WorkflowWriter {
         json fallback = at(result, "nextNode");
         if (fallback.is_null()) fallback = at(t.params, "nextNode");
         std::string targets;
-        for (const auto& k : task_refs(fallback)) targets += (targets.empty() ? "" : ",") + me_.node_name.at(k);
+        std::vector<std::string> unknown;
+        for (const auto& k : task_refs(fallback, &unknown)) targets += (targets.empty() ? "" : ",") + me_.node_name.at(k);
+        unknown_targets(t, "default", unknown);
         json out = branch_output(id + ".default", targets);
         outputs.push_back(out);
         branches.push_back({{"when", none_matched.empty() ? "true" : none_matched}, {"desc", "default"}, {"output", out}});
@@ -411,7 +502,7 @@ class WorkflowWriter {
             return {};
         }
         if (whole) {
-            if (!target) outside(t, label, workflow_id_for(layout, process_key));
+            if (!target) outside(t, label, workflow_id_for(layout, process_key), process_key);
             return {workflow_id_for(layout, process_key), label};
         }
         // One task of that process: by code in 3.x, by name in 1.3.
@@ -426,14 +517,19 @@ class WorkflowWriter {
             return {};
         }
         const std::string nid = node_id_for(layout, process_key, task_ref);
-        outside(t, label + ", task '" + task_ref + "'", nid);
+        outside(t, label + ", task '" + task_ref + "'", nid, process_key);
         return {nid, label + ", task '" + task_ref + "'"};
     }
 
-    void outside(const Task& t, const std::string& what, const std::string& id) {
+    void outside(const Task& t, const std::string& what, const std::string& id, const std::string& process_key) {
         say(sdk::Severity::warning, code::kDependent,
-            about(t) + ": depends on " + what + ", which the export does not hold: the dependency names id '" + id +
-                "' and resolves only if that is imported too");
+            about(t) + ": depends on " + what + ", which " + not_written(process_key) + ": the dependency names id '" +
+                id + "' and resolves only if that is imported too");
+    }
+
+    // Why a process the plan lacks is not there: refused (its error said why), or not exported.
+    std::string not_written(const std::string& process_key) const {
+        return plan_.refused.count(process_key) ? "is refused (its error above says why)" : "the export does not hold";
     }
 
     // SUB_PROCESS: a marker node; the sub-workflow depends on it, the tasks after it on the
@@ -442,9 +538,8 @@ class WorkflowWriter {
         const ProcessPlan* child = sub_process_child(t);
         if (!child)
             say(sdk::Severity::warning, code::kSubProcess,
-                about(t) + ": runs process " + sub_process_key(t) +
-                    ", which the export does not hold: the node runs nothing; import that process and make it "
-                    "depend on this node");
+                about(t) + ": runs process " + sub_process_key(t) + ", which " + not_written(sub_process_key(t)) +
+                    ": the node runs nothing; import that process and make it depend on this node");
     }
 
     // This workflow run by SUB_PROCESS tasks: it depends on each of them.
@@ -519,12 +614,15 @@ class WorkflowWriter {
     void strategy(json& wf) {
         json st = {{"instanceMode", "T+1"}, {"rerunMode", "Allowed"}};
         if (p_.schedule.present) {
-            if (!p_.schedule.priority.empty()) st["priority"] = priority_of(p_.schedule.priority);
+            if (!p_.schedule.priority.empty()) st["priority"] = priority("process '" + p_.name + "'", p_.schedule.priority);
             const std::string fs = upper(p_.schedule.failure_strategy);
             if (fs == "CONTINUE") st["failureStrategy"] = "Continue";
             else if (fs == "END") st["failureStrategy"] = "Break";
         }
-        if (p_.timeout_minutes > 0) st["timeout"] = p_.timeout_minutes * 60;
+        if (p_.timeout_minutes != 0)
+            if (const std::int64_t seconds = carried("process '" + p_.name + "'", "its timeout", p_.timeout_minutes, 60, " s");
+                seconds > 0)
+                st["timeout"] = seconds;
         wf["strategy"] = st;
     }
 
@@ -568,6 +666,7 @@ class WorkflowWriter {
     std::map<std::pair<std::string, std::string>, std::string> branch_out_;
     std::map<std::string, std::set<std::string>> extra_upstream_;
     std::map<std::string, json> depends_;  // node id -> depends[]
+    std::map<std::string, const Task*> task_by_key_;
     json workflow_trigger_ = json::object();
 };
 
@@ -615,13 +714,68 @@ PackagePlan plan_package(const std::vector<const Process*>& processes, Lookups l
         plan.processes.push_back(std::move(pp));
     }
     for (std::size_t i = 0; i < plan.processes.size(); ++i)
-        for (const auto& t : plan.processes[i].process->tasks) {
-            const std::string type = upper(t.type);
-            if (type != "SUB_PROCESS" && type != "SUB_WORKFLOW") continue;
-            const std::string child = text(at_any(t.params, {"processDefinitionCode", "workflowDefinitionCode", "processDefinitionId"}));
-            if (plan.by_key.count(child)) plan.parents[child].push_back({i, t.key});
-        }
+        for (const auto& t : plan.processes[i].process->tasks)
+            if (const std::string child = sub_process_key(t); plan.by_key.count(child))
+                plan.parents[child].push_back({i, t.key});
     return plan;
+}
+
+std::string sub_process_key(const Task& t) {
+    const std::string type = upper(t.type);
+    if (type != "SUB_PROCESS" && type != "SUB_WORKFLOW") return {};
+    const std::string key = text(at_any(t.params, {"processDefinitionCode", "workflowDefinitionCode", "processDefinitionId"}));
+    return key.empty() ? "(none)" : key;
+}
+
+std::vector<const Process*> without_sub_process_loops(const std::vector<const Process*>& processes,
+                                                      sdk::Diagnostics& diags) {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < processes.size(); ++i) index.emplace(processes[i]->key, i);
+    std::vector<std::vector<std::size_t>> children(processes.size());
+    for (std::size_t i = 0; i < processes.size(); ++i)
+        for (const auto& t : processes[i]->tasks)
+            if (auto it = index.find(sub_process_key(t)); it != index.end()) children[i].push_back(it->second);
+    // Depth first with a stack of its own (a chain of sub-processes may be long).
+    std::vector<int> state(processes.size(), 0);  // 0 new, 1 on the path, 2 done
+    std::vector<bool> refused(processes.size(), false);
+    std::vector<std::size_t> path, next;
+    for (std::size_t root = 0; root < processes.size(); ++root) {
+        if (state[root] != 0) continue;
+        state[root] = 1;
+        path = {root};
+        next = {0};
+        while (!path.empty()) {
+            const std::size_t at_node = path.back();
+            if (next.back() == children[at_node].size()) {
+                state[at_node] = 2;
+                path.pop_back();
+                next.pop_back();
+                continue;
+            }
+            const std::size_t child = children[at_node][next.back()++];
+            if (state[child] == 0) {
+                state[child] = 1;
+                path.push_back(child);
+                next.push_back(0);
+            } else if (state[child] == 1) {
+                std::string loop;
+                for (auto it = std::find(path.begin(), path.end(), child); it != path.end(); ++it) {
+                    loop += "'" + processes[*it]->name + "' runs ";
+                    refused[*it] = true;
+                }
+                const Process& first = *processes[child];
+                diags.error(code::kCycle,
+                            "process '" + first.name + "' runs itself through SUB_PROCESS tasks: " + loop + "'" +
+                                first.name + "'",
+                            "a sub-process cannot run a process that runs it; fix the processes in DolphinScheduler",
+                            first.entry);
+            }
+        }
+    }
+    std::vector<const Process*> kept;
+    for (std::size_t i = 0; i < processes.size(); ++i)
+        if (!refused[i]) kept.push_back(processes[i]);
+    return kept;
 }
 
 Document workflow_document(const PackagePlan& plan, std::size_t index, sdk::Diagnostics& diags) {

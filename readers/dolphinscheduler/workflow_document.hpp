@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,7 @@ struct PackagePlan {
     // A process run by SUB_PROCESS tasks: (parent index, task key) for each.
     std::map<std::string, std::vector<std::pair<std::size_t, std::string>>> parents;
     Lookups lookups;
+    std::set<std::string> refused;  // keys of processes the export holds but that are not written
 };
 
 // Ids: 3.x codes are unique in a DolphinScheduler instance and kept as they are; 1.3's process ids
@@ -44,6 +46,14 @@ std::string node_id_for(Layout layout, const std::string& process_key, const std
 // Plans ids and names for every process (names made acceptable and unique, each change a
 // FERRY-DS-NAME warning).
 PackagePlan plan_package(const std::vector<const Process*>& processes, Lookups lookups, sdk::Diagnostics& diags);
+
+// The process a SUB_PROCESS / SUB_WORKFLOW task runs ("(none)" when it names none); "" for others.
+std::string sub_process_key(const Task& t);
+
+// Processes whose SUB_PROCESS tasks run each other in a loop ('a' runs 'b' runs 'a', or 'a' runs
+// itself) cannot be scheduled: error FERRY-DS-CYCLE naming the loop; the processes on it are left out.
+std::vector<const Process*> without_sub_process_loops(const std::vector<const Process*>& processes,
+                                                      sdk::Diagnostics& diags);
 
 struct Document {
     std::string path;
