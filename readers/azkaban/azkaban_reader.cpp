@@ -147,6 +147,41 @@ struct Emitter {
         return nullptr;
     }
 
+    // Settings Azkaban applies to a job that no FlowSpec field holds: its environment, the user it
+    // runs as, its working folder, who is mailed. Kept under "azkaban" (the job's own properties,
+    // and the files it inherits in the flow's propertiesFiles or config), and said: for a job's own
+    // keys by job, for an inherited file once per flow, where it is.
+    static bool not_carried_key(const std::string& k) {
+        return k.rfind("env.", 0) == 0 || k == "user.to.proxy" || k == "working.dir" || k == "failure.emails" ||
+               k == "success.emails" || k == "notify.emails";
+    }
+    static std::string not_carried_keys(const Properties& p) {
+        std::string list;
+        for (const auto& [k, v] : p.entries)
+            if (not_carried_key(k)) list += (list.empty() ? "" : ", ") + k;
+        return list;
+    }
+    void not_carried(const FlowNode& n) {
+        static const char* const kHint =
+            "set environment variables in the node's code, the account on its resource group, and alerts in DataWorks";
+        if (const std::string own = not_carried_keys(n.config); !own.empty())
+            diags.warning("FERRY-AZKABAN-NOT-CARRIED",
+                          "job '" + n.name + "' sets " + own + ", which a DataWorks node has no field for: kept under "
+                          "\"azkaban\" only",
+                          kHint, n.where);
+        for (std::size_t i = 0; i < n.inherited.size(); ++i) {
+            if (!said_inherited.insert(n.inherited[i].get()).second) continue;
+            if (const std::string keys = not_carried_keys(*n.inherited[i]); !keys.empty())
+                diags.warning("FERRY-AZKABAN-NOT-CARRIED",
+                              "flow '" + flow + "': the jobs that inherit " +
+                                  (i < n.inherited_from.size() ? n.inherited_from[i] : std::string("a config")) +
+                                  " run with " + keys + ", which a DataWorks node has no field for: kept under "
+                                  "\"azkaban\" only",
+                              kHint, i < n.inherited_from.size() ? n.inherited_from[i] : n.where);
+        }
+    }
+    std::set<const Properties*> said_inherited;
+
     // A job's command lines: command, command.1, command.2... as Azkaban's ProcessJob runs them
     // (it stops at the first missing number).
     std::string commands(const FlowNode& n, json& azk) {
@@ -283,9 +318,17 @@ struct Emitter {
         if (!params.empty()) script["parameters"] = std::move(params);
         json out = {{"id", id}, {"name", n.name}, {"script", std::move(script)}};
         for (const auto& [key, field] : {std::pair<const char*, const char*>{"retries", "rerunTimes"}, {"retry.backoff", "rerunInterval"}})
-            if (const std::string* v = n.lookup(key); v && !v->empty() && v->size() < 10 &&
-                                                      v->find_first_not_of("0123456789") == std::string::npos)
-                out[field] = std::stoll(*v);
+            if (const std::string* v = n.lookup(key); v && !v->empty()) {
+                // FlowSpec holds these as 32-bit integers: nine digits always fit.
+                if (v->size() < 10 && v->find_first_not_of("0123456789") == std::string::npos)
+                    out[field] = std::stoll(*v);
+                else
+                    diags.warning("FERRY-AZKABAN-VALUE",
+                                  "job '" + n.name + "': " + key + "=" + *v +
+                                      " is not a whole number from 0 to 999999999: the node's " + field + " is not set",
+                                  "give it a number in Azkaban, or set the node's reruns in DataWorks", n.where);
+            }
+        not_carried(n);
         // Project files the code names (a script it runs): the resources it uses.
         json files = json::array();
         std::set<std::string> seen;
@@ -505,7 +548,7 @@ void AzkabanReader::finish(sdk::ReaderOutput& out, sdk::Diagnostics& diags) {
     // A job in several flows (an embedded flow is also a flow of its own) is said about once.
     sdk::Diagnostics per_job;
     for (const auto& flow : flows) {
-        Emitter emit{resource_names, held, per_job, flow.name};
+        Emitter emit{resource_names, held, per_job, flow.name, {}};
         json deps;
         json nodes = emit.nodes(flow.nodes, flow.name, deps);
         json wf = {{"id", stable_id("azkaban-flow:" + flow.name)}, {"name", flow.name}};

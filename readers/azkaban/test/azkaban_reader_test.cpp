@@ -191,6 +191,39 @@ TEST_F(Flow1, TypesWithoutANodeAreNamed) {
               (std::vector<std::string>{"job 'load': command.3 follows a missing command.2: Azkaban never runs it"}));
 }
 
+// What a DataWorks node has no field for is said, not dropped: inherited files once a flow, a
+// job's own keys by job.
+TEST_F(Flow1, SettingsWithoutAFieldAreSaid) {
+    std::vector<std::string> expected;
+    for (const char* flow : {"other", "report", "sub_end"})
+        expected.push_back(std::string("flow '") + flow +
+                           "': the jobs that inherit system.properties run with user.to.proxy, which a DataWorks node "
+                           "has no field for: kept under \"azkaban\" only");
+    EXPECT_EQ(codes(w(), "FERRY-AZKABAN-NOT-CARRIED"), expected);
+    for (const auto& d : w().diagnostics.items()) {
+        if (d.code == "FERRY-AZKABAN-NOT-CARRIED") {
+            EXPECT_EQ(d.where, "system.properties");
+        }
+    }
+}
+
+TEST(Flow1Values, RetriesThatAreNotNumbersAreSaid) {
+    const Written w = read({{"a.job", "type=command\ncommand=echo\nretries=three\nretry.backoff=99999999999\n"
+                                      "env.TZ=UTC\nfailure.emails=ops@example.com\n"}});
+    const json n = by_name(workflow(w, "a")["nodes"], "a");
+    EXPECT_FALSE(n.contains("rerunTimes"));
+    EXPECT_FALSE(n.contains("rerunInterval"));
+    EXPECT_EQ(codes(w, "FERRY-AZKABAN-VALUE"),
+              (std::vector<std::string>{
+                  "job 'a': retries=three is not a whole number from 0 to 999999999: the node's rerunTimes is not set",
+                  "job 'a': retry.backoff=99999999999 is not a whole number from 0 to 999999999: the node's "
+                  "rerunInterval is not set"}));
+    EXPECT_EQ(codes(w, "FERRY-AZKABAN-NOT-CARRIED"),
+              (std::vector<std::string>{"job 'a' sets env.TZ, failure.emails, which a DataWorks node has no field "
+                                        "for: kept under \"azkaban\" only"}));
+    EXPECT_EQ(n["azkaban"]["properties"]["env.TZ"], "UTC") << "kept";
+}
+
 TEST_F(Flow1, SchedulesAreNotInTheProject) {
     const json wf = workflow(w(), "report");
     EXPECT_EQ(wf["trigger"], (json{{"type", "Scheduler"}, {"cron", "00 00 00 * * ?"}, {"recurrence", "Pause"}}));
