@@ -48,55 +48,69 @@ std::string at(const std::string& path, const YamlNode& n) {
 }
 
 // Reports the cycles among `deps` (name -> names), each once, as Azkaban refuses them; returns the
-// names on a cycle.
+// names on a cycle. Depth first with a stack of its own: a chain of 100,000 jobs recursed as deep.
 std::set<std::string> report_cycles(const std::map<std::string, std::vector<std::string>>& deps,
                                     const std::function<std::string(const std::string&)>& where_of,
                                     sdk::Diagnostics& diags) {
     std::map<std::string, int> color;  // 0 new, 1 on the path, 2 done
     std::vector<std::string> path;
+    std::vector<std::size_t> next;  // for each name on the path, the next of its dependencies to look at
     std::set<std::string> cyclic;
-    std::function<void(const std::string&)> visit = [&](const std::string& n) {
-        color[n] = 1;
-        path.push_back(n);
-        auto it = deps.find(n);
-        if (it != deps.end())
-            for (const auto& d : it->second) {
-                if (!deps.count(d)) continue;
-                if (color[d] == 1) {
-                    const auto from = std::find(path.begin(), path.end(), d);
-                    std::string cycle;
-                    for (auto p = from; p != path.end(); ++p) {
-                        cycle += *p + " -> ";
-                        cyclic.insert(*p);
-                    }
-                    diags.error("FERRY-AZKABAN-CYCLE", "the jobs depend on each other in a cycle: " + cycle + d,
-                                "Azkaban refuses such a project; remove one of the dependencies", where_of(d));
-                } else if (color[d] == 0) {
-                    visit(d);
-                }
+    for (const auto& [root, unused] : deps) {
+        (void)unused;
+        if (color[root] != 0) continue;
+        color[root] = 1;
+        path = {root};
+        next = {0};
+        while (!path.empty()) {
+            const auto& ds = deps.at(path.back());
+            if (next.back() == ds.size()) {
+                color[path.back()] = 2;
+                path.pop_back();
+                next.pop_back();
+                continue;
             }
-        path.pop_back();
-        color[n] = 2;
-    };
-    for (const auto& [n, d] : deps)
-        if (color[n] == 0) visit(n);
+            const std::string& d = ds[next.back()++];
+            if (!deps.count(d)) continue;
+            if (color[d] == 1) {
+                const auto from = std::find(path.begin(), path.end(), d);
+                std::string cycle;
+                for (auto p = from; p != path.end(); ++p) {
+                    cycle += *p + " -> ";
+                    cyclic.insert(*p);
+                }
+                diags.error("FERRY-AZKABAN-CYCLE", "the jobs depend on each other in a cycle: " + cycle + d,
+                            "Azkaban refuses such a project; remove one of the dependencies", where_of(d));
+            } else if (color[d] == 0) {
+                color[d] = 1;
+                path.push_back(d);
+                next.push_back(0);
+            }
+        }
+    }
     return cyclic;
 }
 
-// Dependency order (what a node depends on before it) of the names reachable from `root`.
+// Dependency order (what a node depends on before it) of the names reachable from `root`; a
+// stack of its own, as above.
 std::vector<std::string> closure(const std::string& root, const std::map<std::string, std::vector<std::string>>& deps,
                                  const std::set<std::string>& cyclic) {
+    static const std::vector<std::string> none;
     std::vector<std::string> order;
-    std::set<std::string> seen;
-    std::function<void(const std::string&)> visit = [&](const std::string& n) {
-        if (!seen.insert(n).second) return;
+    std::set<std::string> seen{root};
+    std::vector<std::pair<std::string, std::size_t>> stack{{root, 0}};
+    while (!stack.empty()) {
+        auto& [n, i] = stack.back();
         auto it = deps.find(n);
-        if (it != deps.end())
-            for (const auto& d : it->second)
-                if (deps.count(d) && !(cyclic.count(n) && cyclic.count(d))) visit(d);
-        order.push_back(n);
-    };
-    visit(root);
+        const auto& ds = it == deps.end() ? none : it->second;
+        if (i == ds.size()) {
+            order.push_back(n);
+            stack.pop_back();
+            continue;
+        }
+        const std::string d = ds[i++];
+        if (deps.count(d) && !(cyclic.count(n) && cyclic.count(d)) && seen.insert(d).second) stack.emplace_back(d, 0);
+    }
     return order;
 }
 
@@ -149,10 +163,20 @@ std::vector<Flow> flows_from_jobs(const std::vector<JobFile>& jobs,
     const std::set<std::string> cyclic =
         report_cycles(deps, [&](const std::string& n) { return by_name.at(n)->path; }, diags);
 
+    // Embedded flows are copied where they are embedded, as Azkaban runs them; a flow embedding
+    // another twice, that one the next twice and so on doubles at each level (5.6 KB of .job files
+    // grew to 893 MB). The copies are counted against one budget for the project.
+    std::size_t budget = kMaxExpandedJobs;
+    bool over = false;
     std::function<std::vector<FlowNode>(const std::string&, std::vector<std::string>&)> build =
         [&](const std::string& root, std::vector<std::string>& embedding) {
             std::vector<FlowNode> nodes;
             for (const auto& name : closure(root, deps, cyclic)) {
+                if (budget == 0) {
+                    over = true;
+                    return nodes;
+                }
+                --budget;
                 const JobFile& job = *by_name.at(name);
                 FlowNode n;
                 n.name = name;
@@ -194,6 +218,13 @@ std::vector<Flow> flows_from_jobs(const std::vector<JobFile>& jobs,
         f.version = "1.0";
         std::vector<std::string> embedding{name};
         f.nodes = build(name, embedding);
+        if (over) {
+            diags.error("FERRY-AZKABAN-EMBEDDED-FLOW",
+                        "the project's flows, with their embedded flows copied where they are embedded, hold more than " +
+                            std::to_string(kMaxExpandedJobs) + " jobs; flow '" + name + "' and the flows after it are not read",
+                        "embed a flow once and let the others depend on it, or split the project", job->path);
+            break;
+        }
         flows.push_back(std::move(f));
     }
     return flows;

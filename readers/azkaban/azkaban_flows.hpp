@@ -11,6 +11,7 @@
 //     `nodes` of their own) and an optional `trigger`.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -59,7 +60,13 @@ struct JobFile {
 // A YAML value as JSON, for what FlowSpec has no field for.
 json yaml_as_json(const YamlNode& n);
 
-// `properties`: each folder's .properties files, by path.
+// How many jobs the flows of a 1.0 project may hold once each embedded flow is copied where it is
+// embedded. Real projects hold thousands; the bound keeps a crafted one (each flow embedding the
+// next twice) from doubling without end, and the reader's memory within a few hundred megabytes.
+inline constexpr std::size_t kMaxExpandedJobs = 100000;
+
+// `properties`: each folder's .properties files, by path. Over kMaxExpandedJobs: error
+// FERRY-AZKABAN-EMBEDDED-FLOW, and the flows from there on are not read.
 std::vector<Flow> flows_from_jobs(const std::vector<JobFile>& jobs,
                                   const std::map<std::string, std::shared_ptr<const Properties>>& properties,
                                   sdk::Diagnostics& diags);

@@ -13,6 +13,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include <pthread.h>
+
+#include "azkaban_flows.hpp"
 #include "azkaban_reader.hpp"
 #include "reader_harness.hpp"
 
@@ -407,6 +410,61 @@ INSTANTIATE_TEST_SUITE_P(
                   "FERRY-AZKABAN-IGNORED",
                   "a Flow 2.0 project: Azkaban does not read its .job and .properties files (old.job), and neither does ferry"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// Each flow embeds the next twice: the copies double at every level. Refused past the budget,
+// where 5.6 KB of .job files grew to 893 MB.
+TEST(AzkabanEmbedding, CopiesPastTheBudgetAreRefused) {
+    std::map<std::string, std::string> files;
+    const int levels = 24;
+    for (int i = 0; i < levels; ++i) {
+        const std::string me = std::to_string(i), next = std::to_string(i + 1);
+        files["l" + me + "_a.job"] = "type=flow\nflow.name=end" + next + "\n";
+        files["l" + me + "_b.job"] = "type=flow\nflow.name=end" + next + "\ndependencies=l" + me + "_a\n";
+        files["end" + me + ".job"] = "type=noop\ndependencies=l" + me + "_b\n";
+    }
+    files["end" + std::to_string(levels) + ".job"] = "type=noop\n";
+    const Written w = read(files);
+    EXPECT_EQ(codes(w, "FERRY-AZKABAN-EMBEDDED-FLOW"),
+              (std::vector<std::string>{
+                  "the project's flows, with their embedded flows copied where they are embedded, hold more than "
+                  "100000 jobs; flow 'end0' and the flows after it are not read"}));
+    EXPECT_FALSE(w.documents.count("DataStudio/Business Flow/end0/end0.schedule.json"));
+}
+
+// The dependency walks keep a stack of their own: run on a thread with a small stack, where a
+// chain of 20,000 jobs overflowed the recursive ones.
+TEST(AzkabanEmbedding, ALongChainIsWalkedWithoutRecursion) {
+    std::vector<JobFile> jobs;
+    const int n = 20000;
+    for (int i = 0; i < n; ++i) {
+        JobFile j;
+        j.path = "j" + std::to_string(i) + ".job";
+        j.props.set("type", "noop");
+        if (i > 0) j.props.set("dependencies", "j" + std::to_string(i - 1));
+        jobs.push_back(std::move(j));
+    }
+    struct Args {
+        std::vector<JobFile>* jobs;
+        std::vector<Flow> flows;
+        sdk::Diagnostics diags;
+    } args{&jobs, {}, {}};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256u << 10);
+    pthread_t thread;
+    ASSERT_EQ(pthread_create(&thread, &attr, [](void* a) -> void* {
+        auto* x = static_cast<Args*>(a);
+        x->flows = flows_from_jobs(*x->jobs, {}, x->diags);
+        return nullptr;
+    }, &args), 0);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attr);
+    ASSERT_EQ(args.flows.size(), 1u);
+    EXPECT_EQ(args.flows[0].name, "j" + std::to_string(n - 1));
+    ASSERT_EQ(args.flows[0].nodes.size(), static_cast<std::size_t>(n));
+    EXPECT_EQ(args.flows[0].nodes.front().name, "j0") << "what a job depends on comes first";
+    EXPECT_TRUE(args.diags.items().empty());
+}
 
 TEST(AzkabanRecognition, NamesWhatItDoesNotRead) {
     struct Case {
