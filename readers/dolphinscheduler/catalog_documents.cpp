@@ -27,6 +27,28 @@ std::string joined(const std::vector<std::string>& list) {
     return out;
 }
 
+// A full name that stays below the resource folder as a path: no "..", "." or empty segment, no
+// control character. Others would write outside it (the host refuses such a path).
+bool stays_below(const std::string& full) {
+    if (full.empty()) return false;
+    std::size_t from = 0;
+    for (;;) {
+        const std::size_t slash = std::min(full.find('/', from), full.size());
+        const std::string segment = full.substr(from, slash - from);
+        if (segment.empty() || segment == "." || segment == "..") return false;
+        if (slash == full.size()) break;
+        from = slash + 1;
+    }
+    return std::none_of(full.begin(), full.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\'; });
+}
+
+// A data source type as written in a path: letters, digits, '_' and '-'.
+bool type_name(const std::string& t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
 }  // namespace
 
 std::string resource_output_path(const std::string& full_name) { return kResourceFolder + trimmed_full_name(full_name); }
@@ -46,7 +68,15 @@ std::map<std::string, std::string> datasource_names(const std::vector<DataSource
 }
 
 Document datasource_document(const DataSource& ds, const std::string& name, sdk::Diagnostics& diags) {
-    const std::string type = text_at(ds.original, "type").empty() ? std::string("unknown") : lower(text_at(ds.original, "type"));
+    std::string type = text_at(ds.original, "type").empty() ? std::string("unknown") : lower(text_at(ds.original, "type"));
+    if (!type_name(type)) {
+        // The type names the document's folders: it is no path of the package's choosing.
+        diags.add({sdk::Severity::warning, code::kFormat,
+                   "data source '" + ds.name + "' has type '" + text_at(ds.original, "type") +
+                       "', which is not a type name (letters, digits, '_', '-'): written as type 'unknown'",
+                   "set the type in DolphinScheduler, or in the destination after import", ds.entry});
+        type = "unknown";
+    }
     json original = ds.original;
     std::vector<std::string> removed;
     json config = embedded(at(original, "connectionParams"));
@@ -101,6 +131,13 @@ std::vector<Document> resource_documents(const Export& exp, sdk::Diagnostics& di
     auto write = [&](const std::string& full_raw, const std::string& id, const json& original, const std::string& entry) {
         const std::string full = file_of(trimmed_full_name(full_raw));
         if (full.empty() || !done.insert(full).second) return;
+        if (!stays_below(full)) {
+            diags.error(code::kResourcePath,
+                        "resource '" + full_raw + "' has a full name that is no path below the resource centre (an "
+                        "empty, '.' or '..' part, or a control character): it is not read",
+                        "rename the resource in DolphinScheduler and export again", entry);
+            return;
+        }
         const std::string name = basename_of(full);
         if (auto [it, inserted] = first_with_name.emplace(name, full); !inserted)
             diags.add({sdk::Severity::warning, code::kName,

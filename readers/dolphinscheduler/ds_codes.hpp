@@ -47,5 +47,6 @@ inline constexpr const char* kParameterInCode = "FERRY-DS-PARAMETER-IN-CODE";  /
 
 // Catalog objects.
 inline constexpr const char* kResourceBytes = "FERRY-DS-RESOURCE-BYTES";  // a resource listed without its file
+inline constexpr const char* kResourcePath = "FERRY-DS-RESOURCE-PATH";    // a full name that is no path below resources
 
 }  // namespace ferry::reader::ds::code

@@ -171,5 +171,32 @@ TEST(NothingDropped, TwoTasksWithOneIdIn13AreRefused) {
     EXPECT_FALSE(w.documents.count(workflow_path("p13")));
 }
 
+// A resource whose full name climbs out of the resource centre is refused by the reader, with what
+// to do, not written for the host to call a reader bug; a data source type is no path either.
+TEST(NothingDropped, NamesThatAreNoPathAreRefusedByTheReader) {
+    Folder f("paths");
+    f.file("package_info.json", json{{"version", "3.1.0"}})
+        .file(kPage, json::array({definition(10, "p", json::array({task3(1, "s", "SHELL", {{"rawScript", "echo"}})}),
+                                             json::array({starts(1)}))}))
+        .file("resource/resources.json",
+              R"([{"id":1,"name":"x","fullName":"/dolphinscheduler/t/resources/../../../etc/x.sh","directory":false},
+                  {"id":2,"name":"ok.sh","fullName":"/dolphinscheduler/t/resources/ok.sh","directory":false}])")
+        .file("datasource/datasource_page_1.json", R"([{"id": 3, "name": "d", "type": "../../MYSQL"}])");
+    const Written w = run(f.path());
+    const auto* d = said(w, "FERRY-DS-RESOURCE-PATH",
+                         "resource '/dolphinscheduler/t/resources/../../../etc/x.sh' has a full name that is no path "
+                         "below the resource centre (an empty, '.' or '..' part, or a control character): it is not "
+                         "read");
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->severity, sdk::Severity::error);
+    EXPECT_EQ(d->where, "resource/resources.json");
+    said(w, "FERRY-DS-FORMAT",
+         "data source 'd' has type '../../MYSQL', which is not a type name (letters, digits, '_', '-'): written as "
+         "type 'unknown'");
+    for (const auto& [path, text] : w.documents) EXPECT_EQ(path.find(".."), std::string::npos) << path;
+    EXPECT_TRUE(w.documents.count("DataSource/unknown/unknown/PRD/d/d.json"));
+    EXPECT_TRUE(w.documents.count("DataStudio/资源/dolphinscheduler/t/resources/ok.sh.schedule.json"));
+}
+
 }  // namespace
 }  // namespace ferry::reader::ds::testing
