@@ -135,6 +135,9 @@ namespace {
 std::string project_path(const std::string& project) { return "/projects/" + project; }
 // Resource names carry extensions ("udf.jar"): only a folder prefix is dropped, never a dotted part.
 std::string resource_name(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+
+// A resource name is a segment of the REST path: "." and ".." would name another path.
+bool usable_resource_name(const std::string& name) { return !name.empty() && name != "." && name != ".."; }
 }  // namespace
 
 int MaxComputeEngine::probe(const std::string& method, const std::string& resource, const std::string& what,
@@ -158,6 +161,21 @@ sdk::ExistsResponse MaxComputeEngine::exists(const sdk::ExistsRequest& req) {
     sdk::ExistsResponse res;
     const std::string& name = req.name;
     const std::string base = project_path(settings_.project);
+    // Names go into the REST path: one MaxCompute would refuse in DDL (a '/', a '.', "..") could
+    // ask about another path, another project even. Checked by the rule render_table and
+    // render_function quote by, before anything is sent.
+    const bool identifier = req.kind == sdk::ObjectKind::table || req.kind == sdk::ObjectKind::function;
+    if (identifier) {
+        if (const engine::Quoted q = engine::quote_identifier(name, Dialect::maxcompute); !q.ok) {
+            res.diagnostics.error(codes::kIdentifier,
+                                  std::string(sdk::to_string(req.kind)) + " name '" + name + "' cannot be used on MaxCompute",
+                                  q.reason);
+            return res;
+        }
+    } else if (req.kind == sdk::ObjectKind::resource && !usable_resource_name(resource_name(name))) {
+        res.diagnostics.error(codes::kIdentifier, "resource name '" + name + "' cannot be used on MaxCompute");
+        return res;
+    }
     int found = -1;
     switch (req.kind) {
         case sdk::ObjectKind::table:
@@ -242,7 +260,7 @@ bool MaxComputeEngine::upload_resource(const sdk::ApplyRequest& req, sdk::Diagno
                                                      "'; MaxCompute takes file, jar, py or archive");
         return false;
     }
-    if (name.empty() || name == "." || name == "..") {
+    if (!usable_resource_name(name)) {
         diags.error(codes::kIdentifier, "resource name '" + req.name + "' cannot be used on MaxCompute");
         return false;
     }

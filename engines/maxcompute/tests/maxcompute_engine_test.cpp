@@ -166,6 +166,26 @@ TEST(MaxComputeEngine, RewritesProjectQualifiers) {
     EXPECT_EQ(r.replacements, 2u);
 }
 
+// Names are REST path segments: one MaxCompute's DDL refuses never reaches the path (a table
+// "../../projects/other/tables/x" asked about another project).
+TEST(MaxComputeEngine, ExistsRefusesNamesThatAreNoPathSegment) {
+    auto m = make("sales_prod", "http://127.0.0.1:1/api");
+    struct Case {
+        sdk::ObjectKind kind;
+        std::string name, summary;
+    };
+    for (const Case& c : {Case{sdk::ObjectKind::table, "../../projects/other/tables/x",
+                               "table name '../../projects/other/tables/x' cannot be used on MaxCompute"},
+                          Case{sdk::ObjectKind::function, "a/../b", "function name 'a/../b' cannot be used on MaxCompute"},
+                          Case{sdk::ObjectKind::resource, "lib/..", "resource name 'lib/..' cannot be used on MaxCompute"}}) {
+        const auto r = m->engine->exists({c.kind, c.name});
+        ASSERT_EQ(r.diagnostics.items().size(), 1u) << c.name;
+        EXPECT_EQ(r.diagnostics.items()[0].code, "FERRY-ENGINE-IDENTIFIER");
+        EXPECT_EQ(r.diagnostics.items()[0].summary, c.summary);
+        EXPECT_FALSE(r.exists);
+    }
+}
+
 TEST(MaxComputeEngine, MissingCredentialsAreNamed) {
     ::unsetenv("FERRY_TEST_MC_NO_AK");
     ::unsetenv("FERRY_TEST_MC_NO_SK");
