@@ -12,5 +12,6 @@ int fuzz_package(const std::uint8_t* data, std::size_t size);      // archive wa
 int fuzz_flowspec(const std::uint8_t* data, std::size_t size);     // one FlowSpec document
 int fuzz_ddl(const std::uint8_t* data, std::size_t size);          // CREATE TABLE / CREATE FUNCTION
 int fuzz_task_config(const std::uint8_t* data, std::size_t size);  // TOML + task settings
+int fuzz_readers(const std::uint8_t* data, std::size_t size);      // DolphinScheduler, Azkaban, DWMA readers
 
 }  // namespace ferry::fuzz

@@ -25,6 +25,9 @@ const Target kTargets[] = {
     {"flowspec", ferry::fuzz::fuzz_flowspec},
     {"ddl", ferry::fuzz::fuzz_ddl},
     {"task_config", ferry::fuzz::fuzz_task_config},
+#ifdef FERRY_FUZZ_READERS
+    {"readers", ferry::fuzz::fuzz_readers},
+#endif
 };
 
 class FuzzRegression : public ::testing::TestWithParam<Target> {};

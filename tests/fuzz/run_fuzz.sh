@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets with clang in their own build tree and runs each for a bounded time.
 #   tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET...]
 # Seeds: tests/data/dataworks-spec (FlowSpec), small generated packages (zip, tar.gz, lone
-# document), example task files, a few DDL statements. The grown corpus stays in BUILD_DIR/corpus,
+# document), example task files, a few DDL statements, the readers' sample exports (DolphinScheduler,
+# Azkaban, DWMA). The grown corpus stays in BUILD_DIR/corpus,
 # so later runs start where the last one stopped. The seed is fixed (FERRY_FUZZ_SEED, default 1) so
 # the test command's run is repeatable; set FERRY_FUZZ_SEED=0 for a random one when exploring. A crash stops the run with exit 1 and names the
 # input; check it in under tests/fuzz/regressions/<target>/ (replayed by the fuzz.* ctest tests).
@@ -12,7 +13,7 @@ build=${1:?usage: run_fuzz.sh BUILD_DIR SECONDS [TARGET...]}
 seconds=${2:?usage: run_fuzz.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(package flowspec ddl task_config)
+[[ ${#targets[@]} -gt 0 ]] || targets=(package flowspec ddl task_config readers)
 clangxx=$(command -v clang++-14 || command -v clang++ || true)
 [[ -n $clangxx ]] || { echo "run_fuzz.sh: clang++ not found; apt-get install clang-14 libclang-rt-14-dev" >&2; exit 1; }
 
@@ -25,7 +26,7 @@ cmake --build "$build" -j2 --target ferry_fuzz_targets >"$build.build.log" 2>&1 
 
 # Seeds, rebuilt each run (cheap) so they follow the generator and the samples.
 seeds="$build/seeds"
-rm -rf "$seeds" && mkdir -p "$seeds"/{package,flowspec,ddl,task_config}
+rm -rf "$seeds" && mkdir -p "$seeds"/{package,flowspec,ddl,task_config,readers}
 find "$root/tests/data/dataworks-spec" "$root/tests/data/flowspec-features" -name '*.json' -exec cp {} "$seeds/flowspec/" \;
 cp "$seeds"/flowspec/*.json "$seeds/package/" 2>/dev/null || true  # a lone document is a package too
 gen="$build/bin/ferry_bench_genpkg"
@@ -33,6 +34,25 @@ gen="$build/bin/ferry_bench_genpkg"
 "$gen" "$seeds/package/small.tar.gz" --nodes 2 --tables 1 --functions 0 --resources 1 --code-bytes 64 --resource-bytes 32 >/dev/null
 "$gen" "$seeds/package/batched.zip" --nodes 4 --nodes-per-doc 2 --tables 0 --functions 0 --resources 0 --code-bytes 48 >/dev/null
 find "$root/examples" "$root/tests" -name '*.toml' -size -64k -exec cp {} "$seeds/task_config/" \; 2>/dev/null || true
+# Reader packages (fuzz_readers.cpp's encoding: path NUL bytes NUL ...): each sample export whole
+# (its files in path order, cut at 96 KiB) and each of its files alone.
+python3 - "$seeds/readers" "$root/readers/dolphinscheduler/test/data/dolphinscheduler-1.3.9-export" \
+  "$root/readers/dolphinscheduler/test/data/dolphinscheduler-3x" "$root/tests/data/other-formats/azkaban-flow2" \
+  "$root/tests/data/other-formats/dwma" <<'PY'
+import os, sys
+out = sys.argv[1]
+for n, folder in enumerate(sys.argv[2:]):
+    files = sorted(os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder) for f in fs)
+    whole = b""
+    for i, rel in enumerate(files):
+        entry = rel.encode() + b"\0" + open(os.path.join(folder, rel), "rb").read() + b"\0"
+        open(os.path.join(out, "s%d_%d" % (n, i)), "wb").write(entry)
+        if len(whole) + len(entry) <= 96 * 1024:
+            whole += entry
+    open(os.path.join(out, "s%d_all" % n), "wb").write(whole)
+PY
+printf 'a.job\0type=command\ncommand=echo ${x}\nx=1\n\0b.job\0type=flow\nflow.name=a\ndependencies=c\n\0c.job\0type=noop\n\0' \
+  >"$seeds/readers/azkaban1"
 i=0
 for ddl in \
   "CREATE TABLE IF NOT EXISTS dwd_orders (id BIGINT COMMENT 'order id', amount DECIMAL(18,2)) PARTITIONED BY (dt STRING) LIFECYCLE 30" \
@@ -52,7 +72,7 @@ for t in "${targets[@]}"; do
   corpus="$build/corpus/$t" artifacts="$build/artifacts/$t/"
   mkdir -p "$corpus" "$artifacts"
   max_len=16384
-  [[ $t == package ]] && max_len=131072
+  [[ $t == package || $t == readers ]] && max_len=131072
   echo "fuzz_$t: ${seconds}s"
   if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$build/bin/fuzz_$t" "$corpus" "$seeds/$t" \
       -seed="${FERRY_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len=$max_len \

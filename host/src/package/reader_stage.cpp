@@ -85,7 +85,9 @@ class ReaderFor : public EntryReader {
     sdk::EntryBytes& b_;
 };
 
-// Paths a reader writes must be as safe as an archive's: relative, no "..", no empty segment.
+
+}  // namespace
+
 bool safe_path(const std::string& p) {
     if (p.empty() || p.front() == '/' || p.find('\\') != std::string::npos || p.find('\0') != std::string::npos)
         return false;
@@ -98,8 +100,6 @@ bool safe_path(const std::string& p) {
     }
     return true;
 }
-
-}  // namespace
 
 struct ReaderStage::Impl {
     const PluginRegistry* registry;
