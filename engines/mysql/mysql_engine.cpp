@@ -68,6 +68,32 @@ class Connection : public engine::SqlConnection {
     MYSQL* m_;
 };
 
+// The connection's character sets as the server keeps them: "" when all are utf8mb4, else which.
+// ferry's rendered literals are UTF-8, escaped for it; a server that changes the connection's
+// character set after the handshake (an init_connect running SET NAMES gbk, say) would read them
+// in another, where a multi-byte character can swallow an escaping backslash. Checked, not assumed.
+std::string other_charsets(MYSQL* m, std::string& error) {
+    static const char* const kQuery = "SELECT @@character_set_client, @@character_set_connection, @@character_set_results";
+    static const char* const kNames[] = {"character_set_client", "character_set_connection", "character_set_results"};
+    if (mysql_query(m, kQuery) != 0) {
+        error = server_error(m);
+        return {};
+    }
+    MYSQL_RES* r = mysql_store_result(m);
+    if (!r) {
+        error = server_error(m);
+        return {};
+    }
+    std::string other;
+    if (MYSQL_ROW row = mysql_fetch_row(r))
+        for (unsigned i = 0; i < 3 && i < mysql_num_fields(r); ++i) {
+            const std::string v = row[i] ? row[i] : "NULL";
+            if (v != "utf8mb4") other += (other.empty() ? "" : ", ") + std::string(kNames[i]) + " " + v;
+        }
+    mysql_free_result(r);
+    return other;
+}
+
 }  // namespace
 
 MysqlEngine::MysqlEngine(const std::string& instance, MysqlSettings settings)
@@ -98,6 +124,15 @@ std::unique_ptr<engine::SqlConnection> MysqlEngine::connect(std::string& error) 
                             password_.empty() ? nullptr : password_.c_str(), settings_.database.c_str(),
                             static_cast<unsigned int>(settings_.port), nullptr, 0)) {
         error = server_error(m);
+        mysql_close(m);
+        return nullptr;
+    }
+    const std::string other = other_charsets(m, error);
+    if (!other.empty())
+        error = "the server keeps the connection in another character set (" + other +
+                ") than the utf8mb4 ferry writes in; remove the init_connect (or server option) that changes it, or "
+                "connect as a user it does not apply to";
+    if (!error.empty()) {
         mysql_close(m);
         return nullptr;
     }

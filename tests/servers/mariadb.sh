@@ -51,9 +51,10 @@ case "$cmd" in
       tail -20 "$dir/error.log" >&2 || true
       exit 1
     fi
-    # root@localhost does not match 127.0.0.1 with skip-name-resolve: add a TCP user for the tests.
+    # root@localhost does not match 127.0.0.1 with skip-name-resolve: add a TCP user for the tests,
+    # who may grant (a test makes a user of fewer privileges).
     mariadb --no-defaults -h 127.0.0.1 -P "$port" -u root -e \
-      "CREATE DATABASE IF NOT EXISTS testdb; CREATE USER IF NOT EXISTS 'test'@'127.0.0.1'; GRANT ALL ON *.* TO 'test'@'127.0.0.1';"
+      "CREATE DATABASE IF NOT EXISTS testdb; CREATE USER IF NOT EXISTS 'test'@'127.0.0.1'; GRANT ALL ON *.* TO 'test'@'127.0.0.1' WITH GRANT OPTION;"
     exports
     ;;
   stop)

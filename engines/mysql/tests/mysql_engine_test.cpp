@@ -190,6 +190,30 @@ TEST_F(MysqlServerTest, FunctionsAndLoginRefusal) {
     EXPECT_EQ(describe(r.diagnostics).find("s3cret-value"), std::string::npos);
 }
 
+// A server that moves the connection off utf8mb4 after the handshake (init_connect, which MariaDB
+// runs for users without CONNECTION ADMIN) is refused at connect: ferry's literals are UTF-8.
+TEST_F(MysqlServerTest, AConnectionOffUtf8mb4IsRefused) {
+    const std::string user = "ferry_latin1_" + std::to_string(::getpid());
+    ASSERT_TRUE(run("CREATE USER IF NOT EXISTS '" + user + "'@'127.0.0.1'"));
+    ASSERT_TRUE(run("GRANT ALL ON `" + db_ + "`.* TO '" + user + "'@'127.0.0.1'"));
+    auto limited = make({{"host", host_}, {"database", db_}, {"user", user}}, {{"port", port_}});
+    ASSERT_TRUE(limited->engine);
+    EXPECT_FALSE(limited->engine->exists({sdk::ObjectKind::table, "t"}).diagnostics.has_errors())
+        << "the same user connects while nothing changes its character set";
+    ASSERT_TRUE(run("SET GLOBAL init_connect = 'SET NAMES latin1'"));
+    auto later = make({{"host", host_}, {"database", db_}, {"user", user}}, {{"port", port_}});  // a new connection
+    auto r = later->engine->exists({sdk::ObjectKind::table, "t"});
+    run("SET GLOBAL init_connect = ''");
+    run("DROP USER IF EXISTS '" + user + "'@'127.0.0.1'");
+    ASSERT_EQ(r.diagnostics.items().size(), 1u) << describe(r.diagnostics);
+    EXPECT_EQ(r.diagnostics.items()[0].code, "FERRY-ENGINE-CONNECT");
+    EXPECT_NE(r.diagnostics.items()[0].summary.find(
+                  "the server keeps the connection in another character set (character_set_client latin1, "
+                  "character_set_connection latin1, character_set_results latin1) than the utf8mb4 ferry writes in"),
+              std::string::npos)
+        << r.diagnostics.items()[0].summary;
+}
+
 TEST_F(MysqlServerTest, RewritesMysqlNodes) {
     auto r = m_->engine->rewrite({"select 1 from `sales_dev`.t # sales_dev.t\n", "MYSQL", {{"sales_dev", "sales"}}});
     EXPECT_EQ(r.code, "select 1 from `sales`.t # sales_dev.t\n");
