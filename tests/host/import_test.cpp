@@ -263,6 +263,10 @@ TEST_F(Import, BadConfigExitsTwoAndWritesNothing) {
         {"unknown_instance", "FERRY-TASK-MAPPING",
          "engine instance 'odps_first' is mapped to 'mc_prod', which is not an engine instance of the destination",
          [](TaskFile& t) { t.engine_map = R"(odps_first = "mc_prod")"; }},
+        {"workspace_target_not_a_name", "FERRY-TASK-MAPPING",
+         "workspace 'sales_dev' is mapped to 'sales_prod; drop table t', which is not a workspace name: it replaces "
+         "the source's name in code as written",
+         [](TaskFile& t) { t.extra_mapping = "[mapping.workspaces]\nsales_dev = \"sales_prod; drop table t\"\n"; }},
         {"unknown_engine_plugin", "FERRY-CONFIG-PLUGIN",
          "engine instance 'rehearsal' has type 'teradata', but no engine plugin of that name is loaded",
          [](TaskFile& t) { t.engines = "[[workspace.engines]]\nname = \"rehearsal\"\ntype = \"teradata\"\n"; }},

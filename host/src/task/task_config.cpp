@@ -2,6 +2,8 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -99,6 +101,25 @@ void read_string_map(const TomlValue* table, const std::string& context, std::ma
             continue;
         }
         out[k] = v.text;
+    }
+}
+
+// A workspace mapping's target is written into code (SQL, Shell, PyODPS) where the source's name
+// stood, unquoted: a name only (letters, digits, '_', not starting with a digit: DataWorks'
+// workspace names and MaxCompute's project names), so a mapping cannot add code or break it.
+void check_workspace_targets(const TomlValue& table, sdk::Diagnostics& diags) {
+    for (const auto& [k, v] : table.entries) {
+        if (v.type != T::string) continue;  // said by read_string_map
+        const std::string& t = v.text;
+        const bool name = !t.empty() && t.size() <= 128 && !std::isdigit(static_cast<unsigned char>(t[0])) &&
+                          std::all_of(t.begin(), t.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                          });
+        if (!name)
+            diags.error("FERRY-TASK-MAPPING",
+                        "workspace '" + k + "' is mapped to '" + t +
+                            "', which is not a workspace name: it replaces the source's name in code as written",
+                        "a workspace name holds letters, digits and '_' and does not start with a digit", v.where);
     }
 }
 
@@ -386,8 +407,10 @@ bool parse_task_config(const std::string& text, const std::string& path, const P
         }
         read_string_map(get_table(*mapping, "resource_groups", "[mapping]", diags), "[mapping.resource_groups]",
                         out.resource_groups, diags);
-        read_string_map(get_table(*mapping, "workspaces", "[mapping]", diags), "[mapping.workspaces]", out.workspaces,
-                        diags);
+        if (const TomlValue* workspaces = get_table(*mapping, "workspaces", "[mapping]", diags)) {
+            read_string_map(workspaces, "[mapping.workspaces]", out.workspaces, diags);
+            check_workspace_targets(*workspaces, diags);
+        }
         read_string_map(get_table(*mapping, "owners", "[mapping]", diags), "[mapping.owners]", out.owners, diags);
     }
 
