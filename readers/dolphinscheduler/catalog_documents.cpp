@@ -117,16 +117,13 @@ std::vector<Document> resource_documents(const Export& exp, sdk::Diagnostics& di
     std::map<std::string, std::string> first_with_name;  // name -> full name
     // The file of a listed resource: at its full name below resource/, or (3.x lists full names like
     // /dolphinscheduler/<tenant>/resources/dir/a.jar, the export keeps dir/a.jar) at its tail.
+    // The longest tail after a '/' that names a file: looked up, not searched for (a scan of every
+    // file for every listed resource was quadratic).
     auto file_of = [&](const std::string& full) {
         if (exp.resource_files.count(full)) return full;
-        std::string best;
-        for (const auto& [path, target] : exp.resource_files) {
-            (void)target;
-            const bool tail = full.size() > path.size() && full.compare(full.size() - path.size(), path.size(), path) == 0 &&
-                              full[full.size() - path.size() - 1] == '/';
-            if (tail && path.size() > best.size()) best = path;
-        }
-        return best.empty() ? full : best;
+        for (std::size_t slash = full.find('/'); slash != std::string::npos; slash = full.find('/', slash + 1))
+            if (std::string tail = full.substr(slash + 1); !tail.empty() && exp.resource_files.count(tail)) return tail;
+        return full;
     };
     auto write = [&](const std::string& full_raw, const std::string& id, const json& original, const std::string& entry) {
         const std::string full = file_of(trimmed_full_name(full_raw));

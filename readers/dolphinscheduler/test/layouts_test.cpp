@@ -197,6 +197,22 @@ TEST(Layouts, ResourceFilesOf3x) {
     EXPECT_EQ(resources, 1u);
 }
 
+// A listed resource takes the file of the longest tail of its full name: dir/a.jar, not a.jar.
+TEST(Layouts, AListedResourceTakesItsLongestTail) {
+    Folder f("res3tail");
+    f.file("package_info.json", R"({"version":"3.2.1"})")
+        .file("projects/p/processDefinition/process_definitions_page_1.json", one_workflow("processDefinition", "processTaskRelationList"))
+        .file("resource/resources.json",
+              R"([{"id":2,"name":"a.jar","fullName":"/dolphinscheduler/default/resources/dir/a.jar","directory":false}])")
+        .file("resource/dir/a.jar", "deep")
+        .file("resource/a.jar", "shallow");
+    const Written w = run(f.path());
+    const json doc = document(w, "DataStudio/资源/dir/a.jar.schedule.json");
+    EXPECT_EQ(doc["spec"]["fileResources"][0]["id"], "ds-resource-2");
+    const json other = document(w, "DataStudio/资源/a.jar.schedule.json");
+    EXPECT_EQ(other["spec"]["fileResources"][0]["dolphinscheduler"]["fullName"], "a.jar") << "the other file, alone";
+}
+
 }  // namespace
 }  // namespace ferry::reader::ds::testing
 
