@@ -167,6 +167,7 @@ std::vector<Flow> flows_from_jobs(const std::vector<JobFile>& jobs,
     // another twice, that one the next twice and so on doubles at each level (5.6 KB of .job files
     // grew to 893 MB). The copies are counted against one budget for the project.
     std::size_t budget = kMaxExpandedJobs;
+    std::set<std::string> said_loops;  // jobs whose embedding loop has been reported
     bool over = false;
     std::function<std::vector<FlowNode>(const std::string&, std::vector<std::string>&)> build =
         [&](const std::string& root, std::vector<std::string>& embedding) {
@@ -194,10 +195,18 @@ std::vector<Flow> flows_from_jobs(const std::vector<JobFile>& jobs,
                                     "job '" + name + "' embeds flow '" + (target ? *target : std::string()) +
                                         "' (flow.name), which is no flow of the project",
                                     "set flow.name to the last job of the flow to embed", job.path);
-                    } else if (std::find(embedding.begin(), embedding.end(), *target) != embedding.end()) {
-                        diags.error("FERRY-AZKABAN-EMBEDDED-FLOW",
-                                    "job '" + name + "' embeds flow '" + *target + "', which embeds it in turn",
-                                    "Azkaban cannot run a flow inside itself; break the loop", job.path);
+                    } else if (auto on = std::find(embedding.begin(), embedding.end(), *target); on != embedding.end()) {
+                        // Said once per job, though every flow that reaches the loop meets it again.
+                        if (said_loops.insert(name).second) {
+                            std::string chain;
+                            for (auto it = on; it != embedding.end(); ++it) chain += "'" + *it + "' embeds ";
+                            diags.error("FERRY-AZKABAN-EMBEDDED-FLOW",
+                                        *target == root ? "job '" + name + "' embeds flow '" + *target +
+                                                              "', the flow it is part of"
+                                                        : "job '" + name + "' embeds flow '" + *target +
+                                                              "', which embeds it in turn: " + chain + "'" + *target + "'",
+                                        "Azkaban cannot run a flow inside itself; break the loop", job.path);
+                        }
                     } else {
                         embedding.push_back(*target);
                         n.nodes = build(*target, embedding);
