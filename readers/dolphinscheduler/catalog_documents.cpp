@@ -131,7 +131,7 @@ std::vector<Document> resource_documents(const Export& exp, sdk::Diagnostics& di
         if (!stays_below(full)) {
             diags.error(code::kResourcePath,
                         "resource '" + full_raw + "' has a full name that is no path below the resource centre (an "
-                        "empty, '.' or '..' part, or a control character): it is not read",
+                        "empty, '.' or '..' part, a backslash or a control character): it is not read",
                         "rename the resource in DolphinScheduler and export again", entry);
             return;
         }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <climits>
+#include <cmath>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -28,11 +29,13 @@ inline const json& at_any(const json& obj, std::initializer_list<const char*> ke
 
 inline std::string text(const json& v) {
     if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_unsigned()) return std::to_string(v.get<unsigned long long>());  // before: it is an integer too
     if (v.is_number_integer()) return std::to_string(v.get<long long>());
-    if (v.is_number_unsigned()) return std::to_string(v.get<unsigned long long>());
     if (v.is_number_float()) {
+        // Whole numbers within long long as integers; the cast of 1e30 or inf would be undefined.
         const double d = v.get<double>();
-        if (d == static_cast<double>(static_cast<long long>(d))) return std::to_string(static_cast<long long>(d));
+        if (std::isfinite(d) && std::fabs(d) < 9.2e18 && d == static_cast<double>(static_cast<long long>(d)))
+            return std::to_string(static_cast<long long>(d));
         return v.dump();
     }
     if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
@@ -42,8 +45,11 @@ inline std::string text(const json& v) {
 inline std::string text_at(const json& obj, const char* key) { return text(at(obj, key)); }
 
 inline std::int64_t number(const json& v, std::int64_t fallback = 0) {
+    if (v.is_number_unsigned()) {  // first: is_number_integer() holds for unsigned numbers too
+        const std::uint64_t u = v.get<std::uint64_t>();  // past INT64_MAX it would wrap to a negative
+        return u > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(u);
+    }
     if (v.is_number_integer()) return v.get<std::int64_t>();
-    if (v.is_number_unsigned()) return static_cast<std::int64_t>(v.get<std::uint64_t>());
     if (v.is_number_float()) {
         // Saturated: a cast of 1e30 (or of inf, which the parser makes of 1e400) is undefined.
         const double d = v.get<double>();

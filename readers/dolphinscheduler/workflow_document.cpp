@@ -205,11 +205,13 @@ class WorkflowWriter {
         if (!t.description.empty()) n["description"] = t.description;
         if (!t.worker_group.empty()) n["runtimeResource"] = {{"resourceGroup", t.worker_group}};
         if (t.timeout_on && t.timeout_minutes != 0) {
-            if (upper(t.timeout_strategy) == "WARN")
+            if (t.timeout_minutes > 0 && upper(t.timeout_strategy) == "WARN")
                 say(sdk::Severity::warning, code::kTimeout,
                     about(t) + ": only warns after " + std::to_string(t.timeout_minutes) +
                         " minutes; DataWorks' node timeout stops the run, so it is not set: add a DataWorks alert rule");
-            else if (const std::int64_t seconds = carried(about(t), "its timeout", t.timeout_minutes, 60, " s"); seconds > 0)
+            else if (const std::int64_t seconds =
+                         carried(about(t), "its timeout", t.timeout_minutes, 60, " s", "no timeout is set");
+                     seconds > 0)
                 n["timeout"] = seconds;
         }
         not_carried(t);
@@ -261,6 +263,7 @@ class WorkflowWriter {
         if (!variables.empty()) outs["variables"] = variables;
         n["outputs"] = outs;
         // A task that starts late: the workflow's trigger with the delay (FlowSpec's delaySeconds).
+        if (t.delay_minutes < 0) carried(about(t), "its delay", t.delay_minutes, 60, " s", "it starts on time");
         if (t.delay_minutes > 0 && workflow_trigger_.value("type", "") == "Scheduler") {
             json tr = workflow_trigger_;
             tr["delaySeconds"] = carried(about(t), "its delay", t.delay_minutes, 60, " s");
@@ -286,13 +289,14 @@ class WorkflowWriter {
 
     // A count or duration in DataWorks' unit (`value` times `scale`), within what FlowSpec holds:
     // one below 0 or past 2^31-1 is said and written as the nearest value it holds.
+    // `unset` is what a 0 means where the field is left out when 0 (a timeout, a delay).
     std::int64_t carried(const std::string& owner, const std::string& what, std::int64_t value, std::int64_t scale,
-                         const char* unit) {
+                         const char* unit, const char* unset = nullptr) {
         if (value >= 0 && value <= kMaxFlowSpecInt / scale) return value * scale;
         const std::int64_t nearest = value < 0 ? 0 : kMaxFlowSpecInt / scale * scale;
         say(sdk::Severity::warning, code::kValue,
             owner + ": " + what + " is " + std::to_string(value) + (value < 0 ? ", below 0" : ", more than DataWorks holds") +
-                ": written as " + std::to_string(nearest) + unit);
+                ": " + (nearest == 0 && unset ? std::string(unset) : "written as " + std::to_string(nearest) + unit));
         return nearest;
     }
 
@@ -620,7 +624,8 @@ class WorkflowWriter {
             else if (fs == "END") st["failureStrategy"] = "Break";
         }
         if (p_.timeout_minutes != 0)
-            if (const std::int64_t seconds = carried("process '" + p_.name + "'", "its timeout", p_.timeout_minutes, 60, " s");
+            if (const std::int64_t seconds = carried("process '" + p_.name + "'", "its timeout", p_.timeout_minutes, 60, " s",
+                                                     "no timeout is set");
                 seconds > 0)
                 st["timeout"] = seconds;
         wf["strategy"] = st;
@@ -729,48 +734,91 @@ std::string sub_process_key(const Task& t) {
 
 std::vector<const Process*> without_sub_process_loops(const std::vector<const Process*>& processes,
                                                       sdk::Diagnostics& diags) {
-    std::map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < processes.size(); ++i) index.emplace(processes[i]->key, i);
-    std::vector<std::vector<std::size_t>> children(processes.size());
-    for (std::size_t i = 0; i < processes.size(); ++i)
+    const std::size_t n = processes.size();
+    std::map<std::string, std::size_t> index_of;
+    for (std::size_t i = 0; i < n; ++i) index_of.emplace(processes[i]->key, i);
+    std::vector<std::vector<std::size_t>> children(n);
+    for (std::size_t i = 0; i < n; ++i)
         for (const auto& t : processes[i]->tasks)
-            if (auto it = index.find(sub_process_key(t)); it != index.end()) children[i].push_back(it->second);
-    // Depth first with a stack of its own (a chain of sub-processes may be long).
-    std::vector<int> state(processes.size(), 0);  // 0 new, 1 on the path, 2 done
-    std::vector<bool> refused(processes.size(), false);
-    std::vector<std::size_t> path, next;
-    for (std::size_t root = 0; root < processes.size(); ++root) {
-        if (state[root] != 0) continue;
-        state[root] = 1;
-        path = {root};
-        next = {0};
-        while (!path.empty()) {
-            const std::size_t at_node = path.back();
-            if (next.back() == children[at_node].size()) {
-                state[at_node] = 2;
-                path.pop_back();
-                next.pop_back();
+            if (auto it = index_of.find(sub_process_key(t)); it != index_of.end()) children[i].push_back(it->second);
+    // The processes that run each other are the strongly connected components of "runs" (Tarjan's
+    // algorithm, with a stack of its own: a chain of sub-processes may be long). A component of
+    // more than one process, or one that runs itself, is a loop: every process in it is refused,
+    // not only those on the first loop a walk meets.
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> order(n, kNone), low(n, 0), component(n, kNone);
+    std::vector<bool> stacked(n, false);
+    std::vector<std::size_t> stack;
+    std::size_t counter = 0, components = 0;
+    for (std::size_t root = 0; root < n; ++root) {
+        if (order[root] != kNone) continue;
+        std::vector<std::pair<std::size_t, std::size_t>> walk{{root, 0}};  // (process, next child)
+        order[root] = low[root] = counter++;
+        stack.push_back(root);
+        stacked[root] = true;
+        while (!walk.empty()) {
+            const std::size_t v = walk.back().first;
+            if (walk.back().second < children[v].size()) {
+                const std::size_t w = children[v][walk.back().second++];
+                if (order[w] == kNone) {
+                    order[w] = low[w] = counter++;
+                    stack.push_back(w);
+                    stacked[w] = true;
+                    walk.emplace_back(w, 0);
+                } else if (stacked[w]) {
+                    low[v] = std::min(low[v], order[w]);
+                }
                 continue;
             }
-            const std::size_t child = children[at_node][next.back()++];
-            if (state[child] == 0) {
-                state[child] = 1;
-                path.push_back(child);
-                next.push_back(0);
-            } else if (state[child] == 1) {
-                std::string loop;
-                for (auto it = std::find(path.begin(), path.end(), child); it != path.end(); ++it) {
-                    loop += "'" + processes[*it]->name + "' runs ";
-                    refused[*it] = true;
-                }
-                const Process& first = *processes[child];
-                diags.error(code::kCycle,
-                            "process '" + first.name + "' runs itself through SUB_PROCESS tasks: " + loop + "'" +
-                                first.name + "'",
-                            "a sub-process cannot run a process that runs it; fix the processes in DolphinScheduler",
-                            first.entry);
+            walk.pop_back();
+            if (!walk.empty()) low[walk.back().first] = std::min(low[walk.back().first], low[v]);
+            if (low[v] == order[v]) {
+                std::size_t w;
+                do {
+                    w = stack.back();
+                    stack.pop_back();
+                    stacked[w] = false;
+                    component[w] = components;
+                } while (w != v);
+                ++components;
             }
         }
+    }
+    std::vector<std::vector<std::size_t>> members(components);
+    for (std::size_t i = 0; i < n; ++i) members[component[i]].push_back(i);  // in the export's order
+    std::vector<bool> refused(n, false);
+    for (const auto& m : members) {
+        const std::size_t first = m.front();
+        const bool loops = m.size() > 1 || std::find(children[first].begin(), children[first].end(), first) != children[first].end();
+        if (!loops) continue;
+        // One loop through the first process, found breadth first within the component, to name.
+        std::map<std::size_t, std::size_t> parent;
+        std::vector<std::size_t> queue{first};
+        std::size_t last = kNone;
+        for (std::size_t q = 0; q < queue.size() && last == kNone; ++q)
+            for (const std::size_t w : children[queue[q]]) {
+                if (component[w] != component[first]) continue;
+                if (w == first) {
+                    last = queue[q];
+                    break;
+                }
+                if (parent.emplace(w, queue[q]).second) queue.push_back(w);
+            }
+        std::vector<std::size_t> loop{last};
+        while (loop.back() != first) loop.push_back(parent.at(loop.back()));
+        std::string named;  // first runs ... runs last runs first
+        for (auto it = loop.rbegin(); it != loop.rend(); ++it) named += "'" + processes[*it]->name + "' runs ";
+        named += "'" + processes[first]->name + "'";
+        std::string others;
+        for (const std::size_t i : m)
+            if (std::find(loop.begin(), loop.end(), i) == loop.end())
+                others += (others.empty() ? "" : ", ") + ("'" + processes[i]->name + "'");
+        for (const std::size_t i : m) refused[i] = true;
+        diags.error(code::kCycle,
+                    "process '" + processes[first]->name + "' runs itself through SUB_PROCESS tasks: " + named +
+                        (others.empty() ? "" : " (and " + others + ", which run each other with them)"),
+                    "a sub-process cannot run a process that runs it; fix the processes in DolphinScheduler",
+                    processes[first]->entry);
     }
     std::vector<const Process*> kept;
     for (std::size_t i = 0; i < processes.size(); ++i)

@@ -117,7 +117,25 @@ TEST(NothingDropped, ValuesDataWorksCannotHoldAreSaid) {
     const json odd = task3(1, "s", "SHELL", {{"rawScript", "echo"}},
                            {{"taskPriority", "URGENT"}, {"failRetryTimes", -2}, {"failRetryInterval", 1e30},
                             {"timeoutFlag", "OPEN"}, {"timeoutNotifyStrategy", "FAILED"}, {"timeout", 40000000}});
-    const Written w = run_pages(json::array({definition(10, "p", json::array({odd}), json::array({starts(1)}))}));
+    // A count past int64 saturates (it wrapped to a negative); a float code past long long is kept
+    // as written (its cast was undefined); a negative delay is said.
+    const json big = task3(2, "b", "SHELL", {{"rawScript", "echo"}},
+                           {{"failRetryTimes", 18446744073709551615ull}, {"delayTime", -5}});
+    json huge_code = task3(0, "h", "SHELL", {{"rawScript", "echo"}});
+    huge_code["code"] = 1e30;
+    json top_code = task3(0, "u", "SHELL", {{"rawScript", "echo"}});
+    top_code["code"] = 18446744073709551615ull;
+    const Written w = run_pages(json::array(
+        {definition(10, "p", json::array({odd, big, huge_code, top_code}),
+                    json::array({starts(1), starts(2), json{{"preTaskCode", 0}, {"postTaskCode", 1e30}},
+                                 json{{"preTaskCode", 0}, {"postTaskCode", 18446744073709551615ull}}}))}));
+    EXPECT_EQ(node(workflow(w, "p"), "b")["rerunTimes"], 2147483647);
+    EXPECT_EQ(node(workflow(w, "p"), "h")["id"], "1e+30");
+    EXPECT_EQ(node(workflow(w, "p"), "u")["id"], "18446744073709551615") << "not wrapped to -1";
+    said(w, "FERRY-DS-VALUE",
+         "process 'p', task 'b' (SHELL): its retry count is 9223372036854775807, more than DataWorks holds: written "
+         "as 2147483647");
+    said(w, "FERRY-DS-VALUE", "process 'p', task 'b' (SHELL): its delay is -5, below 0: it starts on time");
     const json n = node(workflow(w, "p"), "s");
     EXPECT_EQ(n["priority"], 5);
     EXPECT_EQ(n["rerunTimes"], 0);
@@ -155,6 +173,26 @@ TEST(NothingDropped, SubProcessesThatRunEachOtherAreRefused) {
          "node runs nothing; import that process and make it depend on this node");
 }
 
+// Every process on a loop is refused, not only those on the first loop a walk meets: x runs y and
+// z, y runs x, z runs y (z -> y -> x -> z is a loop too).
+TEST(NothingDropped, EveryProcessOnASubProcessLoopIsRefused) {
+    auto sub = [](long long code, long long target) {
+        return task3(code, "run_" + std::to_string(target), "SUB_PROCESS", {{"processDefinitionCode", target}});
+    };
+    const json x = definition(10, "x", json::array({sub(1, 20), sub(2, 30)}), json::array({starts(1), starts(2)}));
+    const json y = definition(20, "y", json::array({sub(3, 10)}), json::array({starts(3)}));
+    const json z = definition(30, "z", json::array({sub(4, 20)}), json::array({starts(4)}));
+    const json free = definition(40, "free", json::array({task3(5, "s", "SHELL", {{"rawScript", "echo"}})}),
+                                 json::array({starts(5)}));
+    const Written w = run_pages(json::array({x, y, z, free}));
+    said(w, "FERRY-DS-CYCLE",
+         "process 'x' runs itself through SUB_PROCESS tasks: 'x' runs 'y' runs 'x' (and 'z', which run each other "
+         "with them)");
+    EXPECT_EQ(count(w.diagnostics, "FERRY-DS-CYCLE"), 1);
+    for (const char* refused : {"x", "y", "z"}) EXPECT_FALSE(w.documents.count(workflow_path(refused))) << refused;
+    EXPECT_TRUE(w.documents.count(workflow_path("free")));
+}
+
 TEST(NothingDropped, TwoTasksWithOneIdIn13AreRefused) {
     const json page = json::array({{{"processDefinitionId", 1},
                                     {"processDefinitionName", "p13"},
@@ -185,8 +223,8 @@ TEST(NothingDropped, NamesThatAreNoPathAreRefusedByTheReader) {
     const Written w = run(f.path());
     const auto* d = said(w, "FERRY-DS-RESOURCE-PATH",
                          "resource '/dolphinscheduler/t/resources/../../../etc/x.sh' has a full name that is no path "
-                         "below the resource centre (an empty, '.' or '..' part, or a control character): it is not "
-                         "read");
+                         "below the resource centre (an empty, '.' or '..' part, a backslash or a control character): "
+                         "it is not read");
     ASSERT_TRUE(d);
     EXPECT_EQ(d->severity, sdk::Severity::error);
     EXPECT_EQ(d->where, "resource/resources.json");
