@@ -198,13 +198,13 @@ std::vector<Flow> flows_from_jobs(const std::vector<JobFile>& jobs,
                     } else if (auto on = std::find(embedding.begin(), embedding.end(), *target); on != embedding.end()) {
                         // Said once per job, though every flow that reaches the loop meets it again.
                         if (said_loops.insert(name).second) {
-                            std::string chain;
-                            for (auto it = on; it != embedding.end(); ++it) chain += "'" + *it + "' embeds ";
+                            std::string loop;
+                            for (auto it = on; it != embedding.end(); ++it) loop += "'" + *it + "' embeds ";
                             diags.error("FERRY-AZKABAN-EMBEDDED-FLOW",
                                         *target == root ? "job '" + name + "' embeds flow '" + *target +
                                                               "', the flow it is part of"
                                                         : "job '" + name + "' embeds flow '" + *target +
-                                                              "', which embeds it in turn: " + chain + "'" + *target + "'",
+                                                              "', which embeds it in turn: " + loop + "'" + *target + "'",
                                         "Azkaban cannot run a flow inside itself; break the loop", job.path);
                         }
                     } else {
@@ -229,8 +229,9 @@ std::vector<Flow> flows_from_jobs(const std::vector<JobFile>& jobs,
         f.nodes = build(name, embedding);
         if (over) {
             diags.error("FERRY-AZKABAN-EMBEDDED-FLOW",
-                        "the project's flows, with their embedded flows copied where they are embedded, hold more than " +
-                            std::to_string(kMaxExpandedJobs) + " jobs; flow '" + name + "' and the flows after it are not read",
+                        "the project's flows, each with every job it runs (embedded flows copied where they are "
+                        "embedded), hold more than " + std::to_string(kMaxExpandedJobs) + " jobs; flow '" + name +
+                            "' and the flows after it are not read",
                         "embed a flow once and let the others depend on it, or split the project", job->path);
             break;
         }

@@ -433,8 +433,8 @@ TEST(AzkabanEmbedding, CopiesPastTheBudgetAreRefused) {
     const Written w = read(files);
     EXPECT_EQ(codes(w, "FERRY-AZKABAN-EMBEDDED-FLOW"),
               (std::vector<std::string>{
-                  "the project's flows, with their embedded flows copied where they are embedded, hold more than "
-                  "100000 jobs; flow 'end0' and the flows after it are not read"}));
+                  "the project's flows, each with every job it runs (embedded flows copied where they are embedded), "
+                  "hold more than 100000 jobs; flow 'end0' and the flows after it are not read"}));
     EXPECT_FALSE(w.documents.count("DataStudio/Business Flow/end0/end0.schedule.json"));
 }
 
