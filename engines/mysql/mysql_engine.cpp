@@ -85,11 +85,12 @@ std::string other_charsets(MYSQL* m, std::string& error) {
         return {};
     }
     std::string other;
-    if (MYSQL_ROW row = mysql_fetch_row(r))
-        for (unsigned i = 0; i < 3 && i < mysql_num_fields(r); ++i) {
-            const std::string v = row[i] ? row[i] : "NULL";
-            if (v != "utf8mb4") other += (other.empty() ? "" : ", ") + std::string(kNames[i]) + " " + v;
-        }
+    MYSQL_ROW row = mysql_fetch_row(r);
+    const unsigned fields = mysql_num_fields(r);
+    for (unsigned i = 0; i < 3; ++i) {
+        const std::string v = row && i < fields && row[i] ? row[i] : "unknown";  // not said is not utf8mb4
+        if (v != "utf8mb4") other += (other.empty() ? "" : ", ") + std::string(kNames[i]) + " " + v;
+    }
     mysql_free_result(r);
     return other;
 }
