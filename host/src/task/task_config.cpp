@@ -111,15 +111,17 @@ void check_workspace_targets(const TomlValue& table, sdk::Diagnostics& diags) {
     for (const auto& [k, v] : table.entries) {
         if (v.type != T::string) continue;  // said by read_string_map
         const std::string& t = v.text;
-        const bool name = !t.empty() && t.size() <= 128 && !std::isdigit(static_cast<unsigned char>(t[0])) &&
-                          std::all_of(t.begin(), t.end(), [](char c) {
-                              return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-                          });
+        // ASCII by hand: <cctype>'s classes follow the locale.
+        const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+        const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+        const bool name = !t.empty() && t.size() <= 128 && letter(t[0]) &&
+                          std::all_of(t.begin(), t.end(), [&](char c) { return letter(c) || digit(c); });
         if (!name)
             diags.error("FERRY-TASK-MAPPING",
                         "workspace '" + k + "' is mapped to '" + t +
                             "', which is not a workspace name: it replaces the source's name in code as written",
-                        "a workspace name holds letters, digits and '_' and does not start with a digit", v.where);
+                        "a workspace name holds up to 128 ASCII letters, digits and '_' and does not start with a digit",
+                        v.where);
     }
 }
 
