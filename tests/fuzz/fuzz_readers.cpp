@@ -3,8 +3,11 @@
 // entry, "package.json"), so the fuzzer can grow entries and names alike. Every reader reads every
 // package, whatever it recognizes: a user's `--format` forces one. What a reader writes must keep
 // the host's rules, or the run stops as a crash: paths the host accepts (a reader's unsafe path is
-// FERRY-READER-PATH, a bug in the reader), documents that are JSON. An exception out of a reader
-// is a crash too: the host reports it as the reader's bug.
+// FERRY-READER-PATH, a bug in the reader), documents that are JSON. An exception out of a reader,
+// or one it caught and reported as its own *-INTERNAL failure, is a crash too.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -17,6 +20,7 @@
 #include "dolphinscheduler_reader.hpp"
 #include "dwma_reader.hpp"
 #include "fuzz_targets.hpp"
+#include "package/archive_walker.hpp"
 #include "package/reader_stage.hpp"
 
 namespace ferry::fuzz {
@@ -35,9 +39,11 @@ Entries entries_of(const std::uint8_t* data, std::size_t size) {
         if (name_end == std::string::npos) break;
         std::size_t bytes_end = all.find('\0', name_end + 1);
         if (bytes_end == std::string::npos) bytes_end = all.size();
-        std::string path = all.substr(at, name_end - at);
-        // The archive walkers hand over safe paths only (FERRY-PKG-UNSAFE-PATH): so does this.
-        if (host::safe_path(path)) out.emplace_back(std::move(path), all.substr(name_end + 1, bytes_end - name_end - 1));
+        // The archive walkers hand over only paths entry_path_problem accepts (UTF-8, relative, no
+        // control character, no "..": FERRY-PKG-UNSAFE-PATH), normalised: so does this.
+        std::string path;
+        if (host::entry_path_problem(all.substr(at, name_end - at), path).empty())
+            out.emplace_back(std::move(path), all.substr(name_end + 1, bytes_end - name_end - 1));
         at = bytes_end + 1;
     }
     return out;
@@ -96,6 +102,10 @@ void run(sdk::Reader& reader, const Entries& entries) {
         reader.read_entry(path, b, out, diags);
     }
     reader.finish(out, diags);
+    // A reader that catches its own failures (the DolphinScheduler reader's FERRY-DS-INTERNAL) has
+    // still failed: that is a bug to find, not an answer.
+    for (const auto& d : diags.items())
+        if (d.code.size() > 9 && d.code.compare(d.code.size() - 9, 9, "-INTERNAL") == 0) broken("failed inside", d.summary);
 }
 
 }  // namespace

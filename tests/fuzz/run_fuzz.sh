@@ -39,7 +39,7 @@ find "$root/examples" "$root/tests" -name '*.toml' -size -64k -exec cp {} "$seed
 python3 - "$seeds/readers" "$root/readers/dolphinscheduler/test/data/dolphinscheduler-1.3.9-export" \
   "$root/readers/dolphinscheduler/test/data/dolphinscheduler-3x" "$root/tests/data/other-formats/azkaban-flow2" \
   "$root/tests/data/other-formats/dwma" <<'PY'
-import os, sys
+import json, os, sys
 out = sys.argv[1]
 for n, folder in enumerate(sys.argv[2:]):
     files = sorted(os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder) for f in fs)
@@ -50,6 +50,22 @@ for n, folder in enumerate(sys.argv[2:]):
         if len(whole) + len(entry) <= 96 * 1024:
             whole += entry
     open(os.path.join(out, "s%d_all" % n), "wb").write(whole)
+    # A JSON list too large to be a seed (1.3's process page) also gives a seed per item, with the
+    # folder's small files: the fuzzer cuts longer inputs and would never see a whole process.
+    small = b"".join(e for e in (r.encode() + b"\0" + open(os.path.join(folder, r), "rb").read() + b"\0"
+                                 for r in files) if len(e) <= 8 * 1024)
+    for i, rel in enumerate(files):
+        data = open(os.path.join(folder, rel), "rb").read()
+        if len(data) <= 96 * 1024 or not rel.endswith(".json"):
+            continue
+        try:
+            items = json.loads(data)
+        except ValueError:
+            continue
+        for k, item in enumerate(items if isinstance(items, list) else []):
+            one = json.dumps([item]).encode()
+            if len(one) <= 96 * 1024:
+                open(os.path.join(out, "s%d_%d_item%d" % (n, i, k)), "wb").write(small + rel.encode() + b"\0" + one + b"\0")
 PY
 printf 'a.job\0type=command\ncommand=echo ${x}\nx=1\n\0b.job\0type=flow\nflow.name=a\ndependencies=c\n\0c.job\0type=noop\n\0' \
   >"$seeds/readers/azkaban1"
