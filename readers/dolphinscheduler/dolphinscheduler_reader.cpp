@@ -176,6 +176,9 @@ class DolphinSchedulerReader : public sdk::Reader {
                 continue;
             }
             if (p) export_.processes.push_back(std::move(*p));
+            else unreadable_.insert(text(item.contains("processDefinitionJson")
+                                             ? at(item, "processDefinitionId")
+                                             : at(at_any(item, {"processDefinition", "workflowDefinition"}), "code")));
         }
     }
 
@@ -273,12 +276,15 @@ class DolphinSchedulerReader : public sdk::Reader {
         PackagePlan plan = plan_package(without_sub_process_loops(processes, diags), std::move(lookups), diags);
         for (const auto& p : export_.processes)
             if (!plan.by_key.count(p.key)) plan.refused.insert(p.key);
+        for (const auto& key : unreadable_)
+            if (!key.empty() && !plan.by_key.count(key)) plan.refused.insert(key);
         for (std::size_t i = 0; i < plan.processes.size(); ++i) emit(workflow_document(plan, i, diags));
     }
 
     std::string root_;
     bool root_known_ = false;
     Export export_;
+    std::set<std::string> unreadable_;  // keys of processes refused while read (their errors said why)
 };
 
 }  // namespace

@@ -173,6 +173,21 @@ TEST(NothingDropped, SubProcessesThatRunEachOtherAreRefused) {
          "node runs nothing; import that process and make it depend on this node");
 }
 
+// A process refused while it was read (here: a relation to a task it lacks) is "refused" to the
+// processes that run it, not "not in the export".
+TEST(NothingDropped, ARunOfAProcessRefusedWhileReadSaysRefused) {
+    json bad = definition(20, "bad", json::array({task3(2, "t", "SHELL", {{"rawScript", "echo"}})}),
+                          json::array({starts(2), json{{"preTaskCode", 99}, {"postTaskCode", 2}}}));
+    const json parent = definition(10, "parent",
+                                   json::array({task3(1, "run_bad", "SUB_PROCESS", {{"processDefinitionCode", 20}})}),
+                                   json::array({starts(1)}));
+    const Written w = run_pages(json::array({parent, bad}));
+    ASSERT_TRUE(find(w.diagnostics, "FERRY-DS-RELATION")) << dump(w.diagnostics);
+    said(w, "FERRY-DS-SUBPROCESS",
+         "process 'parent', task 'run_bad' (SUB_PROCESS): runs process 20, which is refused (its error above says "
+         "why): the node runs nothing; import that process and make it depend on this node");
+}
+
 // Every process on a loop is refused, not only those on the first loop a walk meets: x runs y and
 // z, y runs x, z runs y (z -> y -> x -> z is a loop too).
 TEST(NothingDropped, EveryProcessOnASubProcessLoopIsRefused) {
