@@ -23,6 +23,11 @@ json definition(long long code, const std::string& name, json tasks, json relati
     return d;
 }
 
+// A SUB_PROCESS task running the process of code `target`, named run_<target>.
+json sub(long long code, long long target) {
+    return task3(code, "run_" + std::to_string(target), "SUB_PROCESS", {{"processDefinitionCode", target}});
+}
+
 json starts(long long code) { return {{"preTaskCode", 0}, {"postTaskCode", code}}; }
 
 Written run_pages(const json& definitions, const json& udfs = nullptr) {
@@ -150,9 +155,6 @@ TEST(NothingDropped, ValuesDataWorksCannotHoldAreSaid) {
 }
 
 TEST(NothingDropped, SubProcessesThatRunEachOtherAreRefused) {
-    auto sub = [](long long code, long long target) {
-        return task3(code, "run_" + std::to_string(target), "SUB_PROCESS", {{"processDefinitionCode", target}});
-    };
     const json a = definition(10, "a", json::array({sub(1, 20)}), json::array({starts(1)}));
     const json b = definition(20, "b", json::array({sub(2, 10)}), json::array({starts(2)}));
     const json c = definition(30, "c", json::array({sub(3, 10)}), json::array({starts(3)}));
@@ -191,9 +193,6 @@ TEST(NothingDropped, ARunOfAProcessRefusedWhileReadSaysRefused) {
 // Every process on a loop is refused, not only those on the first loop a walk meets: x runs y and
 // z, y runs x, z runs y (z -> y -> x -> z is a loop too).
 TEST(NothingDropped, EveryProcessOnASubProcessLoopIsRefused) {
-    auto sub = [](long long code, long long target) {
-        return task3(code, "run_" + std::to_string(target), "SUB_PROCESS", {{"processDefinitionCode", target}});
-    };
     const json x = definition(10, "x", json::array({sub(1, 20), sub(2, 30)}), json::array({starts(1), starts(2)}));
     const json y = definition(20, "y", json::array({sub(3, 10)}), json::array({starts(3)}));
     const json z = definition(30, "z", json::array({sub(4, 20)}), json::array({starts(4)}));
