@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ascii_text.hpp"
+#include "ferry/sdk/reader.hpp"
 #include "ds_codes.hpp"
 #include "json_fields.hpp"
 #include "object_names.hpp"
@@ -25,21 +26,6 @@ std::string joined(const std::vector<std::string>& list) {
     std::string out;
     for (const auto& s : list) out += (out.empty() ? "" : ", ") + s;
     return out;
-}
-
-// A full name that stays below the resource folder as a path: no "..", "." or empty segment, no
-// control character. Others would write outside it (the host refuses such a path).
-bool stays_below(const std::string& full) {
-    if (full.empty()) return false;
-    std::size_t from = 0;
-    for (;;) {
-        const std::size_t slash = std::min(full.find('/', from), full.size());
-        const std::string segment = full.substr(from, slash - from);
-        if (segment.empty() || segment == "." || segment == "..") return false;
-        if (slash == full.size()) break;
-        from = slash + 1;
-    }
-    return std::none_of(full.begin(), full.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\'; });
 }
 
 // A data source type as written in a path: letters, digits, '_' and '-'.
@@ -128,7 +114,7 @@ std::vector<Document> resource_documents(const Export& exp, sdk::Diagnostics& di
     auto write = [&](const std::string& full_raw, const std::string& id, const json& original, const std::string& entry) {
         const std::string full = file_of(trimmed_full_name(full_raw));
         if (full.empty() || !done.insert(full).second) return;
-        if (!stays_below(full)) {
+        if (!sdk::safe_output_path(full)) {  // below the resource folder, as the host checks
             diags.error(code::kResourcePath,
                         "resource '" + full_raw + "' has a full name that is no path below the resource centre (an "
                         "empty, '.' or '..' part, a backslash or a control character): it is not read",

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "package/reader_stage.hpp"
 #include "package_builder.hpp"
 #include "test_env.hpp"
 
@@ -93,6 +94,17 @@ TEST(Convert, AResourceNamedAsADocumentIsRefusedNotScheduled) {
               std::string::npos)
         << r.err;
     EXPECT_EQ(r.out.find("injected_node"), std::string::npos) << r.out;
+}
+
+// One rule for the paths readers write, as strict as the walkers' for entries: a control character
+// (which safe_path once let through) is refused too.
+TEST(Convert, AReaderOutputPathFollowsTheArchiveRule) {
+    for (const char* ok : {"DataStudio/a/a.schedule.json", "DataStudio/资源/x.jar", "a"})
+        EXPECT_TRUE(host::safe_path(ok)) << ok;
+    for (const std::string& bad : {std::string(), std::string("/a"), std::string("a/../b"), std::string("a//b"),
+                                  std::string("./a"), std::string("a/.."), std::string("a\\b"), std::string("a\nb"),
+                                  std::string("a\x7f"), std::string("a\0b", 3)})
+        EXPECT_FALSE(host::safe_path(bad)) << bad;
 }
 
 }  // namespace

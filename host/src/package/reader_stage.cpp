@@ -88,18 +88,7 @@ class ReaderFor : public EntryReader {
 
 }  // namespace
 
-bool safe_path(const std::string& p) {
-    if (p.empty() || p.front() == '/' || p.find('\\') != std::string::npos || p.find('\0') != std::string::npos)
-        return false;
-    std::size_t start = 0;
-    while (start <= p.size()) {
-        const std::size_t end = std::min(p.find('/', start), p.size());
-        const std::string seg = p.substr(start, end - start);
-        if (seg.empty() || seg == "." || seg == "..") return false;
-        start = end + 1;
-    }
-    return true;
-}
+bool safe_path(const std::string& p) { return sdk::safe_output_path(p); }
 
 struct ReaderStage::Impl {
     const PluginRegistry* registry;

@@ -23,8 +23,8 @@ class PluginRegistry;
 // The collector's entry handler, and what a reader's output must look like to it.
 using EntrySink = std::function<bool(const EntryInfo&, EntryReader&)>;
 
-// Paths a reader writes must be as safe as an archive's: relative, no "..", "." or empty segment,
-// no backslash or NUL. Others are FERRY-READER-PATH (a bug in the reader).
+// Paths a reader writes must be as safe as an archive's (sdk::safe_output_path: relative, no "..",
+// "." or empty segment, no backslash or control character). Others are FERRY-READER-PATH.
 bool safe_path(const std::string& p);
 
 class ReaderStage {

@@ -66,6 +66,26 @@ class FERRY_SDK_EXPORT Reader : public PluginObject {
     virtual void finish(ReaderOutput& out, Diagnostics& diags) = 0;
 };
 
+// The one rule for a path a reader writes, as for an archive's entries: relative, '/'-separated, no
+// empty, "." or ".." segment, no backslash, no control character. The host refuses any other
+// (FERRY-READER-PATH, a bug in the reader); a reader that builds a path from package content checks
+// it with this first and says what it does instead.
+inline bool safe_output_path(const std::string& p) {
+    if (p.empty()) return false;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = p.find('/', start) == std::string::npos ? p.size() : p.find('/', start);
+        const std::size_t length = end - start;
+        if (length == 0 || (length == 1 && p[start] == '.') || (length == 2 && p[start] == '.' && p[start + 1] == '.'))
+            return false;
+        if (end == p.size()) break;
+        start = end + 1;
+    }
+    for (const char c : p)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\') return false;
+    return true;
+}
+
 inline bool EntryBytes::read_all(std::string& out, std::size_t limit) {
     out.clear();
     char buf[1 << 16];
